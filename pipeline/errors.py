@@ -1,0 +1,55 @@
+"""User errors: each is one clear message and exit code 1, never a traceback.
+
+Stage functions raise these; the CLI lets Click print them. They subclass
+``click.ClickException`` so that the boundary needs no translation layer, and
+importing ``click.exceptions`` is cheap.
+"""
+
+from __future__ import annotations
+
+from click.exceptions import ClickException
+
+
+class PipelineError(ClickException):
+    """Base class of every error a user can cause and fix."""
+
+
+class ProjectError(PipelineError):
+    """The project folder or its settings are not usable."""
+
+
+class SettingsError(ProjectError):
+    """``setup.cfg`` holds invalid settings; lists every problem at once."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        text = "invalid settings in setup.cfg:\n" + "\n".join(f"  - {p}" for p in problems)
+        super().__init__(text)
+
+
+class UnknownSlugError(PipelineError):
+    """An article slug names no folder under ``source/``."""
+
+
+class InvalidNameError(PipelineError):
+    """A slug or locale that could escape the project's folders or is malformed."""
+
+
+class SnapshotError(PipelineError):
+    """A raw snapshot is missing, unreadable, empty or of an unknown format."""
+
+
+class CatalogError(PipelineError):
+    """A ``.po``/``.pot`` file cannot be read."""
+
+
+class FetchError(PipelineError):
+    """A URL could not be fetched."""
+
+
+class StrictModeError(PipelineError):
+    """``--strict`` was given and warnings were reported."""
+
+
+class LockedError(PipelineError):
+    """Another pipeline command is working on the same project."""

@@ -1,0 +1,1 @@
+"""File formats: the clean document, messages inside blocks, ``.po`` I/O."""

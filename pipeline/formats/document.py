@@ -1,0 +1,193 @@
+"""The clean source document: ``source/<slug>/article.html``.
+
+A small, semantic HTML5 file that a person can read and review in a diff::
+
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <title>Title</title>
+    <meta name="description" content="Summary sentence">
+    <meta name="author" content="Jane Doe">
+    <meta name="dcterms.language" content="en">
+    <meta name="dcterms.source" content="https://example.org/a">   (when known)
+    <meta name="dcterms.modified" content="2025-09-24">           (when known)
+    <meta name="pipeline.content-hash" content="sha256:...">
+    </head>
+    <body>
+    <article>
+      <h1>Title</h1>
+      <p>Paragraph with a citation <a href="#ref-1">[1]</a>.</p>
+      <h2>Heading</h2>
+      <ul>
+        <li>Item</li>
+      </ul>
+      <section id="references" class="references">
+        <ol>
+          <li id="ref-1">Reference text with a <a href="https://...">link</a>.</li>
+        </ol>
+      </section>
+    </article>
+    </body>
+    </html>
+
+Block elements stand on their own lines and containers are indented, so a
+change to one paragraph is a one-line diff. The content hash covers everything
+but itself, which lets later stages tell whether the content changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree, html
+
+#: Elements written as indented containers, one child per line.
+CONTAINER_TAGS = frozenset(
+    "article section ul ol dl table thead tbody tfoot tr figure blockquote div aside details".split()
+)
+#: Elements that hold only inline content and are written on one line.
+BLOCK_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 li dt dd td th figcaption caption pre summary hr img".split()
+)
+
+META_FIELDS = (
+    ("description", "description"),
+    ("author", "author"),
+    ("language", "dcterms.language"),
+    ("source_url", "dcterms.source"),
+    ("published", "dcterms.issued"),
+    ("modified", "dcterms.modified"),
+)
+HASH_META = "pipeline.content-hash"
+
+
+@dataclass
+class Document:
+    """A clean article: its metadata and its ``<article>`` element."""
+
+    title: str
+    language: str
+    body: etree._Element
+    description: str = ""
+    author: str = ""
+    source_url: str = ""
+    published: str = ""
+    modified: str = ""
+    extra_meta: dict[str, str] = field(default_factory=dict)
+
+    def content_hash(self) -> str:
+        """sha256 over the serialized document without its hash line."""
+        text = serialize(self, include_hash=False)
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_article() -> etree._Element:
+    """An empty ``<article>`` element to fill with blocks."""
+    return html.Element("article")
+
+
+def _escape_attr(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def _escape_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _open_tag(element: etree._Element) -> str:
+    attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in element.attrib.items())
+    return f"<{element.tag}{attrs}>"
+
+
+def _inline_html(element: etree._Element) -> str:
+    """An element and its content as one line of HTML, without its tail."""
+    return html.tostring(element, encoding="unicode", with_tail=False, method="html")
+
+
+def _has_block_child(element: etree._Element) -> bool:
+    return any(
+        isinstance(child.tag, str) and (child.tag in CONTAINER_TAGS or child.tag in BLOCK_TAGS)
+        for child in element
+    )
+
+
+def _serialize_element(element: etree._Element, depth: int, lines: list[str]) -> None:
+    indent = "  " * depth
+    if element.tag in CONTAINER_TAGS and _has_block_child(element) and not (element.text or "").strip():
+        lines.append(indent + _open_tag(element))
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue  # comments and processing instructions are not content
+            _serialize_element(child, depth + 1, lines)
+        lines.append(f"{indent}</{element.tag}>")
+    else:
+        lines.append(indent + _inline_html(element))
+
+
+def serialize(document: Document, include_hash: bool = True) -> str:
+    """The document as the text of ``article.html``."""
+    lines = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_escape_attr(document.language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_escape_text(document.title)}</title>",
+    ]
+    for attribute, name in META_FIELDS:
+        value = getattr(document, attribute)
+        if value:
+            lines.append(f'<meta name="{name}" content="{_escape_attr(value)}">')
+    for name, value in sorted(document.extra_meta.items()):
+        lines.append(f'<meta name="{_escape_attr(name)}" content="{_escape_attr(value)}">')
+    if include_hash:
+        lines.append(f'<meta name="{HASH_META}" content="{document.content_hash()}">')
+    lines += ["</head>", "<body>"]
+    _serialize_element(document.body, 0, lines)
+    lines += ["</body>", "</html>", ""]
+    return "\n".join(lines)
+
+
+def parse(text: str) -> Document:
+    """Read the text of an ``article.html``."""
+    root = html.document_fromstring(text)
+    head = root.find("head")
+    meta: dict[str, str] = {}
+    if head is not None:
+        for element in head.iter("meta"):
+            name = element.get("name")
+            if name:
+                meta[name] = element.get("content", "")
+    title_element = root.find(".//title")
+    body = root.find(".//article")
+    if body is None:
+        body = new_article()
+    known = {name for _, name in META_FIELDS} | {HASH_META}
+    return Document(
+        title=(title_element.text_content() if title_element is not None else "").strip(),
+        language=root.get("lang", ""),
+        body=body,
+        description=meta.get("description", ""),
+        author=meta.get("author", ""),
+        source_url=meta.get("dcterms.source", ""),
+        published=meta.get("dcterms.issued", ""),
+        modified=meta.get("dcterms.modified", ""),
+        extra_meta={k: v for k, v in meta.items() if k not in known},
+    )
+
+
+def read(path: Path) -> Document:
+    return parse(path.read_text(encoding="utf-8"))
+
+
+def stored_hash(path: Path) -> str:
+    """The content hash recorded in an ``article.html``, or "" when there is none."""
+    root = html.document_fromstring(path.read_text(encoding="utf-8"))
+    for element in root.iter("meta"):
+        if element.get("name") == HASH_META:
+            return element.get("content", "")
+    return ""

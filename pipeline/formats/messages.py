@@ -1,0 +1,411 @@
+"""Blocks of a clean document as gettext messages, and back.
+
+One message per block (heading, paragraph, list item, ...). Inline markup stays
+inside the message as short tags without attributes::
+
+    <p>Read the <a href="/r.pdf">report</a> and <em>this</em>.</p>
+    ->  "Read the <a>report</a> and <em>this</em>."
+
+A tag name that occurs more than once in a block with different attributes is
+numbered (``<a1>``, ``<a2>``) so each can be told apart and put back with its own
+attributes. Inline elements whose content must not be translated (``code``,
+``translate="no"``, the skip classes) become self-closing placeholders
+(``<code/>``) that the build restores whole. Void elements (``br``, ``img``) are
+self-closing too. Text is literal, except that ``<`` is written ``&lt;`` and an
+``&`` that would read as one of the two escapes is written ``&amp;``.
+
+Attributes are never in a message: they stay in the source document and are put
+back at build, so a changed URL does not invalidate a translation and a
+translation cannot add attributes or elements the source did not have.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from lxml import etree, html
+
+#: Elements whose own inline content is one message, with what they are for
+#: the translator (the extracted comment).
+BLOCK_KINDS: dict[str, str] = {
+    "h1": "page heading",
+    "h2": "heading",
+    "h3": "subheading",
+    "h4": "subheading",
+    "h5": "subheading",
+    "h6": "subheading",
+    "p": "paragraph",
+    "li": "list item",
+    "dt": "term",
+    "dd": "definition",
+    "td": "table cell",
+    "th": "table header cell",
+    "caption": "table caption",
+    "figcaption": "figure caption",
+    "blockquote": "quotation",
+    "summary": "summary",
+    "div": "text block",
+    "section": "text block",
+    "article": "text block",
+    "aside": "text block",
+    "figure": "text block",
+}
+#: Elements that never become part of an inline message.
+BLOCK_LEVEL = frozenset(BLOCK_KINDS) | frozenset(
+    "ul ol dl table thead tbody tfoot tr hr pre details header footer nav main form fieldset".split()
+)
+#: Elements never extracted by default, at any level.
+NEVER_TRANSLATED = frozenset({"code", "pre", "script", "style", "kbd", "samp", "var", "template"})
+VOID_ELEMENTS = frozenset("br img wbr hr input area embed source track col".split())
+#: Attributes whose values are messages of their own.
+TRANSLATABLE_ATTRIBUTES: dict[str, str] = {
+    "alt": "image description",
+    "title": "tooltip",
+    "aria-label": "accessible label",
+}
+
+TAG_NAME = re.compile(r"[a-z][a-z0-9]*?")
+TOKEN = re.compile(r"<(/?)([a-z][a-z]*[0-9]*)(/?)>")
+_MEANINGFUL = re.compile(r"[^\W\d_]", re.UNICODE)
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|mailto:)\S*\s*$")
+
+
+class MarkupMismatch(ValueError):
+    """A translation's tags do not match its message's tags."""
+
+
+@dataclass
+class Message:
+    """One extracted message and what is needed to rebuild its block."""
+
+    text: str
+    kind: str
+    #: The inline elements of the block, by tag name as used in ``text``.
+    #: Normal tags keep a shell (tag and attributes, no content); placeholders
+    #: keep the whole element.
+    shells: dict[str, etree._Element] = field(default_factory=dict)
+    placeholders: frozenset[str] = frozenset()
+
+
+@dataclass
+class Run:
+    """A contiguous run of inline content inside a block element.
+
+    ``start`` is the index of the first child in the run (-1 when the run starts
+    with the element's own text); ``children`` are the inline children in it.
+    """
+
+    owner: etree._Element
+    starts_with_text: bool
+    anchor: etree._Element | None  # the block child whose tail starts the run, if any
+    children: list[etree._Element]
+
+
+def escape_text(text: str) -> str:
+    """Literal text as it stands in a message."""
+    text = re.sub(r"&(?=(?:lt|amp);)", "&amp;", text)
+    return text.replace("<", "&lt;")
+
+
+def unescape_text(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&amp;", "&")
+
+
+def is_translatable_text(text: str) -> bool:
+    """False for text with nothing to translate: whitespace, numbers, URLs alone."""
+    stripped = TOKEN.sub(" ", text).strip()
+    if not stripped or _URL_ONLY.match(stripped):
+        return False
+    return bool(_MEANINGFUL.search(stripped))
+
+
+def _is_element(node: object) -> bool:
+    return isinstance(getattr(node, "tag", None), str)
+
+
+def skipped(element: etree._Element, skip_classes: tuple[str, ...]) -> bool:
+    """Whether an element is marked as not to be translated."""
+    if element.tag in NEVER_TRANSLATED:
+        return True
+    if element.get("translate", "").strip().lower() == "no":
+        return True
+    classes = element.get("class", "").split()
+    return any(name in classes for name in skip_classes)
+
+
+def _is_inline(node: etree._Element) -> bool:
+    return _is_element(node) and node.tag not in BLOCK_LEVEL
+
+
+def iter_runs(element: etree._Element) -> Iterator[Run]:
+    """The runs of inline content of ``element``, split by its block children."""
+    current: list[etree._Element] = []
+    starts_with_text = True
+    anchor: etree._Element | None = None
+    for child in element:
+        if not _is_element(child):
+            continue
+        if _is_inline(child):
+            current.append(child)
+            continue
+        yield Run(element, starts_with_text, anchor, current)
+        current, starts_with_text, anchor = [], False, child
+    yield Run(element, starts_with_text, anchor, current)
+
+
+def _run_text(run: Run) -> str:
+    if run.starts_with_text:
+        return run.owner.text or ""
+    return run.anchor.tail or "" if run.anchor is not None else ""
+
+
+def _shell(element: etree._Element) -> etree._Element:
+    shell = html.Element(element.tag, dict(element.attrib))
+    return shell
+
+
+def _signature(element: etree._Element, placeholder: bool) -> bytes:
+    if placeholder:
+        return etree.tostring(element, with_tail=False)
+    return etree.tostring(_shell(element))
+
+
+def _assign_names(
+    elements: list[etree._Element], skip_classes: tuple[str, ...]
+) -> dict[int, tuple[str, bool]]:
+    """Give each inline element in a run its tag name in the message.
+
+    Returns ``id(element) -> (name, is_placeholder)``.
+    """
+    flat: list[tuple[etree._Element, bool]] = []
+
+    def walk(nodes: list[etree._Element]) -> None:
+        for node in nodes:
+            placeholder = skipped(node, skip_classes) or node.tag in VOID_ELEMENTS
+            flat.append((node, placeholder))
+            if not placeholder:
+                walk([c for c in node if _is_element(c)])
+
+    walk(elements)
+    by_tag: dict[str, list[tuple[etree._Element, bool]]] = {}
+    for node, placeholder in flat:
+        by_tag.setdefault(node.tag, []).append((node, placeholder))
+    names: dict[int, tuple[str, bool]] = {}
+    for tag, nodes in by_tag.items():
+        base = re.sub(r"[^a-z]", "", tag.lower()) or "x"
+        signatures = {_signature(n, p) for n, p in nodes}
+        number = len(nodes) > 1 and len(signatures) > 1
+        for index, (node, placeholder) in enumerate(nodes, start=1):
+            names[id(node)] = (f"{base}{index}" if number else base, placeholder)
+    return names
+
+
+def _render(nodes: list[etree._Element], names: dict[int, tuple[str, bool]]) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        name, placeholder = names[id(node)]
+        if placeholder:
+            parts.append(f"<{name}/>")
+        else:
+            inner = escape_text(node.text or "") + _render([c for c in node if _is_element(c)], names)
+            parts.append(f"<{name}>{inner}</{name}>")
+        parts.append(escape_text(node.tail or ""))
+    return "".join(parts)
+
+
+def normalize_space(text: str) -> str:
+    return re.sub(r"[ \t\r\n\f]+", " ", text).strip()
+
+
+def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
+    """The message of one inline run (text not yet checked for translatability)."""
+    names = _assign_names(run.children, skip_classes)
+    text = escape_text(_run_text(run)) + _render(run.children, names)
+    shells: dict[str, etree._Element] = {}
+    placeholders: set[str] = set()
+
+    def collect(nodes: list[etree._Element]) -> None:
+        for node in nodes:
+            name, placeholder = names[id(node)]
+            if placeholder:
+                shells[name] = copy.deepcopy(node)
+                shells[name].tail = None
+                placeholders.add(name)
+            else:
+                shells[name] = _shell(node)
+                collect([c for c in node if _is_element(c)])
+
+    collect(run.children)
+    return Message(normalize_space(text), kind, shells, frozenset(placeholders))
+
+
+@dataclass
+class Block:
+    """A translatable place in a document: an inline run or an attribute value."""
+
+    message: Message
+    run: Run | None = None
+    element: etree._Element | None = None  # for attribute blocks
+    attribute: str | None = None
+
+
+def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notranslate",)) -> Iterator[Block]:
+    """Every translatable block under ``root`` in document order.
+
+    Element runs come before the attributes of the elements inside them, so the
+    order of messages follows the reading order.
+    """
+    for element in root.iter():
+        if not _is_element(element):
+            continue
+        if any(skipped(a, skip_classes) for a in element.iterancestors()) or skipped(element, skip_classes):
+            continue
+        if element.tag in BLOCK_KINDS and not _inside_inline(element):
+            kind = BLOCK_KINDS[element.tag]
+            for run in iter_runs(element):
+                message = run_message(run, kind, skip_classes)
+                if is_translatable_text(message.text):
+                    yield Block(message=message, run=run)
+        for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
+            value = element.get(attribute)
+            if value is not None and is_translatable_text(value):
+                yield Block(
+                    message=Message(normalize_space(value), kind),
+                    element=element,
+                    attribute=attribute,
+                )
+
+
+def _inside_inline(element: etree._Element) -> bool:
+    """A block-kind tag used inside an inline run belongs to that run's message."""
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag in BLOCK_KINDS:
+            return False
+        if _is_inline(parent):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+# --------------------------------------------------------------------------
+# Translations back into elements
+# --------------------------------------------------------------------------
+
+
+def parse_translation(text: str, message: Message) -> list[object]:
+    """Parse a translation into a tree of (name, children) and strings.
+
+    Only the tags of the message are markup; the translation must use each of
+    them exactly as often as the message does, properly nested. Anything else
+    raises :class:`MarkupMismatch` with a reason a translator understands.
+    """
+    expected = tag_counts(message.text)
+    found: dict[str, int] = {}
+    root: list[object] = []
+    stack: list[tuple[str, list[object]]] = []
+    current = root
+    position = 0
+    for match in TOKEN.finditer(text):
+        closing, name, self_closing = match.group(1), match.group(2), match.group(3)
+        if name not in message.shells:
+            continue  # not one of the message's tags: literal text (reported by checks)
+        if text[match.start() : match.end()] and position < match.start():
+            current.append(unescape_text(text[position : match.start()]))
+        position = match.end()
+        placeholder = name in message.placeholders
+        if placeholder:
+            if closing or not self_closing:
+                raise MarkupMismatch(f"<{name}/> must stay a self-closing placeholder")
+            current.append((name, []))
+            found[name] = found.get(name, 0) + 1
+        elif self_closing:
+            raise MarkupMismatch(f"<{name}/> should be a pair <{name}>…</{name}>")
+        elif not closing:
+            children: list[object] = []
+            current.append((name, children))
+            stack.append((name, current))
+            current = children
+            found[name] = found.get(name, 0) + 1
+        else:
+            if not stack or stack[-1][0] != name:
+                raise MarkupMismatch(f"</{name}> closes a tag that is not open")
+            _, current = stack.pop()
+    if stack:
+        raise MarkupMismatch(f"<{stack[-1][0]}> is not closed")
+    if position < len(text):
+        current.append(unescape_text(text[position:]))
+    if found != expected:
+        missing = sorted(set(expected) - set(found))
+        extra = sorted(n for n in found if found[n] != expected.get(n, 0) and n not in missing)
+        detail = []
+        if missing:
+            detail.append("missing " + ", ".join(f"<{n}>" for n in missing))
+        if extra:
+            detail.append("wrong count of " + ", ".join(f"<{n}>" for n in extra))
+        raise MarkupMismatch("tags differ from the source: " + "; ".join(detail))
+    return root
+
+
+def tag_counts(text: str) -> dict[str, int]:
+    """How many times each tag opens (or each placeholder stands) in a message."""
+    counts: dict[str, int] = {}
+    for match in TOKEN.finditer(text):
+        if not match.group(1):
+            counts[match.group(2)] = counts.get(match.group(2), 0) + 1
+    return counts
+
+
+def _append_text(parent: etree._Element, last: etree._Element | None, text: str) -> None:
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
+
+
+def _build_nodes(parent: etree._Element, nodes: list[object], message: Message) -> None:
+    last: etree._Element | None = None
+    for node in nodes:
+        if isinstance(node, str):
+            _append_text(parent, last, node)
+            continue
+        name, children = node  # type: ignore[misc]
+        element = copy.deepcopy(message.shells[name])
+        element.tail = None
+        parent.append(element)
+        if name not in message.placeholders:
+            _build_nodes(element, children, message)
+        last = element
+
+
+def apply_to_run(run: Run, translation: str, message: Message) -> None:
+    """Replace the content of ``run`` with ``translation`` (already checked).
+
+    The inline children of the run are removed and rebuilt from the message's
+    shells: only the source's own elements and attributes come back, and all
+    translated text is set as text, so it is escaped on output.
+    """
+    tree = parse_translation(translation, message)
+    owner = run.owner
+    holder = html.Element("span")
+    _build_nodes(holder, tree, message)
+    new_children = list(holder)
+    if run.starts_with_text:
+        owner.text = holder.text
+        insert_at = 0
+    else:
+        assert run.anchor is not None
+        run.anchor.tail = holder.text
+        insert_at = owner.index(run.anchor) + 1
+    trailing_tail = run.children[-1].tail if run.children else None
+    for child in run.children:
+        owner.remove(child)
+    for offset, child in enumerate(new_children):
+        owner.insert(insert_at + offset, child)
+    # Whitespace that separated the run from the next block child stays put.
+    if trailing_tail and not trailing_tail.strip():
+        if new_children:
+            new_children[-1].tail = (new_children[-1].tail or "") + trailing_tail

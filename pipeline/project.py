@@ -1,0 +1,136 @@
+"""The project: a folder laid out as ``source/``, ``locales/``, ``output/``.
+
+Every stage takes a :class:`Project`; it resolves names to paths and refuses any
+name that could lead outside the project's folders.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InvalidNameError, ProjectError, UnknownSlugError
+from pipeline.settings import Settings, load_settings
+
+#: Slugs are lowercase ASCII words joined by hyphens: safe in paths and URLs on
+#: every file system, and never ``.``/``..``.
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX_LENGTH = 100
+
+#: What a gettext locale identifier may look like (``zh_CN``, ``sr_RS@latin``,
+#: ``pt-BR``); checked before Babel parses it so that nothing path-like passes.
+LOCALE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*(?:@[A-Za-z0-9]{1,16})?$")
+
+SNAPSHOT_NAMES = ("snapshot.html", "snapshot.htm", "snapshot.txt")
+
+
+def validate_slug(slug: str) -> str:
+    """Return ``slug`` if it is a safe article name, else raise :class:`InvalidNameError`."""
+    if not isinstance(slug, str) or len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.match(slug):
+        raise InvalidNameError(
+            f"invalid article slug {slug!r}: use lowercase letters, digits and single hyphens "
+            f"(at most {SLUG_MAX_LENGTH} characters), for example 'my-article'"
+        )
+    return slug
+
+
+def slugify(text: str) -> str:
+    """Make a slug from a title or URL path: ASCII, lowercase, hyphen-separated."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = "-".join(words)[:SLUG_MAX_LENGTH].strip("-")
+    return slug or "article"
+
+
+def validate_locale_name(name: str) -> str:
+    """Refuse anything that is not shaped like a locale identifier (``../x``, ``en/../etc``)."""
+    if not isinstance(name, str) or len(name) > 40 or not LOCALE_PATTERN.match(name):
+        raise InvalidNameError(
+            f"invalid locale {name!r}: expected a locale identifier such as 'zh_CN', 'fr' or 'pt_BR'"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Project:
+    """A site repository: its folders and its settings."""
+
+    root: Path
+    settings: Settings
+
+    @classmethod
+    def load(cls, root: Path, overrides: dict[str, object] | None = None) -> "Project":
+        root = Path(root).resolve()
+        if not root.is_dir():
+            raise ProjectError(f"project folder {root} does not exist")
+        return cls(root=root, settings=load_settings(root, overrides or {}))
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    def article_dir(self, slug: str) -> Path:
+        return self.source_dir / validate_slug(slug)
+
+    def all_slugs(self) -> list[str]:
+        """Every article folder under ``source/``, sorted for stable output."""
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.source_dir.iterdir() if p.is_dir() and SLUG_PATTERN.match(p.name)
+        )
+
+    def resolve_slugs(self, slugs: tuple[str, ...] | list[str]) -> list[str]:
+        """The slugs asked for, checked to exist; all of them when none is asked for."""
+        if not slugs:
+            found = self.all_slugs()
+            if not found:
+                raise UnknownSlugError(f"no articles under {self.source_dir}")
+            return found
+        result = []
+        for slug in slugs:
+            if not self.article_dir(slug).is_dir():
+                known = ", ".join(self.all_slugs()) or "none"
+                raise UnknownSlugError(f"no article {slug!r} under {self.source_dir} (known: {known})")
+            result.append(slug)
+        return result
+
+    def clean_document_path(self, slug: str) -> Path:
+        return self.article_dir(slug) / "article.html"
+
+    def clean_report_path(self, slug: str) -> Path:
+        return self.article_dir(slug) / "clean-report.json"
+
+    def snapshot_path(self, slug: str) -> Path | None:
+        """The raw snapshot of an article, whatever its format, or None."""
+        folder = self.article_dir(slug)
+        for name in SNAPSHOT_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        return None
+
+    def template_path(self, domain: str) -> Path:
+        return self.locales_dir / f"{domain}.pot"
+
+    def catalog_path(self, locale: str, domain: str) -> Path:
+        return self.locales_dir / validate_locale_name(locale) / "LC_MESSAGES" / f"{domain}.po"
+
+    def catalog_locales(self) -> list[str]:
+        """Locales that have a catalog folder under ``locales/``, sorted."""
+        if not self.locales_dir.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.locales_dir.iterdir()
+            if (p / "LC_MESSAGES").is_dir() and LOCALE_PATTERN.match(p.name)
+        )
