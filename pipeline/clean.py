@@ -1,0 +1,183 @@
+"""The ``clean`` stage: raw snapshot -> clean source document and cleaning report.
+
+For each article, reads ``source/<slug>/snapshot.txt`` (a plain-text dump) or
+``snapshot.html`` (a saved page), picks the cleaner for its format, and writes
+``article.html`` (the clean document) and ``clean-report.json`` (every block
+dropped, with its text and the reason; interface text with its role; warnings).
+Both are written atomically and only when their content changes, so running
+``clean`` twice leaves the files byte-identical and untouched.
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
+from pipeline.errors import SettingsError, SnapshotError
+from pipeline.formats import document as document_format
+from pipeline.fsutil import write_if_changed
+from pipeline.project import Project
+from pipeline.settings import CleanRules
+
+RULES_FILE = "clean-rules.cfg"
+_BINARY_SIGNATURES = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff")
+
+
+@dataclass(frozen=True)
+class CleanOutcome:
+    """What cleaning one article did."""
+
+    slug: str
+    document_path: Path
+    report_path: Path
+    source_format: str
+    written: bool
+    content_hash: str
+    dropped: list[DroppedBlock]
+    interface: list[InterfaceText]
+    warnings: list[CleanWarning]
+
+
+def clean_articles(project: Project, slugs: list[str] | tuple[str, ...] = ()) -> list[CleanOutcome]:
+    """Clean the given articles, or all of them."""
+    return [clean_article(project, slug) for slug in project.resolve_slugs(slugs)]
+
+
+def clean_article(project: Project, slug: str) -> CleanOutcome:
+    snapshot = project.snapshot_path(slug)
+    folder = project.article_dir(slug)
+    if snapshot is None:
+        raise SnapshotError(f"{slug}: no snapshot in {folder} (expected snapshot.txt or snapshot.html)")
+    data = _read_snapshot(snapshot)
+    provenance = _read_provenance(folder)
+    rules = rules_for(project, folder)
+    source_format = detect_format(snapshot, data, provenance)
+    result = _run_cleaner(source_format, data, rules, provenance, project)
+    document_path = project.clean_document_path(slug)
+    text = document_format.serialize(result.document)
+    written = write_if_changed(document_path, text.encode("utf-8"))
+    report = {
+        "slug": slug,
+        "snapshot": snapshot.name,
+        "snapshot_sha256": hashlib.sha256(data).hexdigest(),
+        "content_hash": result.document.content_hash(),
+        **result.report(),
+    }
+    report_path = project.clean_report_path(slug)
+    write_if_changed(report_path, (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return CleanOutcome(
+        slug=slug,
+        document_path=document_path,
+        report_path=report_path,
+        source_format=source_format,
+        written=written,
+        content_hash=report["content_hash"],
+        dropped=result.dropped,
+        interface=result.interface,
+        warnings=result.warnings,
+    )
+
+
+def _read_snapshot(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise SnapshotError(f"snapshot {path} is empty")
+    return data
+
+
+def _read_provenance(folder: Path) -> dict:
+    path = folder / "provenance.json"
+    if not path.is_file():
+        return {}
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SnapshotError(f"cannot read {path}: {exc}") from None
+    return value if isinstance(value, dict) else {}
+
+
+def detect_format(path: Path, data: bytes, provenance: dict) -> str:
+    """"html" or "text"; anything else (PDF, images, binary junk) is refused."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(_BINARY_SIGNATURES) or b"\x00" in data[:8192]:
+        raise SnapshotError(f"snapshot {path} is not text (unknown format): expected a text dump or an HTML page")
+    declared = provenance.get("format")
+    if declared in ("html", "text"):
+        return declared
+    if path.suffix in (".html", ".htm"):
+        return "html"
+    if re.match(rb"(?is)\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", head):
+        return "html"
+    return "text"
+
+
+def decode(data: bytes, declared_charset: str | None) -> str:
+    """Text of a snapshot: the recorded charset first, then BOM, meta and detection."""
+    if declared_charset:
+        try:
+            return data.decode(declared_charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        from pipeline.fetch import decode_html
+    except ImportError:  # the scrape stage is optional for saved pages
+        from bs4 import UnicodeDammit
+
+        dammit = UnicodeDammit(data, is_html=True)
+        if dammit.unicode_markup is None:
+            raise SnapshotError("cannot tell the snapshot's character encoding") from None
+        return dammit.unicode_markup
+    text, _, _ = decode_html(data, None)
+    return text
+
+
+def _run_cleaner(source_format: str, data: bytes, rules: CleanRules, provenance: dict, project: Project) -> CleanResult:
+    charset = provenance.get("charset")
+    if source_format == "text":
+        from pipeline.cleaning.textdump import clean_text
+
+        text = decode(data, charset or "utf-8-sig")
+        return clean_text(text, rules, default_language=project.settings.source_language)
+    from pipeline.cleaning.htmlpage import clean_html
+
+    text = decode(data, charset)
+    url = provenance.get("final_url") or provenance.get("url") or ""
+    return clean_html(text, rules, url=url)
+
+
+def rules_for(project: Project, folder: Path) -> CleanRules:
+    """The project's clean rules plus those of a ``clean-rules.cfg`` beside the snapshot."""
+    rules = project.settings.clean
+    path = folder / RULES_FILE
+    if not path.is_file():
+        return rules
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise SettingsError([f"cannot parse {path}: {exc}"]) from None
+    section = parser["pipeline:clean"] if parser.has_section("pipeline:clean") else {}
+    problems: list[str] = []
+    extra = {}
+    for key in ("drop", "keep"):
+        patterns = tuple(line.strip() for line in section.get(key, "").splitlines() if line.strip())
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problems.append(f"{path} {key}: invalid regular expression {pattern!r}: {exc}")
+        extra[key] = getattr(rules, key) + patterns
+    lost = section.get("lost_list_intro", rules.lost_list_intro).strip()
+    if lost not in ("drop", "keep"):
+        problems.append(f"{path} lost_list_intro: {lost!r} must be 'drop' or 'keep'")
+    if problems:
+        raise SettingsError(problems)
+    return replace(rules, drop=extra["drop"], keep=extra["keep"], lost_list_intro=lost)

@@ -1,0 +1,42 @@
+"""``pipeline clean``: raw snapshots -> clean source documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import Reporter, common_options, load_project, slugs_argument
+
+
+@click.command(short_help="Keep the article and only the article: snapshot -> clean document.")
+@slugs_argument
+@common_options
+def clean(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None:
+    """Clean the raw snapshot of each article (all when no SLUG is given).
+
+    Writes source/<slug>/article.html, the clean source document, and
+    source/<slug>/clean-report.json, which lists every block dropped with its
+    text and the reason.
+    """
+    from pipeline.clean import clean_articles
+    from pipeline.fsutil import project_lock
+
+    project = load_project(project_dir)
+    with project_lock(project.root):
+        outcomes = clean_articles(project, slugs)
+    for outcome in outcomes:
+        state = "written" if outcome.written else "unchanged"
+        reporter.info(f"{outcome.document_path.relative_to(project.root)}: {state} ({outcome.source_format} snapshot)")
+        reasons = Counter(d.reason for d in outcome.dropped)
+        summary = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+        reporter.info(f"  dropped {len(outcome.dropped)} block(s): {summary or 'none'}")
+        for dropped in outcome.dropped:
+            reporter.detail(f"    - [{dropped.reason}] {dropped.text[:100]}")
+        labels = sorted({f"{i.role}={i.text[:20]} ({i.language})" for i in outcome.interface})
+        if labels:
+            reporter.info(f"  interface text recorded: {', '.join(labels)}")
+        for warning in outcome.warnings:
+            reporter.warn(f"{outcome.slug}: {warning.detail} ({warning.action}): {warning.text!r}")
+        reporter.info(f"  report: {outcome.report_path.relative_to(project.root)}")
