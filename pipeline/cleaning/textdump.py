@@ -161,7 +161,7 @@ def match_phrase(text: str, roles: tuple[str, ...] | None = None) -> tuple[str, 
             continue
         rest = folded[len(phrase) :]
         spaced = phrase[-1:].isascii() or dominant_script(phrase) in ("Latin", "Cyrillic", "Greek")
-        if rest and spaced and not re.match(r"^\s*(?:[:：]|\d|$)|^\s", rest):
+        if rest and spaced and not re.match(r"^(?:\s|[:：.,;!?。，]|\d)", rest):
             continue
         original_rest = normalize(text)[len(phrase) :]
         return role, language, normalize(text)[: len(phrase)], original_rest.lstrip(" :：")
@@ -279,7 +279,7 @@ def _drop_footer(blocks: list[Block], state: _State) -> None:
     """Everything after the references is the page's footer."""
     after_byline_label = False
     for block in blocks:
-        language = is_foreign(block.text, state)
+        language = is_foreign(block.text, state) or _labels_language(block)
         if language:
             role = None
             found = match_phrase(block.text)
@@ -297,6 +297,32 @@ def _drop_footer(blocks: list[Block], state: _State) -> None:
             state.drop(block, "author-bio", "author box: a truncated biography at the end of the page")
         else:
             state.drop(block, "footer", "text after the article's references belongs to the page footer")
+
+
+def _labels_language(block: Block) -> str | None:
+    """The language of a block made only of known interface labels (e.g. "Updated on" / "By:")."""
+    languages = set()
+    for line in block.lines:
+        found = match_phrase(line)
+        if not found or len(found[3].split()) > 4:
+            return None
+        languages.add(found[1])
+    return sorted(languages)[0] if languages else None
+
+
+def _interface_in_body(text: str, state: _State) -> tuple[str, str] | None:
+    """(role, language) for a short body block that is a known interface phrase."""
+    if len(text.split()) > 12:  # only a disclaimer is a long interface text
+        found = match_phrase(text, ("disclaimer",))
+        return (found[0], found[1]) if found else None
+    found = match_phrase(text, ("slideshow-label", "disclaimer", "updated-label", "byline-label", "sources-heading"))
+    if not found:
+        return None
+    role, language, _label, rest = found
+    if role in ("slideshow-label", "disclaimer") or language != state.language:
+        if role == "disclaimer" or not rest or re.fullmatch(r"[\d\s/.,-]+", rest) or len(rest.split()) <= 3:
+            return role, language
+    return None
 
 
 def _drop_promotional_tail(kept: list[Kept], state: _State) -> list[Kept]:
@@ -340,6 +366,12 @@ def _classify_body(blocks: list[Block], state: _State) -> list[Kept]:
             _classify_interface(block, language, state)
             role = found[0] if found else "interface"
             state.drop(block, "interface-text", f"site interface text in another language ({language}), role {role}")
+            continue
+        known = None if forced_keep else _interface_in_body(text, state)
+        if known:
+            role, known_language = known
+            state.record_interface(text if role not in ("byline-label", "updated-label", "sources-heading") else text.rstrip(":："), role, known_language)
+            state.drop(block, "interface-text", f"site interface text ({known_language}), role {role}")
             continue
         placeholder = IMAGE_PLACEHOLDER.match(text)
         if placeholder and not forced_keep:
