@@ -1,0 +1,633 @@
+"""Reading and writing ``.po``/``.pot`` files, byte-compatible with GNU gettext.
+
+Catalogs are Babel :class:`~babel.messages.catalog.Catalog` objects, but both
+directions are done here rather than with Babel's ``read_po``/``write_po``:
+
+* Babel's reader does not understand previous msgids (``#| msgid``, it keeps
+  them as translator comments, and ``#~|`` aborts it), merges duplicate
+  messages silently and drops header fields it does not model
+  (``X-Generator`` of Poedit, ...). A translator's file must come back whole.
+* Babel's writer wraps with Python's ``textwrap`` rules, GNU's ``msgcat`` and
+  ``msgmerge`` (and Poedit, which uses the same rules) wrap with the Unicode
+  line breaking algorithm: they break after ``http://`` and ``</``, between
+  Chinese characters and never before ``。``. Every rewrite by a different
+  tool would be a diff of the whole file. :func:`format_catalog` writes what
+  ``msgcat`` writes, byte for byte (``tests/test_catalogs.py`` compares them).
+
+The writer also never writes a version or the clock into a file (no
+``Generated-By``), so the same content always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable
+
+from babel.messages.catalog import Catalog, Message
+
+from pipeline.errors import CatalogError
+from pipeline.fsutil import write_if_changed
+
+#: Column limit of GNU gettext's output (``--width`` default).
+PAGE_WIDTH = 79
+
+#: Header fields Babel models as Catalog attributes; others are kept verbatim.
+MODELED_HEADERS = {
+    "project-id-version",
+    "report-msgid-bugs-to",
+    "pot-creation-date",
+    "po-revision-date",
+    "last-translator",
+    "language",
+    "language-team",
+    "plural-forms",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "generated-by",
+}
+
+# --------------------------------------------------------------------------
+# Escaping
+# --------------------------------------------------------------------------
+
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
+_UNESCAPES = {v: k for k, v in _ESCAPES.items()}
+
+
+def escape(text: str) -> str:
+    return "".join("\\" + _ESCAPES[c] if c in _ESCAPES else c for c in text)
+
+
+# --------------------------------------------------------------------------
+# Line breaking: the part of Unicode UAX #14 that libunistring (used by GNU
+# gettext) applies to the text of articles: Latin and CJK prose, punctuation,
+# the short tags of messages, URLs and placeholders.
+# --------------------------------------------------------------------------
+
+_ASCII_CLASSES = {
+    "!": "EX", '"': "QU", "$": "PR", "%": "PO", "'": "QU", "(": "OP", ")": "CP", "+": "PR",
+    ",": "IS", "-": "HY", ".": "IS", "/": "SY", ":": "IS", ";": "IS", "?": "EX", "[": "OP",
+    "\\": "PR", "]": "CP", "{": "OP", "|": "BA", "}": "CL", " ": "SP", "\t": "BA",
+}
+_OTHER_CLASSES = {
+    "\u00a0": "GL", "\u202f": "GL", "\u2007": "GL", "\u2011": "GL", "\u00ab": "QU", "\u00bb": "QU",
+    "\u2018": "QU", "\u2019": "QU", "\u201c": "QU", "\u201d": "QU", "\u201a": "OP", "\u201e": "OP",
+    "\u2010": "BA", "\u2012": "BA", "\u2013": "BA", "\u2014": "B2", "\u2026": "IN", "\u2024": "IN",
+    "\u2025": "IN", "\u00b0": "PO", "\u2030": "PO", "\u2032": "PO", "\u00a3": "PR", "\u00a5": "PR",
+    "\u20ac": "PR", "\u00b1": "PR", "\u00ad": "BA", "\u200b": "ZW", "\u3000": "BA",
+    "\u3001": "CL", "\u3002": "CL", "\uff0c": "CL", "\uff0e": "CL", "\ufe50": "CL", "\ufe52": "CL",
+    "\uff61": "CL", "\uff64": "CL", "\uff1a": "NS", "\uff1b": "NS", "\uff01": "EX", "\uff1f": "EX",
+    "\uff08": "OP", "\uff09": "CL", "\uff3b": "OP", "\uff3d": "CL", "\uff5b": "OP", "\uff5d": "CL",
+    "\u3005": "NS", "\u303b": "NS", "\u30fc": "NS", "\u30fb": "NS", "\u309d": "NS", "\u309e": "NS",
+    "\u30fd": "NS", "\u30fe": "NS", "\u301c": "NS", "\uff5e": "ID",
+}
+for _open, _close in zip("\u3008\u300a\u300c\u300e\u3010\u3014\u3016\u3018\u301a", "\u3009\u300b\u300d\u300f\u3011\u3015\u3017\u3019\u301b"):
+    _OTHER_CLASSES[_open] = "OP"
+    _OTHER_CLASSES[_close] = "CL"
+_SMALL_KANA = set("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ")
+_ID_RANGES = (
+    (0x1100, 0x115F), (0x2E80, 0x2FFF), (0x3040, 0x30FF), (0x3130, 0x318F), (0x3190, 0x31FF),
+    (0x3200, 0x4DBF), (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F), (0xFF01, 0xFF60), (0xFFE0, 0xFFE6), (0x1F000, 0x1FAFF), (0x20000, 0x3FFFD),
+)
+
+
+def _line_class(char: str) -> str:
+    if char in _ASCII_CLASSES:
+        return _ASCII_CLASSES[char]
+    if char in _OTHER_CLASSES:
+        return _OTHER_CLASSES[char]
+    if char < "\x80":
+        return "NU" if char.isdigit() else "AL"
+    if char in _SMALL_KANA:
+        return "NS"
+    code = ord(char)
+    if any(low <= code <= high for low, high in _ID_RANGES):
+        return "ID"
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me", "Mc"):
+        return "CM"
+    if category == "Nd":
+        return "NU"
+    if category == "Zs":
+        return "BA"
+    if category == "Ps":
+        return "OP"
+    if category == "Pe":
+        return "CL"
+    return "AL"
+
+
+def _pair_breaks(before: str, after: str) -> bool:
+    """Whether a line may break between two non-space classes (UAX #14 LB12-LB31)."""
+    if before == "GL" or (after == "GL" and before not in ("BA", "HY")):
+        return False
+    if after in ("CL", "CP", "EX", "IS", "SY", "CM", "ZW"):
+        return False
+    if before == "OP" or (before == "B2" and after == "B2"):
+        return False
+    if before == "QU" or after == "QU":
+        return False
+    if after in ("BA", "HY", "NS") or before == "BB":
+        return False
+    if after == "IN" and before in ("AL", "ID", "IN", "NU", "EX"):
+        return False
+    if (before, after) in (("AL", "NU"), ("NU", "AL"), ("PR", "ID"), ("PR", "AL"), ("PO", "AL")):
+        return False
+    if before in ("CL", "CP", "NU") and after in ("PO", "PR"):
+        return False
+    if before in ("PO", "PR") and after in ("OP", "NU"):
+        return False
+    if before in ("HY", "IS", "NU", "SY") and after == "NU":
+        return False
+    if before == "AL" and after == "AL":
+        return False
+    if before in ("AL", "NU") and after == "OP":
+        return False
+    if before == "CP" and after in ("AL", "NU"):
+        return False
+    return True
+
+
+def _break_opportunities(text: str, prohibited: set[int]) -> list[bool]:
+    """``result[i]``: a line may break before ``text[i]``."""
+    classes = [_line_class(c) for c in text]
+    result = [False] * len(text)
+    last_non_space = None  # class of the last character that is not a space
+    base = None  # class a combining mark attaches to
+    for i in range(1, len(text)):
+        before, after = classes[i - 1], classes[i]
+        if before != "SP":
+            last_non_space = base if before == "CM" and base else before
+            if before != "CM":
+                base = before
+        if i in prohibited or after == "SP":
+            continue
+        if before == "SP":
+            context = last_non_space
+            result[i] = not (
+                context == "OP"
+                or (context == "QU" and after == "OP")
+                or (context in ("CL", "CP") and after == "NS")
+                or (context == "B2" and after == "B2")
+            )
+        else:
+            result[i] = _pair_breaks(last_non_space or before, after)
+    return result
+
+
+def _width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
+    """Break positions in ``portion`` as libunistring's ``ulc_width_linebreaks`` picks them."""
+    possible = _break_opportunities(portion, prohibited)
+    breaks: list[int] = []
+    last_break: int | None = None
+    last_column = start_column
+    piece_width = 0
+    for index, char in enumerate(portion):
+        if possible[index]:
+            if last_break is not None and last_column + piece_width > width:
+                breaks.append(last_break)
+                last_column = 0
+            last_break = index
+            last_column += piece_width
+            piece_width = 0
+        piece_width += _width(char)
+    if last_break is not None and last_column + piece_width > width:
+        breaks.append(last_break)
+    return breaks
+
+
+def _escaped_portion(portion: str) -> tuple[str, set[int]]:
+    """The escaped text and the positions where GNU forbids a break (inside escapes)."""
+    out: list[str] = []
+    prohibited: set[int] = set()
+    for char in portion:
+        if char in _ESCAPES:
+            out.append("\\")
+            prohibited.add(len(out))
+            out.append(_ESCAPES[char])
+        else:
+            out.append(char)
+    text = "".join(out)
+    if portion.endswith("\n"):
+        prohibited.add(len(text) - 2)  # never break just before the final "\n"
+    return text, prohibited
+
+
+def wrap_field(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
+    """The lines of ``name "value"`` as GNU gettext's ``wrap()`` writes them."""
+    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
+    lines: list[str] = []
+    after_break = len(prefix) + 1
+    line_width = width - 1 - after_break
+    first_line = True
+    for number, portion in enumerate(portions):
+        text, prohibited = _escaped_portion(portion)
+        more_follow = number < len(portions) - 1
+        start = len(name) + 1 if first_line else 0
+        breaks = _wrap_portion(text, prohibited, line_width, start)
+        if first_line and text and (more_follow or start > line_width or breaks):
+            lines.append(f'{prefix}{name} ""')
+            first_line = False
+            start = 0
+            breaks = _wrap_portion(text, prohibited, line_width, start)
+        pieces = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
+        for piece in pieces:
+            head = f"{prefix}{name} " if first_line else prefix
+            lines.append(f'{head}"{piece}"')
+            first_line = False
+    return lines
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+#: Flag order of GNU gettext: fuzzy, then format flags, then the rest.
+def _flag_order(flag: str) -> tuple[int, str]:
+    if flag == "fuzzy":
+        return (0, flag)
+    if flag.endswith("-format"):
+        return (1, flag)
+    if flag.startswith("range:"):
+        return (2, flag)
+    return (3, flag)
+
+
+def _has_translation(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return bool(strings and strings[0])
+
+
+def _references_lines(locations: Iterable[tuple[str, int | None]]) -> list[str]:
+    """``#:`` lines, filled up to the page width as GNU does."""
+    lines: list[str] = []
+    current = "#:"
+    for filename, lineno in locations:
+        ref = f"{filename}:{lineno}" if lineno else filename
+        if len(current) > 2 and len(current) + 1 + len(ref) > PAGE_WIDTH:
+            lines.append(current)
+            current = "#:"
+        current += " " + ref
+    if len(current) > 2:
+        lines.append(current)
+    return lines
+
+
+def _comment_lines(marker: str, comments: Iterable[str]) -> list[str]:
+    lines = []
+    for comment in comments:
+        for line in comment.split("\n"):
+            lines.append(f"{marker} {line}" if line else marker)
+    return lines
+
+
+def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
+    lines = _comment_lines("#", message.user_comments)
+    if not obsolete:
+        lines += _comment_lines("#.", message.auto_comments)
+        lines += _references_lines(message.locations)
+    flags = {f for f in message.flags if f != "fuzzy" or _has_translation(message)}
+    if flags:
+        lines.append("#, " + ", ".join(sorted(flags, key=_flag_order)))
+    prefix = "#~ " if obsolete else ""
+    if message.previous_id and not obsolete:
+        previous = message.previous_id
+        previous = [previous] if isinstance(previous, str) else list(previous)
+        lines += wrap_field("msgid", previous[0], "#| ")
+        if len(previous) > 1:
+            lines += wrap_field("msgid_plural", previous[1], "#| ")
+    if message.context is not None:
+        lines += wrap_field("msgctxt", message.context, prefix)
+    if isinstance(message.id, (list, tuple)):
+        lines += wrap_field("msgid", message.id[0], prefix)
+        lines += wrap_field("msgid_plural", message.id[1], prefix)
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string or ""]
+        for index, string in enumerate(strings):
+            lines += wrap_field(f"msgstr[{index}]", string or "", prefix)
+    else:
+        lines += wrap_field("msgid", message.id, prefix)
+        lines += wrap_field("msgstr", message.string or "", prefix)
+    return lines
+
+
+def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
+    """The header entry's fields.
+
+    Values come from Babel's model of the catalog (which the stages change), but
+    a field whose value is unchanged since the file was read keeps its exact
+    spelling and place, and fields Babel does not model (``X-Generator``, a
+    ``Plural-Forms`` of a locale Babel does not know) are kept verbatim: a
+    translator's header comes back as it was.
+    """
+    generated = [(n, v) for n, v in catalog.mime_headers if n != "Generated-By"]
+    raw = getattr(catalog, "pipeline_raw_headers", None)
+    if raw is None:
+        return generated  # a version number would change files on every Babel upgrade
+    snapshot = catalog.pipeline_header_snapshot
+    current = dict(generated)
+    fields: list[tuple[str, str]] = []
+    for name, value in raw:
+        if name in current and current[name] != snapshot.get(name):
+            value = current[name]
+        fields.append((name, value))
+    present = {name for name, _ in raw}
+    for name, value in generated:
+        if name not in present and value != snapshot.get(name):
+            fields.append((name, value))
+    return fields
+
+
+def format_catalog(catalog: Catalog) -> bytes:
+    """The catalog as the bytes of a ``.po`` file, as GNU ``msgcat`` would write them."""
+    lines: list[str] = []
+    header_comment = getattr(catalog, "_header_comment", "") or ""  # raw: Babel's getter puts the clock in
+    for line in header_comment.splitlines():
+        lines.append(line.rstrip())
+    if catalog.fuzzy:
+        lines.append("#, fuzzy")
+    header_value = "".join(f"{name}: {value}\n" for name, value in header_fields(catalog))
+    lines += wrap_field("msgid", "")
+    lines += wrap_field("msgstr", header_value)
+    for message in catalog:
+        if message.id == "":
+            continue
+        lines.append("")
+        lines += _message_lines(message)
+    for message in catalog.obsolete.values():
+        lines.append("")
+        lines += _message_lines(message, obsolete=True)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_catalog(path: Path, catalog: Catalog) -> bool:
+    """Write ``catalog`` to ``path`` atomically, only if its bytes change; return whether written."""
+    return write_if_changed(path, format_catalog(catalog))
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+_KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9._:-]+)")
+
+
+def _unescape(body: str, where: str) -> str:
+    out = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\":
+            out.append(char)
+            i += 1
+            continue
+        code = body[i + 1] if i + 1 < len(body) else ""
+        if code in _UNESCAPES:
+            out.append(_UNESCAPES[code])
+            i += 2
+        elif code in "01234567" and code:
+            digits = re.match(r"[0-7]{1,3}", body[i + 1 :]).group(0)  # type: ignore[union-attr]
+            out.append(chr(int(digits, 8)))
+            i += 1 + len(digits)
+        else:
+            raise CatalogError(f"{where}: invalid escape sequence '\\{code}' in a string")
+    return "".join(out)
+
+
+class _Entry:
+    def __init__(self) -> None:
+        self.user_comments: list[str] = []
+        self.auto_comments: list[str] = []
+        self.locations: list[tuple[str, int | None]] = []
+        self.flags: list[str] = []
+        self.previous: dict[str, str] = {}
+        self.fields: dict[str, str] = {}
+        self.plural_strings: dict[int, str] = {}
+        self.obsolete = False
+        self.lineno = 0
+        self.last: tuple[str, str] | None = None  # (section, key) receiving continuation strings
+
+    def empty(self) -> bool:
+        return not self.fields
+
+
+def _parse_locations(text: str) -> list[tuple[str, int | None]]:
+    locations: list[tuple[str, int | None]] = []
+    for ref in text.split():
+        filename, colon, line = ref.rpartition(":")
+        if colon and line.isdigit():
+            locations.append((filename, int(line)))
+        else:
+            locations.append((ref, None))
+    return locations
+
+
+def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
+    """Parse the bytes of a ``.po``/``.pot``; raise :class:`CatalogError` ``file:line: message``."""
+    match = _CHARSET.search(data[:4000])
+    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
+    if charset == "charset":
+        charset = "utf-8"  # a template's placeholder: its text is ASCII or UTF-8
+    try:
+        text = data.decode(charset)
+    except LookupError:
+        raise CatalogError(f"{name}:1: unknown charset {charset!r} in the Content-Type header") from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(f"{name}:{line}: the file is not valid {charset} text") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    entries: list[_Entry] = []
+    entry = _Entry()
+
+    def finish() -> None:
+        nonlocal entry
+        if not entry.empty():
+            if "msgid" not in entry.fields:
+                raise CatalogError(f"{name}:{entry.lineno}: msgstr without a msgid")
+            if "msgstr" not in entry.fields and not entry.plural_strings:
+                raise CatalogError(f"{name}:{entry.lineno}: msgid without a msgstr")
+            entries.append(entry)
+        elif entry.previous or entry.flags or entry.locations or entry.user_comments or entry.auto_comments:
+            if entries or entry.user_comments or entry.auto_comments:
+                pass  # trailing comments: nothing to attach them to
+        entry = _Entry()
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        where = f"{name}:{number}"
+        if not line:
+            continue
+        obsolete = False
+        if line.startswith("#~"):
+            obsolete = True
+            line = line[2:].lstrip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                line = line  # "#~ #, fuzzy" style comments of obsolete entries
+        if line.startswith("#|"):
+            body = line[2:].strip()
+            if entry.fields:
+                finish()
+            _take_field(entry, body, where, previous=True)
+            continue
+        if line.startswith("#"):
+            if entry.fields:
+                finish()
+            marker, rest = line[:2], line[2:]
+            if marker == "#.":
+                entry.auto_comments.append(rest.strip())
+            elif marker == "#:":
+                entry.locations += _parse_locations(rest)
+            elif marker == "#,":
+                entry.flags += [f.strip() for f in rest.split(",") if f.strip()]
+            else:
+                comment = line[1:]
+                entry.user_comments.append(comment[1:] if comment.startswith(" ") else comment)
+            continue
+        keyword = _KEYWORD.match(line)
+        if keyword and keyword.group(1) in ("msgctxt", "msgid") and (
+            "msgstr" in entry.fields or entry.plural_strings or (keyword.group(1) == "msgctxt" and entry.fields)
+            or (keyword.group(1) == "msgid" and "msgid" in entry.fields)
+        ):
+            finish()
+        if keyword or line.startswith('"'):
+            if entry.empty() and keyword:
+                entry.lineno = number
+                entry.obsolete = obsolete
+            elif obsolete != entry.obsolete:
+                raise CatalogError(f"{where}: an entry mixes obsolete (#~) and active lines")
+            _take_field(entry, line, where, previous=False)
+            continue
+        raise CatalogError(f"{where}: unexpected text {line[:40]!r}: expected a msgid, msgstr or comment")
+    finish()
+    return _build_catalog(entries, name, charset)
+
+
+def _take_field(entry: _Entry, line: str, where: str, previous: bool) -> None:
+    keyword = _KEYWORD.match(line)
+    target = entry.previous if previous else entry.fields
+    if keyword:
+        key, index, rest = keyword.group(1), keyword.group(2), keyword.group(3)
+        string = _STRING.match(rest)
+        if not string:
+            raise CatalogError(f"{where}: {key} must be followed by a quoted string")
+        value = _unescape(string.group(1), where)
+        if not previous and key in target and not key.startswith("msgstr["):
+            raise CatalogError(f"{where}: a second {key} in one entry")
+        if index is not None and not previous:
+            entry.plural_strings[int(index)] = value
+            entry.fields.setdefault("msgstr[]", "")
+        target[key] = value
+        entry.last = ("previous" if previous else "fields", key)
+        return
+    string = _STRING.match(line)
+    if not string or entry.last is None or entry.last[0] != ("previous" if previous else "fields"):
+        raise CatalogError(f"{where}: a string that continues nothing: {line[:40]!r}")
+    value = _unescape(string.group(1), where)
+    key = entry.last[1]
+    target[key] += value
+    match = re.match(r"msgstr\[(\d+)\]", key)
+    if match and not previous:
+        entry.plural_strings[int(match.group(1))] += value
+
+
+def _build_catalog(entries: list[_Entry], name: str, charset: str) -> Catalog:
+    catalog = Catalog(fuzzy=False)
+    catalog.charset = charset
+    seen: dict[tuple[str, str | None, bool], int] = {}
+    header_done = False
+    for entry in entries:
+        msgid = entry.fields["msgid"]
+        context = entry.fields.get("msgctxt")
+        if msgid == "" and context is None and not entry.obsolete:
+            if header_done:
+                raise CatalogError(f"{name}:{entry.lineno}: a second header entry (msgid \"\")")
+            header_done = True
+            _read_header(catalog, entry, name)
+            continue
+        key = (msgid, context, entry.obsolete)
+        if key in seen and not entry.obsolete:
+            raise CatalogError(
+                f"{name}:{entry.lineno}: duplicate message {msgid[:60]!r} (first defined at line {seen[key]})"
+            )
+        seen[key] = entry.lineno
+        message = _entry_message(entry, catalog, name)
+        if entry.obsolete:
+            catalog.obsolete[catalog._key_for(message.id, context)] = message
+        else:
+            catalog[message.id] = message
+    return catalog
+
+
+def _entry_message(entry: _Entry, catalog: Catalog, name: str) -> Message:
+    fields = entry.fields
+    if "msgid_plural" in fields:
+        count = max(entry.plural_strings) + 1 if entry.plural_strings else 0
+        if "msgstr" in fields:
+            raise CatalogError(f"{name}:{entry.lineno}: a plural message needs msgstr[0], msgstr[1], ...")
+        msgid: str | tuple[str, str] = (fields["msgid"], fields["msgid_plural"])
+        string: str | tuple[str, ...] = tuple(entry.plural_strings.get(i, "") for i in range(count))
+    else:
+        if entry.plural_strings:
+            raise CatalogError(f"{name}:{entry.lineno}: msgstr[N] in a message without msgid_plural")
+        msgid = fields["msgid"]
+        string = fields["msgstr"]
+    previous: list[str] = []
+    if "msgid" in entry.previous:
+        previous.append(entry.previous["msgid"])
+        if "msgid_plural" in entry.previous:
+            previous.append(entry.previous["msgid_plural"])
+    message = Message(
+        msgid,
+        string,
+        locations=entry.locations,
+        auto_comments=entry.auto_comments,
+        user_comments=entry.user_comments,
+        previous_id=previous,
+        lineno=entry.lineno,
+        context=fields.get("msgctxt"),
+    )
+    message.flags = set(entry.flags)  # exactly the file's flags: Babel guesses format flags
+    return message
+
+
+def _read_header(catalog: Catalog, entry: _Entry, name: str) -> None:
+    catalog._header_comment = "\n".join(  # raw, see format_catalog
+        f"# {c}" if c else "#" for c in entry.user_comments
+    )
+    catalog.fuzzy = "fuzzy" in entry.flags
+    fields: list[tuple[str, str]] = []
+    for number, line in enumerate(entry.fields.get("msgstr", "").split("\n")):
+        if not line.strip():
+            continue
+        field_name, colon, value = line.partition(":")
+        if not colon:
+            raise CatalogError(f"{name}:{entry.lineno}: header line {line!r} is not 'Name: value'")
+        fields.append((field_name.strip(), value.strip()))
+    catalog.mime_headers = [(n, v) for n, v in fields if n.lower() in MODELED_HEADERS]
+    if not any(n.lower() == "content-type" for n, _ in fields):
+        catalog.charset = "utf-8"
+    catalog.pipeline_raw_headers = fields
+    catalog.pipeline_header_snapshot = dict(catalog.mime_headers)
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read a ``.po``/``.pot`` file; :class:`CatalogError` with ``file:line: message`` on bad input."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_catalog(data, str(path))
