@@ -1,0 +1,784 @@
+"""The ``build`` stage: one HTML page per article and locale, an index and a sitemap.
+
+Each page is the clean document (``source/<slug>/article.html``) with every
+block replaced by its translation from ``locales/<locale>/LC_MESSAGES/<slug>.po``,
+put into the page templates, whose own words come from the locale's
+``site.po``. What is not translated (or fails the checks) shows in the source
+language and says so with ``lang``, so that browsers, fonts and screen readers
+switch language for it.
+
+A locale is published for an article when its catalog is complete enough
+(``settings.threshold_for``); below that its page is built only on request, as
+a draft nobody links to. Output is deterministic: the same inputs give the same
+bytes, so a deploy diff shows only real changes.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipeline.errors import CatalogError, PipelineError
+from pipeline.formats import document as document_format
+from pipeline.formats.site import (
+    LocaleInfo,
+    SitemapEntry,
+    locale_info,
+    page_path,
+    page_url,
+    sitemap_xml,
+)
+from pipeline.fsutil import project_lock, write_if_changed
+from pipeline.project import Project, validate_locale_name
+
+SITE_DOMAIN = "site"
+STYLESHEET = "style.css"
+#: Reading speeds for the "N minutes read" line: words a minute for
+#: space-separated scripts, characters a minute for Chinese, Japanese, Korean.
+WORDS_PER_MINUTE = 230
+CJK_CHARACTERS_PER_MINUTE = 400
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+_BARE_PERCENT = re.compile(r"%(?!\(\w+\)[sdif]|%)")
+
+
+class MissingDocumentError(PipelineError):
+    """An article has no clean document to build from."""
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    """Something the build worked around; the page is still written."""
+
+    message: str
+    #: The file that holds the cause (a catalog), when there is one.
+    path: Path | None = None
+    msgid: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        what = f"msgid {self.msgid!r}: " if self.msgid else ""
+        return f"{where}{what}{self.message}"
+
+
+@dataclass
+class PageResult:
+    """One page written (or skipped) for a locale and an article."""
+
+    slug: str
+    locale: str
+    tag: str
+    path: Path
+    #: Percent of the article catalog translated (100 for the source language).
+    completion: float
+    published: bool
+    draft: bool = False
+    #: Blocks of the article, and how many of them show the source text.
+    blocks: int = 0
+    fallbacks: int = 0
+    #: Translations refused by the checks (also counted in ``fallbacks``).
+    rejected: int = 0
+    written: bool = True
+
+
+@dataclass
+class SkippedPage:
+    """A page not built because its locale is below the threshold."""
+
+    slug: str
+    locale: str
+    completion: float
+    threshold: float
+
+
+@dataclass
+class BuildResult:
+    pages: list[PageResult] = field(default_factory=list)
+    skipped: list[SkippedPage] = field(default_factory=list)
+    index_path: Path | None = None
+    sitemap_path: Path | None = None
+    stylesheet_path: Path | None = None
+    #: Pages of an earlier build that this one no longer publishes, removed.
+    removed: list[Path] = field(default_factory=list)
+    warnings: list[BuildWarning] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Catalogs (private seams: the catalogs layer replaces these bodies)
+# ---------------------------------------------------------------------------
+
+
+def _read_catalog(path: Path):
+    """The catalog at ``path`` (a babel Catalog), or None when there is none."""
+    if not path.is_file():
+        return None
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, abort_invalid=True)
+    except PoFileError as exc:
+        raise CatalogError(f"{path}:{exc.lineno}: {exc.args[0].rsplit(' on ', 1)[0]}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CatalogError(f"{path}: cannot read this catalog: {exc}") from None
+
+
+def _translation_errors(msgid: str, msgstr: str) -> list[str]:
+    """What the shared checks find wrong enough to keep a translation out of a page.
+
+    The markup itself is checked again when the translation is applied
+    (``MarkupMismatch``), so a bad tag never reaches a page even without checks.
+    """
+    try:
+        from pipeline.checks import check_pair
+    except ModuleNotFoundError as exc:
+        if exc.name != "pipeline.checks":
+            raise
+        return []
+    return [p.message for p in check_pair(msgid, msgstr) if p.severity == "error"]
+
+
+def _completion(project: Project, locale: str, slug: str, catalog) -> float:
+    """Percent of an article's catalog that is translated and not fuzzy."""
+    try:
+        from pipeline.catalogs import completion
+    except ModuleNotFoundError as exc:
+        if exc.name != "pipeline.catalogs":
+            raise
+    else:
+        return float(completion(project, locale, slug))
+    if catalog is None:
+        return 0.0
+    messages = [m for m in catalog if m.id]
+    if not messages:
+        return 100.0
+    done = sum(1 for m in messages if _is_translated(m))
+    return 100.0 * done / len(messages)
+
+
+def _is_translated(message) -> bool:
+    if message.fuzzy:
+        return False
+    if isinstance(message.string, (tuple, list)):
+        return all(message.string)
+    return bool(message.string)
+
+
+def _usable_translations(catalog) -> dict[str, str]:
+    """msgid -> msgstr for the singular messages that are translated and not fuzzy."""
+    table: dict[str, str] = {}
+    if catalog is None:
+        return table
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str) or not _is_translated(message):
+            continue
+        if message.context and message.id in table:
+            continue  # the context-free entry wins; articles do not use contexts
+        table[message.id] = message.string
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Translating the article
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class TranslatedArticle:
+    body: object  # lxml element: a translated copy of <article>
+    title: str
+    description: str
+    blocks: int = 0
+    fallbacks: int = 0
+    rejected: int = 0
+    warnings: list[BuildWarning] = field(default_factory=list)
+
+
+def _mark_run_language(run, language: str) -> None:
+    """Say that a run of inline content is in ``language``.
+
+    A run that is its element's whole content puts ``lang`` on the element; a
+    run beside block children (``<li>text<ul>…</ul></li>``) is wrapped in a
+    ``<span lang>`` so the rest of the element keeps the page's language.
+    """
+    from lxml import html
+
+    owner = run.owner
+    block_children = [c for c in owner if isinstance(c.tag, str) and c not in run.children]
+    if not block_children:
+        owner.set("lang", language)
+        return
+    span = html.Element("span", {"lang": language})
+    if run.starts_with_text:
+        span.text, owner.text = owner.text, None
+        position = 0
+    else:
+        span.text, run.anchor.tail = run.anchor.tail, None
+        position = owner.index(run.anchor) + 1
+    trailing = run.children[-1].tail if run.children else None
+    owner.insert(position, span)
+    for child in run.children:
+        span.append(child)  # moves the child, with its tail
+    if run.children and trailing is not None and not trailing.strip():
+        run.children[-1].tail = None
+        span.tail = trailing
+
+
+def translate_article(
+    doc: document_format.Document,
+    translations: dict[str, str],
+    source_language: str,
+    skip_classes: tuple[str, ...],
+    catalog_path: Path | None,
+    translate: bool = True,
+) -> TranslatedArticle:
+    """A copy of the article with each block translated, or marked as in the source language."""
+    from pipeline.formats.messages import MarkupMismatch, apply_to_run, iter_blocks
+
+    body = copy.deepcopy(doc.body)
+    result = TranslatedArticle(body=body, title=doc.title, description=doc.description)
+    blocks = list(iter_blocks(body, skip_classes))
+    result.blocks = len(blocks)
+    if not translate:
+        return result
+
+    def reject(msgid: str, reason: str) -> None:
+        result.rejected += 1
+        result.warnings.append(
+            BuildWarning(f"translation not used ({reason}); the source text is shown", catalog_path, msgid)
+        )
+
+    for block in blocks:
+        msgid = block.message.text
+        msgstr = translations.get(msgid)
+        if msgstr is not None:
+            errors = _translation_errors(msgid, msgstr)
+            if errors:
+                reject(msgid, "; ".join(errors))
+                msgstr = None
+        if msgstr is not None:
+            if block.run is not None:
+                try:
+                    apply_to_run(block.run, msgstr, block.message)
+                    continue
+                except MarkupMismatch as exc:
+                    reject(msgid, str(exc))
+            else:
+                block.element.set(block.attribute, msgstr)
+                continue
+        result.fallbacks += 1
+        if block.run is not None:
+            _mark_run_language(block.run, source_language)
+        # An attribute cannot carry its own language; it stays in the source text.
+
+    for attribute in ("title", "description"):
+        text = getattr(doc, attribute)
+        msgstr = translations.get(text) if text else None
+        if msgstr and not _translation_errors(text, msgstr) and "<" not in msgstr:
+            setattr(result, attribute, msgstr)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Template strings: the locale's site.po, compiled in memory
+# ---------------------------------------------------------------------------
+
+
+def _format_problem(msgid, msgstr: str) -> str | None:
+    """Why a template translation would break the page when its variables are filled in."""
+    ids = msgid if isinstance(msgid, (tuple, list)) else (msgid,)
+    names = {name for text in ids for name in _NAMED_PLACEHOLDER.findall(text)} | {"num"}
+    unknown = sorted(set(_NAMED_PLACEHOLDER.findall(msgstr)) - names)
+    if unknown:
+        return "unknown placeholder " + ", ".join(f"%({n})s" for n in unknown)
+    if _BARE_PERCENT.search(msgstr):
+        return "a lone % sign; write %% for a literal percent sign"
+    try:
+        msgstr % {name: "" for name in names}
+    except (KeyError, ValueError, TypeError) as exc:
+        return f"cannot be formatted: {exc}"
+    return None
+
+
+def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
+    """gettext translations for the templates, without the translations that would break them."""
+    import gettext
+
+    if catalog is None:
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    catalog = copy.deepcopy(catalog)
+    for message in catalog:
+        if not message.id or not _is_translated(message):
+            continue
+        forms = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        problems = [p for p in (_format_problem(message.id, form) for form in forms) if p]
+        problems += _translation_errors(msgid, forms[0])
+        if problems:
+            warnings.append(
+                BuildWarning(f"template translation not used ({problems[0]})", path, msgid)
+            )
+            message.string = tuple("" for _ in forms) if len(forms) > 1 else ""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def _escaping(func: Callable[..., str]) -> Callable[..., object]:
+    """Wrap a gettext function so a translation is text, never markup.
+
+    Jinja's new-style gettext marks what gettext returns as safe when
+    autoescaping; escaping it first keeps a translator's ``<`` a character.
+    """
+    from markupsafe import escape
+
+    def wrapped(*args: object) -> object:
+        return escape(func(*args))
+
+    return wrapped
+
+
+def _environment(translations):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(
+        gettext=_escaping(translations.gettext),
+        ngettext=_escaping(translations.ngettext),
+        newstyle=True,
+    )
+    return env
+
+
+# ---------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Article:
+    slug: str
+    doc: document_format.Document
+    catalogs: dict[str, object]  # locale -> Catalog or None
+    completion: dict[str, float]
+    published: list[str]  # locales published (source first)
+
+
+def _reindent(element, depth: int) -> None:
+    """Lay containers out one child a line, as the clean document does, whatever translation did."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if (
+        element.tag not in document_format.CONTAINER_TAGS
+        or not children
+        or (element.text or "").strip()
+        or any((c.tail or "").strip() for c in element)
+    ):
+        return
+    element.text = "\n" + "  " * (depth + 1)
+    for child in element:
+        _reindent(child, depth + 1)
+        child.tail = "\n" + "  " * (depth + 1)
+    element[-1].tail = "\n" + "  " * depth
+
+
+def _inner_html(elements: Iterable) -> str:
+    from lxml import html
+
+    parts = []
+    for element in elements:
+        _reindent(element, 0)
+        parts.append(html.tostring(element, encoding="unicode", method="html", with_tail=False))
+    return "\n".join(parts)
+
+
+def _split_article(body) -> dict[str, object]:
+    """The article's heading, its text, and its sources section, for the template."""
+    from lxml import html
+
+    children = [c for c in body if isinstance(c.tag, str)]
+    heading = children[0] if children and children[0].tag == "h1" else None
+    if heading is not None:
+        children = children[1:]
+    references = next(
+        (c for c in children if c.tag == "section" and c.get("id") == "references"), None
+    )
+    before, after = children, []
+    references_html = ""
+    references_attrs: dict[str, str] = {}
+    if references is not None:
+        at = children.index(references)
+        before, after = children[:at], children[at + 1 :]
+        references_attrs = dict(references.attrib)
+        references_html = _inner_html(c for c in references if isinstance(c.tag, str))
+    return {
+        "heading_html": html.tostring(heading, encoding="unicode", method="html", with_tail=False)
+        if heading is not None
+        else "",
+        "body_html": _inner_html(before),
+        "after_html": _inner_html(after),
+        "has_references": references is not None,
+        "references_html": references_html,
+        "references_attrs": references_attrs,
+    }
+
+
+def reading_minutes(body) -> int:
+    """Minutes to read an article: words for spaced scripts, characters for CJK."""
+    text = " ".join(body.itertext())
+    cjk = len(_CJK.findall(text))
+    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    minutes = words / WORDS_PER_MINUTE + cjk / CJK_CHARACTERS_PER_MINUTE
+    return max(1, int(minutes + 0.5))
+
+
+def _iso_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _date_context(value: str, info: LocaleInfo) -> dict[str, str] | None:
+    from babel.dates import format_date
+
+    day = _iso_date(value) if value else None
+    if day is None:
+        return None
+    return {"iso": day.isoformat(), "text": format_date(day, format="long", locale=info.formatting_locale)}
+
+
+def _languages_menu(
+    article: _Article, current: str, infos: dict[str, LocaleInfo], include_current: bool
+) -> list[dict[str, object]]:
+    locales = list(article.published)
+    if include_current and current not in locales:
+        locales.append(current)
+    menu = []
+    for locale in locales:
+        info = infos[locale]
+        menu.append(
+            {
+                "tag": info.tag,
+                "name": info.native_name,
+                "href": f"../../{page_path(info.tag, article.slug)}",
+                "current": locale == current,
+            }
+        )
+    return menu
+
+
+def _render_page(
+    project: Project,
+    article: _Article,
+    locale: str,
+    infos: dict[str, LocaleInfo],
+    base_url: str,
+    draft: bool,
+    warnings: list[BuildWarning],
+) -> tuple[str, TranslatedArticle]:
+    from babel.numbers import format_decimal, format_percent
+
+    settings = project.settings
+    source = settings.source_language
+    info = infos[locale]
+    is_source = locale == source
+    catalog_path = None if is_source else project.catalog_path(locale, article.slug)
+    translated = translate_article(
+        article.doc,
+        _usable_translations(article.catalogs.get(locale)),
+        infos[source].tag,
+        settings.skip_classes,
+        catalog_path,
+        translate=not is_source,
+    )
+    site_catalog_path = None if is_source else project.catalog_path(locale, SITE_DOMAIN)
+    site_catalog = _read_catalog(site_catalog_path) if site_catalog_path else None
+    translations = site_translations(site_catalog, site_catalog_path, warnings)
+    env = _environment(translations)
+
+    site_name = settings.site_name
+    site_name_translated = translations.gettext(site_name) if site_name else ""
+    minutes = reading_minutes(translated.body)
+    alternates: list[tuple[str, str]] = []
+    if not draft:
+        alternates = [
+            (infos[loc].tag, page_url(infos[loc].tag, article.slug, base_url)) for loc in article.published
+        ]
+        alternates.append(("x-default", page_url(infos[source].tag, article.slug, base_url)))
+    context = {
+        "page": info,
+        "source": infos[source],
+        "site_name": site_name_translated,
+        "site_name_lang": infos[source].tag
+        if site_name and site_name_translated == site_name and not is_source
+        else "",
+        "root": "../../",
+        "title": translated.title,
+        "description": translated.description,
+        "author": article.doc.author,
+        "source_url": article.doc.source_url,
+        "updated": _date_context(article.doc.modified, info),
+        "published_date": _date_context(article.doc.published, info),
+        "reading_minutes": minutes,
+        "reading_minutes_text": format_decimal(minutes, locale=info.formatting_locale),
+        "canonical": "" if draft else page_url(info.tag, article.slug, base_url),
+        "alternates": alternates,
+        "languages": _languages_menu(article, locale, infos, include_current=True),
+        "draft": draft,
+        "completion_text": format_percent(
+            article.completion[locale] / 100, locale=info.formatting_locale
+        ),
+        "partial": translated.fallbacks > 0,
+        "source_language_name": _language_name(infos[source], info),
+        **_split_article(translated.body),
+    }
+    text = env.get_template("article.html").render(context)
+    return text, translated
+
+
+def _language_name(language: LocaleInfo, in_locale: LocaleInfo) -> str:
+    """``language``'s name in the words of ``in_locale`` (English -> 英语)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.formatting_locale).get_display_name(in_locale.formatting_locale)
+    except (UnknownLocaleError, ValueError):
+        return language.native_name
+
+
+def _render_index(
+    project: Project, articles: list[_Article], infos: dict[str, LocaleInfo], warnings: list[BuildWarning]
+) -> str:
+    source = project.settings.source_language
+    translations = site_translations(None, None, warnings)
+    env = _environment(translations)
+    entries = []
+    for article in articles:
+        versions = []
+        for locale in article.published:
+            info = infos[locale]
+            translated = translate_article(
+                article.doc,
+                _usable_translations(article.catalogs.get(locale)),
+                infos[source].tag,
+                project.settings.skip_classes,
+                None,
+                translate=locale != source,
+            )
+            versions.append(
+                {
+                    "tag": info.tag,
+                    "dir": info.direction,
+                    "name": info.native_name,
+                    "title": translated.title,
+                    "href": page_path(info.tag, article.slug),
+                }
+            )
+        entries.append({"slug": article.slug, "versions": versions})
+    return env.get_template("index.html").render(
+        page=infos[source],
+        site_name=project.settings.site_name,
+        site_name_lang="",
+        root="",
+        entries=entries,
+    )
+
+
+def _sitemap(articles: list[_Article], infos: dict[str, LocaleInfo], source: str, base_url: str) -> str:
+    entries = []
+    for article in articles:
+        alternates = tuple(
+            (infos[loc].tag, page_url(infos[loc].tag, article.slug, base_url, from_page=False))
+            for loc in article.published
+        ) + (("x-default", page_url(infos[source].tag, article.slug, base_url, from_page=False)),)
+        lastmod = _iso_date(article.doc.modified) if article.doc.modified else None
+        for locale in article.published:
+            entries.append(
+                SitemapEntry(
+                    loc=page_url(infos[locale].tag, article.slug, base_url, from_page=False),
+                    alternates=alternates,
+                    lastmod=lastmod.isoformat() if lastmod else "",
+                )
+            )
+    return sitemap_xml(entries)
+
+
+# ---------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------
+
+
+def all_locales(project: Project) -> list[str]:
+    """The source language first, then every locale with catalogs or in the settings."""
+    source = project.settings.source_language
+    others = sorted((set(project.catalog_locales()) | set(project.settings.locales)) - {source})
+    return [source] + others
+
+
+def _read_document(project: Project, slug: str) -> document_format.Document:
+    path = project.clean_document_path(slug)
+    if not path.is_file():
+        has_snapshot = project.snapshot_path(slug) is not None
+        hint = (
+            f"run `pipeline clean {slug}` to make it from the snapshot"
+            if has_snapshot
+            else f"run `pipeline scrape URL` and then `pipeline clean {slug}`"
+        )
+        raise MissingDocumentError(f"no clean document {path}: {hint}, then build again")
+    return document_format.read(path)
+
+
+def _load_article(project: Project, slug: str, locales: list[str]) -> _Article:
+    source = project.settings.source_language
+    doc = _read_document(project, slug)
+    catalogs: dict[str, object] = {source: None}
+    completion: dict[str, float] = {source: 100.0}
+    published = [source]
+    for locale in locales[1:]:
+        catalog = _read_catalog(project.catalog_path(locale, slug))
+        catalogs[locale] = catalog
+        completion[locale] = _completion(project, locale, slug, catalog)
+        if catalog is not None and completion[locale] >= project.settings.threshold_for(locale):
+            published.append(locale)
+    return _Article(slug, doc, catalogs, completion, published)
+
+
+def _stylesheet() -> bytes:
+    from importlib.resources import files
+
+    return (files("pipeline") / "templates" / STYLESHEET).read_bytes()
+
+
+def _stale_pages(output: Path, written: set[Path]) -> list[Path]:
+    """``<tag>/<slug>/index.html`` files of an earlier build that this build did not write."""
+    if not output.is_dir():
+        return []
+    return sorted(p for p in output.glob("*/*/index.html") if p not in written)
+
+
+def build_site(
+    project: Project,
+    locales: Iterable[str] = (),
+    slugs: Iterable[str] = (),
+    include_drafts: bool = False,
+    base_url: str | None = None,
+) -> BuildResult:
+    """Render the pages of ``slugs`` (all articles) in ``locales`` (all), the index and the sitemap.
+
+    The index and the sitemap always cover every article and every published
+    locale, whatever was selected, so a partial build never shrinks them.
+    """
+    wanted_locales = [validate_locale_name(loc) for loc in locales]
+    wanted_slugs = project.resolve_slugs(list(slugs))
+    base_url = (project.settings.base_url if base_url is None else base_url).rstrip("/")
+    known = all_locales(project)
+    for locale in wanted_locales:
+        if locale not in known:
+            raise PipelineError(
+                f"no catalogs for locale {locale!r} under {project.locales_dir} "
+                f"(known: {', '.join(known)}); run `pipeline init -l {locale}` first"
+            )
+    selected_locales = [loc for loc in known if not wanted_locales or loc in wanted_locales]
+    result = BuildResult()
+    infos = {loc: locale_info(loc) for loc in known}
+    output = project.output_dir
+
+    with project_lock(project.root):
+        articles = []
+        for slug in project.all_slugs():
+            if slug not in wanted_slugs and not project.clean_document_path(slug).is_file():
+                result.warnings.append(
+                    BuildWarning(
+                        f"article {slug!r} has no clean document yet and is left out of the index "
+                        f"and the sitemap; run `pipeline clean {slug}`"
+                    )
+                )
+                continue
+            articles.append(_load_article(project, slug, known))
+        written: set[Path] = set()
+        for article in articles:
+            if article.slug not in wanted_slugs:
+                continue
+            for locale in selected_locales:
+                threshold = project.settings.threshold_for(locale)
+                published = locale in article.published
+                if not published and not include_drafts:
+                    result.skipped.append(
+                        SkippedPage(article.slug, locale, article.completion[locale], threshold)
+                    )
+                    continue
+                page_warnings: list[BuildWarning] = []
+                text, translated = _render_page(
+                    project, article, locale, infos, base_url, not published, page_warnings
+                )
+                result.warnings.extend(translated.warnings)
+                result.warnings.extend(w for w in page_warnings if w not in result.warnings)
+                path = output / page_path(infos[locale].tag, article.slug)
+                changed = write_if_changed(path, text.encode("utf-8"))
+                written.add(path)
+                result.pages.append(
+                    PageResult(
+                        slug=article.slug,
+                        locale=locale,
+                        tag=infos[locale].tag,
+                        path=path,
+                        completion=article.completion[locale],
+                        published=published,
+                        draft=not published,
+                        blocks=translated.blocks,
+                        fallbacks=translated.fallbacks,
+                        rejected=translated.rejected,
+                        written=changed,
+                    )
+                )
+        index_warnings: list[BuildWarning] = []
+        result.index_path = output / "index.html"
+        write_if_changed(
+            result.index_path, _render_index(project, articles, infos, index_warnings).encode("utf-8")
+        )
+        result.sitemap_path = output / "sitemap.xml"
+        write_if_changed(
+            result.sitemap_path,
+            _sitemap(articles, infos, project.settings.source_language, base_url).encode("utf-8"),
+        )
+        if not base_url:
+            result.warnings.append(
+                BuildWarning(
+                    f"no base URL: {result.sitemap_path} lists relative URLs, which search engines "
+                    "do not accept; set base_url in [pipeline] of setup.cfg or pass --base-url"
+                )
+            )
+        result.stylesheet_path = output / STYLESHEET
+        write_if_changed(result.stylesheet_path, _stylesheet())
+        if not wanted_locales and not list(slugs):
+            for stale in _stale_pages(output, written):
+                stale.unlink()
+                result.removed.append(stale)
+                for folder in (stale.parent, stale.parent.parent):
+                    if folder != output and not any(folder.iterdir()):
+                        folder.rmdir()
+    return result

@@ -1,0 +1,137 @@
+"""What a built site is made of besides its pages: locale facts, URLs, the sitemap.
+
+Kept apart from the build stage so that ``serve``/``publish`` and the tests can
+compute the same URLs and language tags without rendering anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+#: gettext ``@modifier`` values that name a script, as BCP 47 writes it.
+SCRIPT_MODIFIERS = {"latin": "Latn", "cyrillic": "Cyrl", "arabic": "Arab", "devanagari": "Deva"}
+
+#: Languages written right to left, for locales Babel does not know.
+RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def language_tag(locale: str) -> str:
+    """The BCP 47 tag of a gettext locale name: ``zh_CN`` -> ``zh-CN``, ``sr_RS@latin`` -> ``sr-Latn-RS``.
+
+    Built from the name as written, not from Babel's parse, which adds likely
+    subtags (``zh_CN`` would become ``zh-Hans-CN``) that hreflang consumers do
+    not expect.
+    """
+    name, _, modifier = locale.partition("@")
+    parts = name.replace("-", "_").split("_")
+    parts[0] = parts[0].lower()
+    for index in range(1, len(parts)):
+        part = parts[index]
+        if len(part) == 4 and part.isalpha():
+            parts[index] = part.title()  # script: Hans, Latn
+        elif len(part) in (2, 3):
+            parts[index] = part.upper()  # region: CN, 419
+    script = SCRIPT_MODIFIERS.get(modifier.lower()) if modifier else None
+    if script and not any(len(p) == 4 and p.isalpha() for p in parts[1:]):
+        parts.insert(1, script)
+    return "-".join(parts)
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    """How a locale shows on a page: its tag, writing direction and own name."""
+
+    #: The gettext name used for folders and catalogs (``zh_CN``).
+    name: str
+    #: The BCP 47 tag used in ``lang``, ``hreflang`` and output folders (``zh-CN``).
+    tag: str
+    #: ``ltr`` or ``rtl``.
+    direction: str
+    #: The language's name in itself (``中文 (简体, 中国)``).
+    native_name: str
+    #: The Babel locale used to format dates and numbers (a near one when Babel
+    #: does not know the exact locale, e.g. a pseudo-locale).
+    formatting_locale: str
+
+
+def locale_info(name: str, fallback_formatting: str = "en") -> LocaleInfo:
+    """Facts about a locale from Babel's CLDR data, with safe fallbacks for unknown ones."""
+    from babel import Locale, UnknownLocaleError
+
+    tag = language_tag(name)
+    babel_locale = None
+    for candidate in (name.partition("@")[0], name.split("_")[0].split("-")[0].split("@")[0]):
+        try:
+            babel_locale = Locale.parse(candidate.replace("-", "_"))
+            break
+        except (UnknownLocaleError, ValueError):
+            continue
+    if babel_locale is None:
+        language = tag.split("-")[0]
+        return LocaleInfo(
+            name=name,
+            tag=tag,
+            direction="rtl" if language in RTL_LANGUAGES else "ltr",
+            native_name=tag,
+            formatting_locale=fallback_formatting,
+        )
+    direction = "rtl" if babel_locale.character_order == "right-to-left" else "ltr"
+    native = babel_locale.get_display_name(babel_locale) or tag
+    # CLDR gives lowercase names for some languages ("français"); a menu entry starts a line.
+    native = native[:1].upper() + native[1:]
+    return LocaleInfo(name=name, tag=tag, direction=direction, native_name=native,
+                      formatting_locale=str(babel_locale))
+
+
+def page_path(tag: str, slug: str) -> str:
+    """A page's path under the output folder, with ``/`` separators."""
+    return f"{tag}/{slug}/index.html"
+
+
+def page_url(tag: str, slug: str, base_url: str, from_page: bool = True) -> str:
+    """The URL of a page as canonical, hreflang and the sitemap write it.
+
+    With a base URL it is absolute (``https://example.org/zh-CN/slug/``);
+    without one it is relative to a page (``../../zh-CN/slug/``) or to the site
+    root (``zh-CN/slug/``).
+    """
+    if base_url:
+        return f"{base_url.rstrip('/')}/{tag}/{slug}/"
+    return f"{'../../' if from_page else ''}{tag}/{slug}/"
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One published page and its language alternates ((hreflang, url), ...)."""
+
+    loc: str
+    alternates: tuple[tuple[str, str], ...]
+    lastmod: str = ""
+
+
+def sitemap_xml(entries: list[SitemapEntry]) -> str:
+    """A sitemap with ``xhtml:link`` alternates, as search engines document it.
+
+    Written by hand rather than through an XML library so that the bytes are
+    stable across library versions (the build must be reproducible).
+    """
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">',
+    ]
+    for entry in entries:
+        lines.append("  <url>")
+        lines.append(f"    <loc>{escape(entry.loc)}</loc>")
+        if entry.lastmod:
+            lines.append(f"    <lastmod>{escape(entry.lastmod)}</lastmod>")
+        for hreflang, href in entry.alternates:
+            lines.append(
+                f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>'
+            )
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
