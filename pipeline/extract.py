@@ -1,0 +1,233 @@
+"""``extract``: clean documents and page templates -> gettext templates (``.pot``).
+
+One template per article, ``locales/<slug>.pot`` (domain = slug), and one for
+the page templates' own strings, ``locales/site.pot``. Output is deterministic:
+messages in document order, references without line numbers (a moved paragraph
+is no diff), a POT-Creation-Date taken from the sources, never from the clock,
+and GNU wrapping (:mod:`pipeline.formats.po`). Unchanged templates are not
+rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+
+from pipeline.errors import CatalogError, PipelineError
+from pipeline.formats import document as document_format
+from pipeline.formats.messages import TOKEN, iter_blocks, normalize_space, is_translatable_text
+from pipeline.formats.po import format_catalog
+from pipeline.fsutil import write_if_changed
+from pipeline.project import Project
+
+SITE_DOMAIN = "site"
+#: The Babel extraction method of the page templates and its options; the same
+#: as in the repository's ``babel.cfg``, so ``pybabel extract -F babel.cfg``
+#: finds the same messages.
+JINJA_METHOD = "jinja2"
+JINJA_OPTIONS = {"silent": "false"}
+#: Template comments that are passed on to translators: ``{# Translators: ... #}``.
+COMMENT_TAGS = ("Translators:",)
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+#: Used when the sources carry no date at all: a fixed value, so that the same
+#: sources always give the same bytes.
+FALLBACK_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+#: What an inline tag of a message is, for the translator's comment.
+TAG_MEANINGS = {
+    "a": "a link",
+    "em": "emphasis",
+    "i": "italic text",
+    "strong": "strong emphasis",
+    "b": "bold text",
+    "code": "code, keep it as it is",
+    "kbd": "keyboard input, keep it as it is",
+    "samp": "sample output, keep it as it is",
+    "var": "a variable, keep it as it is",
+    "br": "a line break",
+    "img": "an image",
+    "wbr": "a possible line break",
+    "sup": "superscript",
+    "sub": "subscript",
+    "abbr": "an abbreviation",
+    "cite": "the title of a work",
+    "q": "a quotation",
+    "mark": "highlighted text",
+    "small": "small print",
+    "time": "a date or time",
+    "span": "a span of text",
+    "s": "struck-out text",
+    "del": "deleted text",
+    "ins": "inserted text",
+    "u": "underlined text",
+    "dfn": "a defined term",
+}
+
+
+@dataclass
+class TemplateResult:
+    domain: str
+    path: Path
+    messages: int
+    written: bool
+
+
+@dataclass
+class ExtractResult:
+    templates: list[TemplateResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def describe_tags(text: str) -> str:
+    """``<a1> is a link, <em> is emphasis`` for the tags of a message."""
+    names: list[tuple[str, bool]] = []
+    for match in TOKEN.finditer(text):
+        closing, name, self_closing = match.groups()
+        if not closing and (name, bool(self_closing)) not in names:
+            names.append((name, bool(self_closing)))
+    parts = []
+    for name, self_closing in names:
+        base = name.rstrip("0123456789")
+        meaning = TAG_MEANINGS.get(base, f"a <{base}> element")
+        shown = f"<{name}/>" if self_closing else f"<{name}>"
+        parts.append(f"{shown} is {meaning}")
+    return ", ".join(parts)
+
+
+def _comment(kind: str, text: str) -> str:
+    tags = describe_tags(text)
+    return f"{kind}; {tags}" if tags else kind
+
+
+def source_date(project: Project, slug: str, doc: document_format.Document) -> datetime.datetime:
+    """The template's creation date: the article's own dates, never the clock."""
+    candidates = [doc.modified, doc.published]
+    provenance = project.article_dir(slug) / "provenance.json"
+    try:
+        candidates.append(json.loads(provenance.read_text(encoding="utf-8")).get("fetched_at") or "")
+    except (OSError, ValueError, AttributeError):
+        pass
+    for value in candidates:
+        parsed = _parse_date(value or "")
+        if parsed is not None:
+            return parsed
+    return FALLBACK_DATE
+
+
+def _parse_date(value: str) -> datetime.datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.astimezone(datetime.timezone.utc).replace(second=0, microsecond=0)
+
+
+def new_template(domain: str, created: datetime.datetime, description: str) -> Catalog:
+    """An empty template with the header every template of the project has."""
+    catalog = Catalog(
+        project=domain,
+        version="1.0",
+        msgid_bugs_address="",
+        creation_date=created,
+        fuzzy=True,
+        charset="UTF-8",
+    )
+    catalog._header_comment = (  # raw: Babel's header_comment getter inserts the current year
+        f"# Messages of {description}.\n"
+        "# Made by `pipeline extract`: edit the source, not this file.\n"
+        "#"
+    )
+    return catalog
+
+
+def _add(catalog: Catalog, text: str, comment: str, reference: str, keep_format_flags: bool = False) -> None:
+    message = Message(text, "", locations=[(reference, None)], auto_comments=[comment])
+    if not keep_format_flags:
+        message.flags = set()  # article text is not a format string ("50% of" is not "% o")
+    catalog[text] = message
+
+
+def article_template(project: Project, slug: str) -> Catalog:
+    """The template of one article, from its clean document."""
+    path = project.clean_document_path(slug)
+    try:
+        doc = document_format.read(path)
+    except FileNotFoundError:
+        raise PipelineError(
+            f"no clean document {path}: run 'pipeline clean {slug}' first"
+        ) from None
+    reference = f"{slug}/article.html"
+    catalog = new_template(slug, source_date(project, slug, doc), f"the article {slug}")
+    for text, kind in ((doc.title, "page title"), (doc.description, "page description")):
+        text = normalize_space(text)
+        if is_translatable_text(text):
+            _add(catalog, text, kind, reference)
+    for block in iter_blocks(doc.body, project.settings.skip_classes):
+        _add(catalog, block.message.text, _comment(block.message.kind, block.message.text), reference)
+    return catalog
+
+
+def site_template_files(project: Project) -> list[tuple[Path, str]]:
+    """The page templates in effect and their references.
+
+    A file in the project's own ``templates/`` replaces the packaged one of the
+    same name, so only the strings a build will show are extracted.
+    """
+    files: dict[str, tuple[Path, str]] = {}
+    for folder, prefix in ((PACKAGE_TEMPLATES, "pipeline/templates"), (project.root / "templates", "templates")):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.html")):
+            relative = path.relative_to(folder).as_posix()
+            files[relative] = (path, f"{prefix}/{relative}")
+    return [files[name] for name in sorted(files)]
+
+
+def site_template(project: Project, files: list[tuple[Path, str]] | None = None) -> Catalog:
+    """The template of the page templates' strings, extracted with Babel's Jinja2 extractor."""
+    from babel.messages.extract import extract_from_file
+
+    catalog = new_template(SITE_DOMAIN, FALLBACK_DATE, "the page templates")
+    for path, reference in site_template_files(project) if files is None else files:
+        try:
+            found = list(
+                extract_from_file(JINJA_METHOD, str(path), comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS)
+            )
+        except Exception as exc:  # the template's own syntax error: name it, no traceback
+            raise CatalogError(f"{path}: cannot extract messages: {exc}") from None
+        for _lineno, msgid, comments, context in found:
+            message = Message(msgid, ("", "") if isinstance(msgid, tuple) else "",
+                              locations=[(reference, None)], auto_comments=comments, context=context)
+            catalog[msgid] = message
+    return catalog
+
+
+def extract(project: Project, slugs: list[str], site: bool = True) -> ExtractResult:
+    """Write the templates of ``slugs`` (and the site template); unchanged files are left alone."""
+    result = ExtractResult()
+    for slug in slugs:
+        catalog = article_template(project, slug)
+        result.templates.append(_write(project, slug, catalog))
+        if not len(catalog):
+            result.warnings.append(f"{slug}: the clean document has nothing to translate")
+    if site:
+        catalog = site_template(project)
+        result.templates.append(_write(project, SITE_DOMAIN, catalog))
+        if not site_template_files(project):
+            result.warnings.append("no page templates found: locales/site.pot is empty")
+    return result
+
+
+def _write(project: Project, domain: str, catalog: Catalog) -> TemplateResult:
+    path = project.template_path(domain)
+    written = write_if_changed(path, format_catalog(catalog))
+    return TemplateResult(domain, path, len(catalog), written)
