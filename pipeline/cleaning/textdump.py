@@ -491,6 +491,9 @@ def _reference_element(reference: Reference) -> html.HtmlElement:
         item.text = reference.text[: titled.start()] + titled.group("open")
         link = html.Element("a")
         link.set("href", titled.group("url"))
+        # A publication's title is cited as published: translators keep it and
+        # may add a translation beside it.
+        link.set("translate", "no")
         link.text = titled.group("title").strip()
         link.tail = "." + titled.group("close") + reference.text[titled.end() :]
         item.append(link)
