@@ -1,0 +1,536 @@
+"""``init``, ``update`` and ``stats``: the translators' catalogs and their progress.
+
+``update`` merges templates into catalogs with msgmerge's semantics, written
+here rather than with Babel's ``Catalog.update``, which does not reuse obsolete
+messages (a paragraph that comes back would lose its translation), consumes an
+old message on its first fuzzy match, offers no translation memory across
+articles, and compares every new message with every old one.
+
+Completion (:func:`completion`) is the share of the article's *source words*
+that have a finished (translated, not fuzzy) translation: a one-word heading
+should not weigh as much as a long paragraph when deciding whether a page is
+fit to publish. Chinese, Japanese and Korean text counts one unit per
+character, since it has no spaces between words.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+
+from pipeline.errors import CatalogError, InvalidNameError, PipelineError
+from pipeline.formats.messages import TOKEN
+from pipeline.formats.po import read_catalog, write_catalog
+from pipeline.project import Project, validate_locale_name
+from pipeline.site_labels import seeded_translation
+
+#: msgmerge's FUZZY_THRESHOLD: below this similarity, no translation is offered.
+FUZZY_THRESHOLD = 0.6
+SITE_DOMAIN = "site"
+
+
+# --------------------------------------------------------------------------
+# Locales and templates
+# --------------------------------------------------------------------------
+
+
+def parse_locale(name: str):
+    """Babel's Locale for ``name``; refuse names that are not locales, with one clear line."""
+    from babel import Locale, UnknownLocaleError
+
+    validate_locale_name(name)
+    try:
+        return Locale.parse(name, sep="-" if "-" in name else "_")
+    except (UnknownLocaleError, ValueError):
+        raise InvalidNameError(
+            f"unknown locale {name!r}: it is not in the CLDR data Babel knows "
+            "(expected something like 'zh_CN', 'fr' or 'pt_BR')"
+        ) from None
+
+
+def template_domains(project: Project) -> list[str]:
+    """Domains that have a template, articles sorted, ``site`` last."""
+    if not project.locales_dir.is_dir():
+        return []
+    domains = sorted(p.stem for p in project.locales_dir.glob("*.pot") if p.is_file())
+    return [d for d in domains if d != SITE_DOMAIN] + ([SITE_DOMAIN] if SITE_DOMAIN in domains else [])
+
+
+def _require_templates(project: Project) -> list[str]:
+    domains = template_domains(project)
+    if not domains:
+        raise PipelineError(f"no templates in {project.locales_dir}: run 'pipeline extract' first")
+    return domains
+
+
+def _is_plural(message: Message) -> bool:
+    return isinstance(message.id, (list, tuple))
+
+
+def _singular(message: Message) -> str:
+    return message.id[0] if _is_plural(message) else message.id
+
+
+def _strings(message: Message) -> list[str]:
+    if isinstance(message.string, (list, tuple)):
+        return [s or "" for s in message.string]
+    return [message.string or ""]
+
+
+def is_translated(message: Message) -> bool:
+    """Every form has a translation (fuzzy or not)."""
+    strings = _strings(message)
+    return bool(strings) and all(strings)
+
+
+def _key(message: Message) -> tuple[str, str | None]:
+    return (_singular(message), message.context)
+
+
+# --------------------------------------------------------------------------
+# init
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class InitResult:
+    locale: str
+    created: list[Path] = field(default_factory=list)
+    existing: list[Path] = field(default_factory=list)
+    seeded: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _new_catalog(
+    template: Catalog, locale: str, english_name: str, domain: str, with_messages: bool = True
+) -> Catalog:
+    now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    catalog = Catalog(
+        locale=locale,  # kept exactly as given: the Language header is "zh_CN", not "zh_Hans_CN"
+        project=template.project,
+        version=template.version,
+        msgid_bugs_address=template.msgid_bugs_address,
+        creation_date=template.creation_date,
+        revision_date=now,
+        last_translator="Automatically generated",
+        language_team=f"{english_name}",
+        charset="UTF-8",
+        fuzzy=False,
+    )
+    catalog._header_comment = (  # raw: Babel's getter inserts the current year
+        f"# {english_name} translation of {'the page templates' if domain == SITE_DOMAIN else 'the article ' + domain}.\n"
+        "# Made by `pipeline init`; `pipeline update` keeps it in step with the source.\n"
+        "#"
+    )
+    for message in template if with_messages else ():
+        if not message.id:
+            continue
+        string = tuple("" for _ in range(catalog.num_plurals)) if _is_plural(message) else ""
+        copy = Message(
+            message.id, string, locations=message.locations, auto_comments=message.auto_comments,
+            context=message.context,
+        )
+        copy.flags = {f for f in message.flags if f != "fuzzy"}
+        catalog[message.id] = copy
+    return catalog
+
+
+def interface_labels(project: Project) -> list[dict]:
+    """Interface labels ``clean`` recorded for every article (``clean-report.json``)."""
+    labels: list[dict] = []
+    for slug in project.all_slugs():
+        path = project.clean_report_path(slug)
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            continue  # a damaged report only costs the seeding
+        for item in report.get("interface", []) if isinstance(report, dict) else []:
+            if isinstance(item, dict) and {"text", "role", "language"} <= set(item):
+                labels.append(item)
+    return labels
+
+
+def _language_of(tag: str) -> str:
+    return re.split(r"[-_@]", tag.strip())[0].lower()
+
+
+def seed_site_catalog(catalog: Catalog, locale: str, labels: list[dict]) -> list[tuple[str, str]]:
+    """Fill site messages with the site's own words for them, in the locale's language."""
+    seeded: list[tuple[str, str]] = []
+    for item in labels:
+        if _language_of(str(item["language"])) != _language_of(locale):
+            continue
+        pair = seeded_translation(str(item["role"]), str(item["text"]), locale)
+        if pair is None:
+            continue
+        msgid, msgstr = pair
+        message = catalog.get(msgid)
+        if message is None or is_translated(message):
+            continue
+        message.string = msgstr
+        message.user_comments.append(
+            f"Taken from the site's own interface (label \"{str(item['text']).strip()}\")."
+        )
+        seeded.append((msgid, msgstr))
+    return seeded
+
+
+def init(project: Project, locale: str) -> InitResult:
+    """Create the missing catalogs of ``locale``; existing ones are never touched."""
+    babel_locale = parse_locale(locale)
+    result = InitResult(locale)
+    labels = None
+    for domain in _require_templates(project):
+        path = project.catalog_path(locale, domain)
+        if path.exists():
+            result.existing.append(path)
+            continue
+        template = read_catalog(project.template_path(domain))
+        catalog = _new_catalog(template, locale, babel_locale.english_name or locale, domain)
+        if domain == SITE_DOMAIN:
+            labels = interface_labels(project) if labels is None else labels
+            result.seeded += seed_site_catalog(catalog, locale, labels)
+        write_catalog(path, catalog)
+        result.created.append(path)
+    return result
+
+
+# --------------------------------------------------------------------------
+# Fuzzy matching
+# --------------------------------------------------------------------------
+
+
+def _grams(text: str) -> set[str]:
+    text = text.lower()
+    return {text[i : i + 3] for i in range(max(1, len(text) - 2))}
+
+
+class FuzzyIndex:
+    """Finds the most similar msgid, as msgmerge does, without comparing with everything.
+
+    Similarity is difflib's ratio (msgmerge's fstrcmp is the same measure:
+    twice the matched characters over the total length). Candidates are first
+    narrowed by shared character trigrams (ignoring trigrams common to many
+    entries), then by the length bound and quick ratios, before the exact
+    ratio is computed.
+    """
+
+    CANDIDATES = 40
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, object]] = []
+        self.postings: dict[str, list[int]] = {}
+
+    def add(self, msgid: str, payload: object) -> None:
+        index = len(self.entries)
+        self.entries.append((msgid, payload))
+        for gram in _grams(msgid):
+            self.postings.setdefault(gram, []).append(index)
+
+    def best(self, text: str, threshold: float = FUZZY_THRESHOLD) -> tuple[float, str, object] | None:
+        if not self.entries:
+            return None
+        limit = max(50, len(self.entries) // 20)
+        shared: Counter[int] = Counter()
+        for gram in _grams(text):
+            posting = self.postings.get(gram)
+            if posting and len(posting) <= limit:
+                shared.update(posting)
+        if len(shared) < self.CANDIDATES:  # short or common text: also look at all of similar length
+            for index, (msgid, _) in enumerate(self.entries):
+                if index not in shared and abs(len(msgid) - len(text)) <= max(len(msgid), len(text)) * 0.5:
+                    shared[index] = 0
+        ranked = [i for i, _ in shared.most_common(self.CANDIDATES * 5)]
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(text)
+        best: tuple[float, str, object] | None = None
+        floor = threshold
+        for index in ranked:
+            msgid, payload = self.entries[index]
+            total = len(msgid) + len(text)
+            if not total or 2 * min(len(msgid), len(text)) / total < floor:
+                continue
+            matcher.set_seq1(msgid)
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= floor and (best is None or ratio > best[0]):
+                best = (ratio, msgid, payload)
+                floor = ratio
+        return best
+
+
+# --------------------------------------------------------------------------
+# update
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class FileUpdate:
+    locale: str
+    domain: str
+    path: Path
+    new: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+    unchanged: int = 0
+    #: Messages filled from the locale's other catalogs or brought back from obsolete ones.
+    reused: int = 0
+    written: bool = False
+    created: bool = False
+
+
+@dataclass
+class UpdateResult:
+    files: list[FileUpdate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def translation_memory(project: Project, locale: str, domains: list[str]) -> dict[str, list[tuple[str, Message]]]:
+    """Finished translations of each catalog of ``locale``: domain -> [(msgid, message)]."""
+    memory: dict[str, list[tuple[str, Message]]] = {}
+    for domain in domains:
+        path = project.catalog_path(locale, domain)
+        if not path.exists():
+            continue
+        catalog = read_catalog(path)
+        memory[domain] = [
+            (_singular(m), m) for m in catalog if m.id and is_translated(m) and not m.fuzzy
+        ]
+    return memory
+
+
+def _adapt_strings(message: Message, source: Message, nplurals: int) -> tuple[object, bool]:
+    """The translation of ``source`` shaped for ``message``; True when the shape had to change."""
+    strings = _strings(source)
+    if _is_plural(message):
+        if len(strings) == nplurals and _is_plural(source):
+            return tuple(strings), False
+        return tuple((strings + [""] * nplurals)[:nplurals]), True
+    return strings[0], _is_plural(source)
+
+
+def merge(
+    old: Catalog,
+    template: Catalog,
+    memory: list[tuple[str, Message]],
+    counts: FileUpdate,
+) -> Catalog:
+    """``old`` brought in step with ``template``, with msgmerge semantics (mutates ``old``)."""
+    active = [m for m in old if m.id]
+    obsolete_before = list(old.obsolete.values())
+    by_key = {_key(m): m for m in active}
+    obsolete_by_key = {_key(m): m for m in obsolete_before}
+    memory_exact: dict[str, Message] = {}
+    for msgid, message in memory:
+        memory_exact.setdefault(msgid, message)
+    index = FuzzyIndex()
+    for message in active + obsolete_before:
+        if is_translated(message):
+            index.add(_singular(message), message)
+    for msgid, message in memory:
+        index.add(msgid, message)
+
+    for message in active:
+        old.delete(message.id, message.context)
+    old.obsolete = {}
+    used: set[int] = set()
+    nplurals = old.num_plurals
+
+    for new in template:
+        if not new.id:
+            continue
+        key = _key(new)
+        merged = Message(new.id, "", locations=new.locations, auto_comments=new.auto_comments, context=new.context)
+        merged.flags = {f for f in new.flags if f != "fuzzy"}
+        source = by_key.get(key) or obsolete_by_key.get(key)
+        if source is not None and _is_plural(source) == _is_plural(new):
+            used.add(id(source))
+            merged.string, reshaped = _adapt_strings(new, source, nplurals)
+            merged.user_comments = list(source.user_comments)
+            merged.flags |= {f for f in source.flags if f == "fuzzy" or not f.endswith("-format")}
+            if reshaped:
+                merged.flags.add("fuzzy")
+            if "fuzzy" in merged.flags:
+                merged.previous_id = source.previous_id
+            if key in by_key:
+                counts.unchanged += 1
+            else:
+                counts.reused += 1
+        elif _singular(new) in memory_exact and key[1] is None:
+            merged.string, reshaped = _adapt_strings(new, memory_exact[_singular(new)], nplurals)
+            if reshaped:
+                merged.flags.add("fuzzy")
+            counts.reused += 1
+        else:
+            match = index.best(_singular(new))
+            if match is not None:
+                _, previous, source = match
+                used.add(id(source))
+                merged.string, _ = _adapt_strings(new, source, nplurals)  # type: ignore[arg-type]
+                merged.flags.add("fuzzy")
+                merged.previous_id = list(source.id) if _is_plural(source) else [source.id]  # type: ignore[union-attr]
+                counts.fuzzy += 1
+            else:
+                merged.string = tuple("" for _ in range(nplurals)) if _is_plural(new) else ""
+                counts.new += 1
+        old[new.id] = merged
+
+    template_keys = {_key(m) for m in template if m.id}
+    newly = {id(m) for m in active}
+    for message in obsolete_before + active:
+        if id(message) in used or not is_translated(message) or _key(message) in template_keys:
+            continue
+        message.previous_id = []
+        message.locations = []
+        message.auto_comments = []
+        old.obsolete[old._key_for(message.id, message.context)] = message
+        if id(message) in newly:
+            counts.obsolete += 1
+    old.creation_date = template.creation_date
+    return old
+
+
+def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> UpdateResult:
+    """Merge every template into every catalog of ``locales`` (all locales when empty)."""
+    domains = _require_templates(project)
+    result = UpdateResult()
+    chosen = list(locales) or project.catalog_locales()
+    if not chosen:
+        raise PipelineError("no catalogs to update: create them with 'pipeline init LOCALE'")
+    for locale in chosen:
+        validate_locale_name(locale)
+        if not (project.locales_dir / locale / "LC_MESSAGES").is_dir():
+            raise PipelineError(f"no catalogs for {locale!r}: create them with 'pipeline init {locale}'")
+        templates = {d: read_catalog(project.template_path(d)) for d in domains}
+        memory = translation_memory(project, locale, domains)
+        for domain in domains:
+            path = project.catalog_path(locale, domain)
+            counts = FileUpdate(locale, domain, path)
+            others = [pair for other, pairs in memory.items() if other != domain for pair in pairs]
+            if path.exists():
+                catalog = read_catalog(path)
+            else:  # a new article: its catalog starts from the translation memory
+                babel_locale = parse_locale(locale)
+                catalog = _new_catalog(
+                    templates[domain], locale, babel_locale.english_name or locale, domain, with_messages=False
+                )
+                counts.created = True
+            catalog = merge(catalog, templates[domain], others, counts)
+            if counts.created and domain == SITE_DOMAIN:
+                seed_site_catalog(catalog, locale, interface_labels(project))
+            counts.written = write_catalog(path, catalog)
+            result.files.append(counts)
+    return result
+
+
+# --------------------------------------------------------------------------
+# stats
+# --------------------------------------------------------------------------
+
+_CJK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003fffd]"
+)
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+
+
+def count_words(text: str) -> int:
+    """Words of a message's text without its tags; CJK characters count one each."""
+    text = TOKEN.sub(" ", text)
+    cjk = len(_CJK.findall(text))
+    rest = _CJK.sub(" ", text)
+    return cjk + len(_WORD.findall(rest))
+
+
+@dataclass
+class CatalogStats:
+    locale: str
+    domain: str
+    path: Path
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    translated_words: int = 0
+    fuzzy_words: int = 0
+    untranslated_words: int = 0
+
+    @property
+    def messages(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def words(self) -> int:
+        return self.translated_words + self.fuzzy_words + self.untranslated_words
+
+    @property
+    def percent(self) -> float:
+        """Percent of source words translated (not fuzzy); 100 for an empty catalog."""
+        return 100.0 * self.translated_words / self.words if self.words else 100.0
+
+    def as_dict(self) -> dict:
+        return {
+            "locale": self.locale,
+            "domain": self.domain,
+            "path": str(self.path),
+            "translated": self.translated,
+            "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "translated_words": self.translated_words,
+            "fuzzy_words": self.fuzzy_words,
+            "untranslated_words": self.untranslated_words,
+            "words": self.words,
+            "percent": round(self.percent, 1),
+        }
+
+
+def catalog_stats(catalog: Catalog, locale: str, domain: str, path: Path) -> CatalogStats:
+    stats = CatalogStats(locale, domain, path)
+    for message in catalog:
+        if not message.id:
+            continue
+        words = sum(count_words(t) for t in ([message.id] if isinstance(message.id, str) else message.id[:1]))
+        if not is_translated(message):
+            stats.untranslated += 1
+            stats.untranslated_words += words
+        elif message.fuzzy:
+            stats.fuzzy += 1
+            stats.fuzzy_words += words
+        else:
+            stats.translated += 1
+            stats.translated_words += words
+    return stats
+
+
+def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[CatalogStats]:
+    """Progress of every catalog of ``locales`` (all when empty), articles sorted, site last."""
+    results = []
+    for locale in list(locales) or project.catalog_locales():
+        validate_locale_name(locale)
+        folder = project.locales_dir / locale / "LC_MESSAGES"
+        domains = sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else []
+        domains = [d for d in domains if d != SITE_DOMAIN] + ([SITE_DOMAIN] if SITE_DOMAIN in domains else [])
+        for domain in domains:
+            path = project.catalog_path(locale, domain)
+            results.append(catalog_stats(read_catalog(path), locale, domain, path))
+    return results
+
+
+def completion(project: Project, locale: str, slug: str) -> float:
+    """Percent (0-100) of the article's source words with a finished translation.
+
+    Fuzzy and untranslated messages count as not done. 0.0 when the catalog
+    does not exist yet.
+    """
+    path = project.catalog_path(locale, slug)
+    if not path.exists():
+        return 0.0
+    return catalog_stats(read_catalog(path), locale, slug, path).percent
