@@ -100,6 +100,8 @@ class SkippedPage:
     locale: str
     completion: float
     threshold: float
+    #: False when the locale has no catalog for the article at all.
+    has_catalog: bool = True
 
 
 @dataclass
@@ -123,15 +125,9 @@ def _read_catalog(path: Path):
     """The catalog at ``path`` (a babel Catalog), or None when there is none."""
     if not path.is_file():
         return None
-    from babel.messages.pofile import PoFileError, read_po
+    from pipeline.formats.po import read_catalog
 
-    try:
-        with path.open("rb") as handle:
-            return read_po(handle, abort_invalid=True)
-    except PoFileError as exc:
-        raise CatalogError(f"{path}:{exc.lineno}: {exc.args[0].rsplit(' on ', 1)[0]}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise CatalogError(f"{path}: cannot read this catalog: {exc}") from None
+    return read_catalog(path)
 
 
 def _translation_errors(msgid: str, msgstr: str) -> list[str]:
@@ -244,7 +240,7 @@ def translate_article(
     translate: bool = True,
 ) -> TranslatedArticle:
     """A copy of the article with each block translated, or marked as in the source language."""
-    from pipeline.formats.messages import MarkupMismatch, apply_to_run, iter_blocks
+    from pipeline.formats.messages import MarkupMismatch, apply_to_run, iter_blocks, normalize_space
 
     body = copy.deepcopy(doc.body)
     result = TranslatedArticle(body=body, title=doc.title, description=doc.description)
@@ -283,7 +279,7 @@ def translate_article(
         # An attribute cannot carry its own language; it stays in the source text.
 
     for attribute in ("title", "description"):
-        text = getattr(doc, attribute)
+        text = normalize_space(getattr(doc, attribute))
         msgstr = translations.get(text) if text else None
         if msgstr and not _translation_errors(text, msgstr) and "<" not in msgstr:
             setattr(result, attribute, msgstr)
@@ -353,11 +349,21 @@ def _escaping(func: Callable[..., str]) -> Callable[..., object]:
     return wrapped
 
 
-def _environment(translations):
+def _environment(project: Project, translations):
+    """Templates from the project's ``templates/`` first, then the packaged ones.
+
+    The same order as ``extract`` reads them, so the strings extracted are
+    the strings shown. No ``trimmed`` policy: extraction does not trim either.
+    """
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipeline", "templates"),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(str(project.root / "templates")),
+                jinja2.PackageLoader("pipeline", "templates"),
+            ]
+        ),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
@@ -365,7 +371,6 @@ def _environment(translations):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(
         gettext=_escaping(translations.gettext),
         ngettext=_escaping(translations.ngettext),
@@ -518,7 +523,7 @@ def _render_page(
     site_catalog_path = None if is_source else project.catalog_path(locale, SITE_DOMAIN)
     site_catalog = _read_catalog(site_catalog_path) if site_catalog_path else None
     translations = site_translations(site_catalog, site_catalog_path, warnings)
-    env = _environment(translations)
+    env = _environment(project, translations)
 
     site_name = settings.site_name
     site_name_translated = translations.gettext(site_name) if site_name else ""
@@ -575,7 +580,7 @@ def _render_index(
 ) -> str:
     source = project.settings.source_language
     translations = site_translations(None, None, warnings)
-    env = _environment(translations)
+    env = _environment(project, translations)
     entries = []
     for article in articles:
         versions = []
@@ -667,9 +672,13 @@ def _load_article(project: Project, slug: str, locales: list[str]) -> _Article:
     return _Article(slug, doc, catalogs, completion, published)
 
 
-def _stylesheet() -> bytes:
+def _stylesheet(project: Project) -> bytes:
+    """The project's own ``templates/style.css`` if it has one, else the packaged one."""
     from importlib.resources import files
 
+    own = project.root / "templates" / STYLESHEET
+    if own.is_file():
+        return own.read_bytes()
     return (files("pipeline") / "templates" / STYLESHEET).read_bytes()
 
 
@@ -728,7 +737,13 @@ def build_site(
                 published = locale in article.published
                 if not published and not include_drafts:
                     result.skipped.append(
-                        SkippedPage(article.slug, locale, article.completion[locale], threshold)
+                        SkippedPage(
+                            article.slug,
+                            locale,
+                            article.completion[locale],
+                            threshold,
+                            has_catalog=article.catalogs.get(locale) is not None,
+                        )
                     )
                     continue
                 page_warnings: list[BuildWarning] = []
@@ -773,7 +788,7 @@ def build_site(
                 )
             )
         result.stylesheet_path = output / STYLESHEET
-        write_if_changed(result.stylesheet_path, _stylesheet())
+        write_if_changed(result.stylesheet_path, _stylesheet(project))
         if not wanted_locales and not list(slugs):
             for stale in _stale_pages(output, written):
                 stale.unlink()

@@ -62,6 +62,12 @@ def build(project_dir, locales, include_drafts, base_url, slugs, reporter):
             detail += f", {page.fallbacks} of {page.blocks} blocks in the source language"
         reporter.info(f"{_shown(page.path, root)}  ({detail})")
     for skipped in result.skipped:
+        if not skipped.has_catalog:
+            reporter.info(
+                f"skipped {skipped.locale}/{skipped.slug}: no catalog yet "
+                f"(`pipeline init {skipped.locale}` makes one for translators)"
+            )
+            continue
         reporter.info(
             f"skipped {skipped.locale}/{skipped.slug}: {skipped.completion:.0f}% translated, "
             f"below the threshold of {skipped.threshold:g}% (pass --all to preview it as a draft)"
