@@ -1,0 +1,226 @@
+"""Checks of translations: what a translator must fix before a page is built.
+
+:func:`check_pair` looks at one translation (markup, placeholders, numbers,
+URLs); :func:`check_catalog` reads a whole catalog and adds syntax, plural,
+fuzzy and untranslated findings, each with its file and line. The build calls
+:func:`check_pair` to decide whether a translation can be used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import CatalogError
+from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # "error" | "warning" | "info"
+    code: str  # "markup", "placeholder", "number", "url", "fuzzy", "untranslated", "syntax", "plural", "charset", "header"
+    message: str  # one sentence a translator understands
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    msgid: str
+    problem: Problem
+
+    def as_dict(self) -> dict:
+        return {
+            "path": str(self.path),
+            "line": self.line,
+            "msgid": self.msgid,
+            "severity": self.problem.severity,
+            "code": self.problem.code,
+            "message": self.problem.message,
+        }
+
+
+# Markup that a translation may not bring in: only the message's own short tags are markup.
+_RAW_TAG = re.compile(r"<\s*/?\s*[A-Za-z][\w:-]*(?:\s[^<>]*)?/?\s*>")
+_ATTRIBUTE_TAG = re.compile(r"<\s*[A-Za-z][\w:-]*\s+[^<>]*=")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_COMMENT = re.compile(r"<!--|-->|<!\[CDATA\[|<![A-Za-z]|<\?")
+_DANGEROUS = re.compile(r"<\s*/?\s*(?:script|style|iframe|object|embed)\b|javascript:|\bon[a-z]+\s*=", re.I)
+
+_PRINTF = re.compile(r"%(?:\((?P<name>[A-Za-z_]\w*)\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXeEgGcou]|%%")
+_BRACE = re.compile(r"\{\{|\}\}|\{(?:[A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)]+", re.I)
+
+
+def _tags(text: str) -> tuple[set[str], set[str]]:
+    """Names of the message's tags, and those that are self-closing placeholders."""
+    names, placeholders = set(), set()
+    for match in TOKEN.finditer(text):
+        names.add(match.group(2))
+        if match.group(3):
+            placeholders.add(match.group(2))
+    return names, placeholders
+
+
+def check_markup(msgid: str, msgstr: str) -> list[Problem]:
+    names, placeholders = _tags(msgid)
+    problems: list[Problem] = []
+    for match in TOKEN.finditer(msgstr):
+        if match.group(2) not in names:
+            problems.append(Problem(ERROR, "markup", f"the tag {match.group(0)} is not in the source text; use only its tags"))
+            break
+    source_stripped = TOKEN.sub("", msgid)
+    target_stripped = TOKEN.sub("", msgstr)
+    if _DANGEROUS.search(target_stripped) and not _DANGEROUS.search(source_stripped):
+        problems.append(Problem(ERROR, "markup", "the translation contains a script, style or event handler"))
+    elif _COMMENT.search(target_stripped) and not _COMMENT.search(source_stripped):
+        problems.append(Problem(ERROR, "markup", "the translation contains an HTML comment or declaration"))
+    elif _ATTRIBUTE_TAG.search(target_stripped):
+        problems.append(Problem(ERROR, "markup", "the translation contains an HTML tag with attributes; write only the source's short tags like <a1>"))
+    elif _RAW_TAG.search(target_stripped) and not _RAW_TAG.search(source_stripped):
+        problems.append(Problem(ERROR, "markup", f"the translation contains raw HTML {_RAW_TAG.search(target_stripped).group(0)}"))  # type: ignore[union-attr]
+    source_entities = Counter(_ENTITY.findall(msgid))
+    extra_entities = Counter(_ENTITY.findall(msgstr)) - source_entities
+    if extra_entities:
+        entity = next(iter(extra_entities))
+        problems.append(Problem(ERROR, "markup", f"the translation contains the character reference {entity}; type the character itself"))
+    try:
+        parse_translation(msgstr, Message(text=msgid, kind="", shells=dict.fromkeys(names), placeholders=frozenset(placeholders)))  # type: ignore[arg-type]
+    except MarkupMismatch as exc:
+        problems.append(Problem(ERROR, "markup", f"{exc}; keep every tag of the source, each opened and closed in order"))
+    return problems
+
+
+def _placeholders(text: str) -> Counter[str]:
+    found = Counter(m.group(0) for m in _PRINTF.finditer(text) if m.group(0) != "%%")
+    found.update(m.group(0) for m in _BRACE.finditer(text) if m.group(0) not in ("{{", "}}"))
+    return found
+
+
+def check_placeholders(msgid: str, msgstr: str) -> list[Problem]:
+    source, target = _placeholders(msgid), _placeholders(msgstr)
+    if source == target:
+        return []
+    missing = sorted((source - target).elements())
+    extra = sorted((target - source).elements())
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if extra:
+        parts.append("not in the source: " + ", ".join(extra))
+    return [Problem(ERROR, "placeholder", "placeholders differ from the source (" + "; ".join(parts) + "); copy them unchanged")]
+
+
+def _numbers(text: str) -> Counter[str]:
+    text = TOKEN.sub(" ", _URL.sub(" ", text))
+    return Counter(re.sub(r"[.,](?=\d{3}\b)", "", n) for n in _NUMBER.findall(text))
+
+
+def check_numbers(msgid: str, msgstr: str) -> list[Problem]:
+    source, target = _numbers(msgid), _numbers(msgstr)
+    missing = sorted(set(source) - set(target))
+    extra = sorted(set(target) - set(source))
+    if not missing and not extra:
+        return []
+    detail = []
+    if missing:
+        detail.append("missing " + ", ".join(missing))
+    if extra:
+        detail.append("added " + ", ".join(extra))
+    return [Problem(WARNING, "number", "numbers differ from the source (" + "; ".join(detail) + ")")]
+
+
+def check_urls(msgid: str, msgstr: str) -> list[Problem]:
+    source = sorted(u.rstrip(".,;:") for u in _URL.findall(msgid))
+    target = sorted(u.rstrip(".,;:") for u in _URL.findall(msgstr))
+    if source == target:
+        return []
+    return [Problem(WARNING, "url", f"web addresses differ from the source (source: {', '.join(source) or 'none'}; translation: {', '.join(target) or 'none'})")]
+
+
+def check_pair(msgid: str, msgstr: str) -> list[Problem]:
+    """Markup, placeholder, number and URL problems of one translation; [] when it is fine or empty."""
+    if not msgstr:
+        return []
+    return check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr) + check_numbers(msgid, msgstr) + check_urls(msgid, msgstr)
+
+
+def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:
+    text = error.message
+    match = re.match(r"^(.*?):(\d+): (.*)$", text, re.S)
+    line, message = (int(match.group(2)), match.group(3)) if match else (0, text)
+    return Finding(path, line, "", Problem(ERROR, "syntax", message))
+
+
+def check_catalog(path: Path) -> list[Finding]:
+    """Every problem of one catalog, in file order; syntax errors are findings, never exceptions."""
+    from pipeline.formats.po import read_catalog
+
+    path = Path(path)
+    try:
+        catalog = read_catalog(path)
+    except CatalogError as error:
+        return [_catalog_error_finding(path, error)]
+    findings: list[Finding] = []
+    if catalog.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        findings.append(Finding(path, 1, "", Problem(WARNING, "charset", f"the catalog is encoded as {catalog.charset}; save it as UTF-8")))
+    is_template = path.suffix == ".pot"
+    nplurals = catalog.num_plurals
+    if not is_template and not catalog.locale_identifier:
+        findings.append(Finding(path, 1, "", Problem(WARNING, "header", "the header has no Language field")))
+    for message in catalog:
+        if not message.id:
+            continue
+        line = message.lineno or 0
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = list(message.string) if isinstance(message.string, (list, tuple)) else [message.string or ""]
+
+        def add(problem: Problem) -> None:
+            findings.append(Finding(path, line, msgid, problem))
+
+        if is_template:
+            continue
+        if isinstance(message.id, (list, tuple)) and len(strings) != nplurals:
+            add(Problem(ERROR, "plural", f"{len(strings)} plural forms where the Plural-Forms header says {nplurals}"))
+        if not any(strings) or not all(strings):
+            add(Problem(INFO, "untranslated", "not translated yet"))
+            if not any(strings):
+                continue
+        if message.fuzzy:
+            add(Problem(INFO, "fuzzy", "marked fuzzy: review the translation and remove the fuzzy mark"))
+            continue  # not used until reviewed; checked again then
+        if isinstance(message.id, (list, tuple)):
+            for problem in _check_plural(message.id[0], message.id[1], strings):
+                add(problem)
+            continue
+        for problem in check_pair(msgid, strings[0]):
+            add(problem)
+    return findings
+
+
+def _check_plural(singular: str, plural: str, strings: list[str]) -> list[Problem]:
+    """Plural forms: the singular form may leave out the count, so only foreign placeholders are errors."""
+    problems: list[Problem] = []
+    allowed = _placeholders(singular) | _placeholders(plural)
+    for string in strings:
+        if not string:
+            continue
+        problems += check_markup(plural, string)
+        extra = sorted(set(_placeholders(string)) - set(allowed))
+        if extra:
+            problems.append(Problem(ERROR, "placeholder", f"placeholders not in the source: {', '.join(extra)}; copy them unchanged"))
+    return problems
+
+
+def catalog_paths(locales_dir: Path, locales: list[str]) -> list[Path]:
+    """The ``.po`` files of ``locales``, sorted."""
+    paths: list[Path] = []
+    for locale in locales:
+        folder = locales_dir / locale / "LC_MESSAGES"
+        paths += sorted(folder.glob("*.po")) if folder.is_dir() else []
+    return paths

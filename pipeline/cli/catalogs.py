@@ -1,0 +1,170 @@
+"""``extract``, ``init``, ``update``, ``check`` and ``stats``: the gettext catalogs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import Reporter, common_options, load_project, locale_option, slugs_argument
+from pipeline.errors import PipelineError
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@click.command()
+@slugs_argument
+@common_options
+def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None:
+    """Write the gettext templates: locales/SLUG.pot per article and locales/site.pot.
+
+    Takes every article under source/ when no SLUG is given. One message per
+    block of the clean document; unchanged templates are not rewritten.
+    """
+    from pipeline.extract import SITE_DOMAIN, extract as run_extract
+    from pipeline.fsutil import project_lock
+
+    project = load_project(project_dir)
+    chosen = project.resolve_slugs(slugs)
+    if SITE_DOMAIN in chosen:
+        raise PipelineError(f"an article may not be called {SITE_DOMAIN!r}: that name is the page templates' catalog")
+    with project_lock(project.root):
+        result = run_extract(project, chosen)
+    for template in result.templates:
+        state = "wrote" if template.written else "unchanged"
+        reporter.info(f"{state} {_relative(template.path, project.root)} ({template.messages} messages)")
+    for warning in result.warnings:
+        reporter.warn(warning)
+
+
+@click.command()
+@click.argument("locale")
+@common_options
+def init(locale: str, project_dir: Path, reporter: Reporter) -> None:
+    """Create the catalogs of LOCALE (for example zh_CN) from the templates.
+
+    Existing catalogs are never overwritten; only missing ones are created.
+    """
+    from pipeline.catalogs import init as run_init
+    from pipeline.fsutil import project_lock
+
+    project = load_project(project_dir)
+    with project_lock(project.root):
+        result = run_init(project, locale)
+    for path in result.created:
+        reporter.info(f"created {_relative(path, project.root)}")
+    for path in result.existing:
+        reporter.info(f"exists, left as it is: {_relative(path, project.root)}")
+    for msgid, msgstr in result.seeded:
+        reporter.detail(f"seeded {msgid!r} -> {msgstr!r} from the site's own interface")
+    if result.seeded:
+        reporter.info(f"{len(result.seeded)} site messages filled from the site's own interface")
+
+
+@click.command()
+@locale_option()
+@common_options
+def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None:
+    """Bring every catalog in step with the templates, keeping every translation.
+
+    Changed messages keep their old translation marked fuzzy, removed ones
+    become obsolete (#~) and come back if their text does; new messages are
+    filled from the locale's other catalogs when possible.
+    """
+    from pipeline.catalogs import update as run_update
+    from pipeline.fsutil import project_lock
+
+    project = load_project(project_dir)
+    with project_lock(project.root):
+        result = run_update(project, locales)
+    for item in result.files:
+        state = "created" if item.created else ("updated" if item.written else "unchanged")
+        reporter.info(
+            f"{state} {_relative(item.path, project.root)}: {item.new} new, {item.fuzzy} fuzzy, "
+            f"{item.obsolete} obsolete, {item.unchanged} unchanged, {item.reused} reused"
+        )
+    for warning in result.warnings:
+        reporter.warn(warning)
+
+
+@click.command()
+@locale_option()
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@common_options
+def check(locales: tuple[str, ...], as_json: bool, project_dir: Path, reporter: Reporter) -> None:
+    """Check the catalogs: syntax, markup, placeholders, numbers, URLs, plurals.
+
+    Exits with 1 when there are errors; warnings (numbers, URLs) and
+    information (fuzzy, untranslated) do not fail unless --strict is given.
+    """
+    from pipeline.checks import catalog_paths, check_catalog
+    from pipeline.project import validate_locale_name
+
+    project = load_project(project_dir)
+    chosen = [validate_locale_name(l) for l in locales] or project.catalog_locales()
+    paths = catalog_paths(project.locales_dir, chosen)
+    if not paths:
+        raise PipelineError("no catalogs to check: create them with 'pipeline init LOCALE'")
+    findings = [finding for path in paths for finding in check_catalog(path)]
+    errors = [f for f in findings if f.problem.severity == "error"]
+    if as_json:
+        click.echo(json.dumps({"catalogs": [str(p) for p in paths], "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            where = f"{_relative(finding.path, project.root)}:{finding.line}"
+            shown = finding.msgid if len(finding.msgid) <= 60 else finding.msgid[:57] + "..."
+            about = f" (msgid {shown!r})" if finding.msgid else ""
+            line = f"{where}: {finding.problem.severity}: [{finding.problem.code}] {finding.problem.message}{about}"
+            if finding.problem.severity == "info":
+                reporter.detail(line)
+            elif finding.problem.severity == "warning":
+                reporter.warn(line)
+            else:
+                click.echo(line, err=True)
+        counts = {s: sum(1 for f in findings if f.problem.severity == s) for s in ("error", "warning", "info")}
+        reporter.info(
+            f"checked {len(paths)} catalogs: {counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['info']} fuzzy or untranslated (-v lists them)"
+        )
+    if errors:
+        raise PipelineError(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in the catalogs")
+
+
+def _bar(percent: float, width: int = 20) -> str:
+    filled = int(round(percent / 100 * width))
+    return "#" * filled + "." * (width - filled)
+
+
+@click.command()
+@locale_option()
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@common_options
+def stats(locales: tuple[str, ...], as_json: bool, project_dir: Path, reporter: Reporter) -> None:
+    """How far each locale and article is translated.
+
+    Percent is of source words with a finished (not fuzzy) translation;
+    Chinese, Japanese and Korean count by characters.
+    """
+    from pipeline.catalogs import stats as run_stats
+
+    project = load_project(project_dir)
+    results = run_stats(project, locales)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+        return
+    if not results:
+        raise PipelineError("no catalogs: create them with 'pipeline init LOCALE'")
+    width = max([7] + [len(r.domain) for r in results])
+    header = f"{'locale':<8} {'catalog':<{width}} {'done':>6}  {'bar':<20}  {'transl.':>7} {'fuzzy':>5} {'untr.':>5}  {'words':>11}"
+    click.echo(header)
+    for r in results:
+        click.echo(
+            f"{r.locale:<8} {r.domain:<{width}} {r.percent:>5.1f}%  {_bar(r.percent)}  "
+            f"{r.translated:>7} {r.fuzzy:>5} {r.untranslated:>5}  {r.translated_words:>5}/{r.words:<5}"
+        )
