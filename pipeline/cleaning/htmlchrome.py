@@ -50,6 +50,9 @@ _WORD_SIGNALS: tuple[tuple[str, str], ...] = (
     ("footer", r"footer|site-footer|colophon|copyright"),
     ("sidebar", r"sidebar\w*|side-bar|aside|rail|widget\w*|right-col|left-col"),
     ("author-bio", r"author-bio|about-author|author-box|bio"),
+    ("byline", r"byline\w*|dateline|post-meta|entry-meta|article-meta|meta-info|signature|"
+     r"author|authors|published|timestamp|post-date|entry-date"),
+    ("tags", r"tags|post-tags|tag-list|tag-links|keywords|categories|cat-links"),
 )
 _WORD_PATTERNS = tuple(
     (reason, re.compile(rf"(?:^|[\s_])(?:{words})(?:$|[\s_])", re.IGNORECASE))

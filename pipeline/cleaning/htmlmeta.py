@@ -104,6 +104,10 @@ def _clean_title(title: str, site_name: str) -> str:
             suffix = separator + site_name
             if title.endswith(suffix):
                 return title[: -len(suffix)].strip()
+    # "Headline - Site": a short last part after a separator is the site's name.
+    parts = re.split(r"\s+[|\-–—·]\s+", title)
+    if len(parts) >= 2 and len(parts[-1].split()) <= 4 and len(" ".join(parts[:-1]).split()) >= 3:
+        return title[: title.rindex(parts[-1])].rstrip(" |-–—·")
     return title
 
 

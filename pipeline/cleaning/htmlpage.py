@@ -279,7 +279,7 @@ def _is_data_table(table: etree._Element) -> bool:
     """A table of data (kept whole), not a table used for page layout."""
     if table.find(".//table") is not None:
         return False
-    if any(table.iterfind(f".//{tag}") for tag in ("p", "h1", "h2", "h3", "ul", "ol", "blockquote")):
+    if any(table.find(f".//{tag}") is not None for tag in ("p", "h1", "h2", "h3", "ul", "ol", "blockquote")):
         return False
     rows = table.findall(".//tr")
     return len(rows) >= 1 and max((len(r.findall("td")) + len(r.findall("th")) for r in rows), default=0) >= 2
@@ -292,7 +292,8 @@ def _collect_units(body: etree._Element) -> list[Unit]:
     def visit(element: etree._Element) -> None:
         tag = element.tag
         if tag == "table" and _is_data_table(element):
-            units.append(Unit("table", element, text=_text(element)))
+            cells = [_text(cell) for cell in element.iter("td", "th", "caption")]
+            units.append(Unit("table", element, text=" ".join(c for c in cells if c)))
             return
         if tag == "figure" or (tag == "pre"):
             kind = "figure" if tag == "figure" else "block"
@@ -310,7 +311,7 @@ def _collect_units(body: etree._Element) -> list[Unit]:
         def flush() -> None:
             if run:
                 texts = [p if isinstance(p, str) else p.text_content() for p in run]
-                text = htmlmeta.normalize_space(" ".join(texts))
+                text = htmlmeta.normalize_space("".join(texts))
                 has_image = any(not isinstance(p, str) and (p.tag == "img" or p.find(".//img") is not None) for p in run)
                 if text or has_image:
                     units.append(Unit("run" if text else "image", element, pieces=list(run), text=text))
@@ -337,7 +338,8 @@ def _collect_units(body: etree._Element) -> list[Unit]:
 
 
 def _text(element: etree._Element) -> str:
-    return htmlmeta.normalize_space(" ".join(element.itertext()))
+    """The text of an element with inline content, as a reader sees it."""
+    return htmlmeta.normalize_space("".join(element.itertext()))
 
 
 def _figure_text(figure: etree._Element) -> str:
@@ -734,14 +736,34 @@ def _finish_article(article: etree._Element, title: str) -> None:
     heading = etree.Element("h1")
     heading.text = title
     article.insert(0, heading)
-    _unwrap_runs_with_tails(article)
+    _split_at_double_breaks(article)
     _normalize_whitespace(article)
     _remove_empty(article)
     _keep_linked_ids(article)
 
 
-def _unwrap_runs_with_tails(article: etree._Element) -> None:
-    """Inline elements were copied with their children's tails; nothing to do."""
+_DOUBLE_BREAK = re.compile(r"(?:<br>\s*){2,}")
+
+
+def _split_at_double_breaks(article: etree._Element) -> None:
+    """``text<br><br>text`` is how many sites write paragraphs: make them ``<p>``s.
+
+    One paragraph per block keeps diffs and translation units small.
+    """
+    for paragraph in list(article.iter("p")):
+        if paragraph.find("br") is None:
+            continue
+        markup = html.tostring(paragraph, encoding="unicode", method="html", with_tail=False)
+        inner = markup[markup.index(">") + 1 : markup.rindex("</p>")]
+        parts = [part for part in _DOUBLE_BREAK.split(inner) if part.strip()]
+        if len(parts) < 2:
+            continue
+        parent = paragraph.getparent()
+        index = parent.index(paragraph)
+        for offset, part in enumerate(parts):
+            new = html.fragment_fromstring(f"<p>{part}</p>")
+            parent.insert(index + offset, new)
+        parent.remove(paragraph)
 
 
 _BLOCK_OUT = frozenset(
@@ -881,16 +903,41 @@ def _classify(unit: Unit, main: etree._Element, main_line: set[etree._Element]) 
     stop = unit.element
     while stop is not None and stop not in main_line:
         stop = stop.getparent()
-    node: etree._Element | None = unit.element
-    while node is not None and node is not stop:
-        reason = htmlchrome.own_reason(node)
-        if reason:
-            return reason, f"inside <{htmlchrome.describe(node)}>", node
-        node = node.getparent()
+    reason, node = _container_reason(unit.element, stop)
+    if reason:
+        return reason, f"inside <{htmlchrome.describe(node)}>", node
     if _inside(unit.element, main):
         parent = unit.element if unit.kind == "run" else unit.element.getparent()
         return "boilerplate", "in the article's container but not article text (by the extractor)", parent
     return "boilerplate", f"outside the article's container <{htmlchrome.describe(main)}>", stop
+
+
+_GENERIC_REASONS = frozenset({"form", "header", "navigation", "sidebar", "footer"})
+
+
+def _container_reason(element: etree._Element, stop: etree._Element | None) -> tuple[str, etree._Element | None]:
+    """The reason and the outermost container giving it, below ``stop``.
+
+    The nearest signal wins, except that a generic one (a form, a menu) gives
+    way to a specific container around it (the newsletter box holding the
+    form). The outermost container with that reason groups the report: a
+    comment section is one entry, not one per comment.
+    """
+    found, holder = "", None
+    node: etree._Element | None = element
+    while node is not None and node is not stop:
+        reason = htmlchrome.own_reason(node)
+        if reason:
+            if not found:
+                found, holder = reason, node
+            elif reason == found:
+                holder = node
+            elif found in _GENERIC_REASONS and reason not in _GENERIC_REASONS:
+                found, holder = reason, node
+            else:
+                break
+        node = node.getparent()
+    return found, holder
 
 
 def _image_description(unit: Unit) -> str:
