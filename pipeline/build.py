@@ -134,33 +134,18 @@ def _translation_errors(msgid: str, msgstr: str) -> list[str]:
     """What the shared checks find wrong enough to keep a translation out of a page.
 
     The markup itself is checked again when the translation is applied
-    (``MarkupMismatch``), so a bad tag never reaches a page even without checks.
+    (``MarkupMismatch``), so a bad tag never reaches a page whatever the checks say.
     """
-    try:
-        from pipeline.checks import check_pair
-    except ModuleNotFoundError as exc:
-        if exc.name != "pipeline.checks":
-            raise
-        return []
+    from pipeline.checks import check_pair
+
     return [p.message for p in check_pair(msgid, msgstr) if p.severity == "error"]
 
 
-def _completion(project: Project, locale: str, slug: str, catalog) -> float:
-    """Percent of an article's catalog that is translated and not fuzzy."""
-    try:
-        from pipeline.catalogs import completion
-    except ModuleNotFoundError as exc:
-        if exc.name != "pipeline.catalogs":
-            raise
-    else:
-        return float(completion(project, locale, slug))
-    if catalog is None:
-        return 0.0
-    messages = [m for m in catalog if m.id]
-    if not messages:
-        return 100.0
-    done = sum(1 for m in messages if _is_translated(m))
-    return 100.0 * done / len(messages)
+def _completion(project: Project, locale: str, slug: str) -> float:
+    """Percent of an article translated (finished, not fuzzy), as ``pipeline stats`` shows it."""
+    from pipeline.catalogs import completion
+
+    return float(completion(project, locale, slug))
 
 
 def _is_translated(message) -> bool:
@@ -666,7 +651,7 @@ def _load_article(project: Project, slug: str, locales: list[str]) -> _Article:
     for locale in locales[1:]:
         catalog = _read_catalog(project.catalog_path(locale, slug))
         catalogs[locale] = catalog
-        completion[locale] = _completion(project, locale, slug, catalog)
+        completion[locale] = _completion(project, locale, slug)
         if catalog is not None and completion[locale] >= project.settings.threshold_for(locale):
             published.append(locale)
     return _Article(slug, doc, catalogs, completion, published)
