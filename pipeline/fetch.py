@@ -271,23 +271,34 @@ class Fetcher:
             )
 
     def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser:
-        """Fetch and parse robots.txt as RFC 9309 says: 4xx allows all, 5xx allows nothing."""
+        """Fetch and parse robots.txt as RFC 9309 says.
+
+        Up to five redirects are followed; a 4xx (no rules) allows everything;
+        a 5xx or a redirect chain that ends nowhere allows nothing.
+        """
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
-        response = self._request_with_retries(origin + "/robots.txt", {}, FetchResult(origin, origin, 0))
-        try:
-            status = response.status
-            if 300 <= status < 400:
-                # Followed once, to the same place only: most sites redirect http to https.
-                parser.allow_all = True
-            elif status >= 500:
-                parser.disallow_all = True
-            elif status >= 400:
-                parser.allow_all = True
-            else:
-                body = self._read_capped(response)
-                parser.parse(body.decode("utf-8", "replace").splitlines())
-        finally:
-            _discard(response)
+        url = origin + "/robots.txt"
+        for _hop in range(6):
+            response = self._request_with_retries(url, {}, FetchResult(url, url, 0))
+            try:
+                status = response.status
+                location = response.headers.get("Location")
+                if 300 <= status < 400 and location:
+                    url = urljoin(url, location.strip())
+                    if urlsplit(url).scheme not in ("http", "https"):
+                        break
+                    continue
+                if 400 <= status < 500:
+                    parser.allow_all = True
+                elif status == 200:
+                    body = self._read_capped(response)
+                    parser.parse(body.decode("utf-8", "replace").splitlines())
+                else:
+                    parser.disallow_all = True
+                return parser
+            finally:
+                _discard(response)
+        parser.disallow_all = True
         return parser
 
 

@@ -32,6 +32,14 @@ PROVENANCE_NAME = "provenance.json"
 _PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", re.IGNORECASE)
 
 
+_CHARSET_SOURCES = {
+    "http": "from the HTTP header",
+    "bom": "from the byte order mark",
+    "meta": "from <meta charset>",
+    "detected": "by detection",
+}
+
+
 @dataclass(frozen=True)
 class ScrapeOptions:
     fetch: FetchOptions = FetchOptions()
@@ -111,6 +119,8 @@ def iter_scrape(project: Project, targets: Iterable[str], options: ScrapeOptions
     targets = list(targets)
     if options.slug is not None and len(targets) != 1:
         raise PipelineError("a slug can be given only with a single URL")
+    # A saved page is known by its absolute path, so provenance can tell it again.
+    targets = [t if is_url(t) else str(Path(t).expanduser().resolve()) for t in targets]
     used: dict[str, str] = {}
     with Fetcher(options.fetch) as fetcher:
         for target in targets:
@@ -140,8 +150,8 @@ def _store(project: Project, target: str, slug: str, options: ScrapeOptions, fet
     stored = read_provenance(folder / PROVENANCE_NAME)
     old_bytes = snapshot.read_bytes() if snapshot.is_file() else None
 
+    _refuse_other_article(target, slug, stored, explicit_slug=options.slug is not None)
     if is_url(target):
-        _refuse_other_article(target, slug, stored, explicit_slug=options.slug is not None)
         same_page = old_bytes is not None and stored.get("url") == target
         result = fetcher.fetch(
             target,
@@ -169,7 +179,7 @@ def _store(project: Project, target: str, slug: str, options: ScrapeOptions, fet
     write_provenance(folder / PROVENANCE_NAME, provenance)
 
     where = f"source/{slug}/{SNAPSHOT_NAME}"
-    facts = f"{len(body):,} bytes, {charset} ({charset_source})"
+    facts = f"{len(body):,} bytes, {charset} {_CHARSET_SOURCES[charset_source]}"
     if result and result.redirects:
         facts += f", redirected to {result.final_url}"
     if result and result.retries:
@@ -184,10 +194,10 @@ def _store(project: Project, target: str, slug: str, options: ScrapeOptions, fet
 
 def _refuse_other_article(target: str, slug: str, stored: dict, explicit_slug: bool) -> None:
     """Never let a URL silently take over another article's folder."""
-    known = {stored.get("url"), stored.get("final_url")} - {None}
+    known = {stored.get("url"), stored.get("final_url"), stored.get("saved_from")} - {None}
     if known and target not in known and not explicit_slug:
         raise PipelineError(
-            f"source/{slug} holds another page ({stored.get('url')}); "
+            f"source/{slug} holds another page ({stored.get('url') or stored.get('saved_from')}); "
             "choose a different name with --slug, or give --slug "
             f"{slug} to replace it"
         )
@@ -200,7 +210,7 @@ def _read_saved_page(path: Path, max_bytes: int) -> bytes:
             raise FetchError(f"{path}: file too large: {size} bytes (limit {max_bytes})")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise FetchError(f"no such file or URL: {path}") from None
+        raise FetchError(f"no such file: {path} (for a web page give the whole URL, with https://)") from None
     except IsADirectoryError:
         raise FetchError(f"{path} is a folder, not a saved page") from None
     except OSError as exc:
@@ -258,7 +268,8 @@ def make_provenance(body: bytes, charset: str, charset_source: str, result: Fetc
         return base | {
             "url": None, "final_url": None, "status": None, "content_type": None,
             "fetched_at": None, "etag": None, "last_modified": None,
-            "how": f"Saved page copied byte for byte from {Path(target).resolve()} by pipeline {__version__}; "
+            "saved_from": target,
+            "how": f"Saved page copied byte for byte from {target} by pipeline {__version__}; "
                    "its URL and fetch time are not known.",
         }
     hops = f" after {len(result.redirects)} redirect(s)" if result.redirects else ""

@@ -244,6 +244,32 @@ def test_failed_rescrape_leaves_the_stored_article_alone(server, project):
     assert {p: p.read_bytes() for p in project.article_dir("article").iterdir()} == before
 
 
+def test_page_without_content_type_is_sniffed_as_html(server, project):
+    url = server.route("/bare", Reply(200, ARTICLE.encode("utf-8")))
+    [outcome] = run(project, url)
+    assert outcome.status == "fetched"
+    prov = provenance(project, "bare")
+    assert prov["content_type"] is None
+    assert (prov["charset"], prov["charset_source"]) == ("utf-8", "meta")
+
+
+def test_plain_text_is_refused(server, project):
+    url = server.route("/notes.txt", Reply(200, b"just words", {"Content-Type": "text/plain; charset=utf-8"}))
+    assert_failed_cleanly(project, run(project, url), r"not an HTML page \(Content-Type: text/plain\)")
+
+
+def test_compressed_page_is_stored_decompressed(server, project):
+    import gzip
+
+    url = server.route(
+        "/zipped", Reply(200, gzip.compress(ARTICLE.encode()), {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    )
+    [outcome] = run(project, url)
+    assert outcome.status == "fetched"
+    assert server.requests_to("/zipped")[0].headers["accept-encoding"] == "gzip, deflate"
+    assert (project.article_dir("zipped") / "snapshot.html").read_bytes() == ARTICLE.encode()
+
+
 # -- encodings -----------------------------------------------------------------
 
 ENCODED_PAGES = [
@@ -378,6 +404,20 @@ def test_robots_allows_other_paths(server, project):
     assert outcome.status == "fetched"
 
 
+def test_robots_txt_redirect_is_followed(server, project):
+    server.route("/robots.txt", Reply(301, headers={"Location": "/real-robots.txt"}))
+    server.route("/real-robots.txt", Reply(200, b"User-agent: pipeline\nDisallow: /drafts/\n", {"Content-Type": "text/plain"}))
+    url = server.route("/drafts/article", html_reply(ARTICLE))
+    assert_failed_cleanly(project, run(project, url), r"robots\.txt .*disallows /drafts/article")
+
+
+def test_robots_txt_server_error_allows_nothing(server, project):
+    server.route("/robots.txt", Reply(503, b"", {"Content-Type": "text/plain"}))
+    url = server.route("/article", html_reply(ARTICLE))
+    assert_failed_cleanly(project, run(project, url), r"robots\.txt .*disallows")
+    assert server.requests_to("/article") == []
+
+
 # -- slugs, lists and saved files ---------------------------------------------------
 
 
@@ -425,6 +465,17 @@ def test_saved_file_is_taken_in_place_of_a_url(project, tmp_path):
     assert prov["url"] is None and str(saved) in prov["how"]
     assert (prov["charset"], prov["charset_source"]) == ("shift_jis", "detected")
     assert (project.article_dir("kikai-gakushu") / "snapshot.html").read_bytes() == saved.read_bytes()
+
+
+def test_saved_file_never_replaces_a_fetched_article(server, project, tmp_path):
+    run(project, server.route("/article", html_reply(ARTICLE)))
+    saved = tmp_path / "article.html"
+    saved.write_text(ARTICLE.replace("data", "examples"), "utf-8")
+    [outcome] = run(project, str(saved))
+    assert outcome.status == "failed" and "holds another page" in outcome.message
+    [again] = run(project, str(saved), slug="article")
+    assert again.status == "changed"
+    assert provenance(project, "article")["saved_from"] == str(saved)
 
 
 def test_missing_saved_file_fails_cleanly(project, tmp_path):

@@ -112,6 +112,8 @@ def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, 
         with bar_or_plain as bar:
             for outcome in bar:
                 counts[outcome.status] += 1
+                if show_bar and sys.stderr.isatty():
+                    click.echo("\r\033[K", nl=False, err=True)  # clear the bar; it is redrawn below the line
                 line = f"{outcome.status:<9} {outcome.slug or '-'}  {outcome.url}: {outcome.message}"
                 if outcome.failed:
                     click.echo(click.style("failed", fg="red") + line[len("failed"):], err=True)
