@@ -475,8 +475,8 @@ def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
             line = line[2:].lstrip()
             if not line:
                 continue
-            if line.startswith("#"):
-                line = line  # "#~ #, fuzzy" style comments of obsolete entries
+            if line.startswith("|"):
+                line = "#" + line  # "#~| msgid": the previous msgid of an obsolete entry
         if line.startswith("#|"):
             body = line[2:].strip()
             if entry.fields:
