@@ -109,6 +109,7 @@ def clean_html(text: str, rules: CleanRules, url: str = "") -> CleanResult:
     for unit in units:
         unit.kept = extracted.keeps(unit)
     main = _main_container(body, units)
+    extracted.recount(units, main)
     _keep_media_in(main, units)
     _drop_chrome(units, main)
     title = _choose_title(root, meta, units, main)
@@ -249,6 +250,29 @@ class _ExtractorText:
                 self.blocks.add(" ".join(t.lower() for t in _WORD.findall("".join(element.itertext()))))
         tokens = [t.lower() for t in _WORD.findall(" ".join(result.body.itertext()))]
         self.trigrams = Counter(zip(tokens, tokens[1:], tokens[2:]))
+
+    def recount(self, units: list[Unit], main: etree._Element) -> None:
+        """Keep each piece of extracted text once, the article's copy first.
+
+        Sites repeat an article's opening as a teaser or summary elsewhere on
+        the page; the extractor kept the text once, so only one copy may ride
+        on it: the one in the article's container, then the others in order.
+        """
+        available = Counter(self.trigrams)
+        inside = [u for u in units if u.kept and _inside(u.element, main)]
+        outside = [u for u in units if u.kept and not _inside(u.element, main)]
+        for unit in inside + outside:
+            tokens = unit.tokens
+            if len(tokens) < SHORT_UNIT:
+                continue
+            grams = list(zip(tokens, tokens[1:], tokens[2:]))
+            found = [g for g in grams if available[g] > 0]
+            if len(found) < KEPT_SHARE * len(grams):
+                unit.kept = False
+                unit.reason, unit.detail = "duplicate", "repeats text kept elsewhere in the article"
+                continue
+            for gram in found:
+                available[gram] -= 1
 
     def keeps(self, unit: Unit) -> bool:
         tokens = unit.tokens
@@ -453,10 +477,17 @@ def _choose_title(root: etree._Element, meta: htmlmeta.PageMeta, units: list[Uni
             break
         if best is None and _inside(unit.element, main):
             best = unit
+    title = best.text if best is not None else meta.title
     if best is not None:
         best.is_title = True
         best.kept = False
-        return best.text
+    if not title:
+        raise SnapshotError("the HTML snapshot has no title (no <title>, <h1> or og:title)")
+    for unit in units:
+        if unit.kept and unit.text == title and unit is not best:
+            unit.kept = False
+            unit.reason, unit.detail = "title", "repeats the title"
+    return title
     if meta.title:
         return meta.title
     raise SnapshotError("the HTML snapshot has no title (no <title>, <h1> or og:title)")
