@@ -302,8 +302,12 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
     from babel.support import Translations
 
     catalog = copy.deepcopy(catalog)
+    # Untranslated and fuzzy messages leave the catalog: a .mo entry with an
+    # empty plural form would show the singular for every number.
+    for message in [m for m in catalog if m.id and not _is_translated(m)]:
+        catalog.delete(message.id, context=message.context)
     for message in catalog:
-        if not message.id or not _is_translated(message):
+        if not message.id:
             continue
         forms = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         msgid = message.id if isinstance(message.id, str) else message.id[0]

@@ -372,3 +372,23 @@ def test_broken_catalog_names_file_and_line(project: Path) -> None:
 )
 def test_language_tags(name: str, tag: str) -> None:
     assert language_tag(name) == tag
+
+
+def test_untranslated_plural_template_message_keeps_the_source_plural(tmp_path: Path) -> None:
+    from pipeline.build import site_translations
+    from pipeline.formats.po import read_catalog
+
+    site = tmp_path / "site.po"
+    site.write_text(
+        (FIXTURES / "zh_CN" / "site.po").read_text(encoding="utf-8").replace(
+            'msgstr[0] "阅读时间 %(formatted)s 分钟"', 'msgstr[0] ""'
+        ),
+        encoding="utf-8",
+    )
+    warnings: list = []
+    translations = site_translations(read_catalog(site), site, warnings)
+    singular, plural = "%(formatted)s minute read", "%(formatted)s minutes read"
+    assert translations.ngettext(singular, plural, 4) == plural
+    assert translations.ngettext(singular, plural, 1) == singular
+    assert translations.gettext("Article sources") == "文章来源"
+    assert warnings == []
