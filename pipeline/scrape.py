@@ -166,7 +166,11 @@ def _store(project: Project, target: str, slug: str, options: ScrapeOptions, fet
         body = _read_saved_page(Path(target), options.fetch.max_bytes)
 
     if old_bytes == body:
-        _refresh_validators(folder / PROVENANCE_NAME, stored, result)
+        if stored:
+            _refresh_validators(folder / PROVENANCE_NAME, stored, result)
+        else:  # the snapshot lost its provenance: say again where it came from
+            _text, charset, charset_source = decode_html(body, result.http_charset if result else None)
+            write_provenance(folder / PROVENANCE_NAME, make_provenance(body, charset, charset_source, result, target))
         return ScrapeOutcome(target, slug, "unchanged", "unchanged (same content)",
                              retries=result.retries if result else [])
 

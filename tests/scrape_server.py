@@ -20,7 +20,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     #: Wait this long (or until the server stops) before answering.
     delay: float = 0.0
-    #: Claim this Content-Length instead of the body's (to test the streamed cap).
+    #: Send no Content-Length: the body ends when the connection closes (tests the streamed cap).
     omit_length: bool = False
 
 

@@ -358,6 +358,15 @@ def test_same_content_without_validators_is_not_rewritten(server, project):
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
 
 
+def test_lost_provenance_is_written_again(server, project):
+    url = server.route("/article", html_reply(ARTICLE))
+    run(project, url)
+    (project.article_dir("article") / "provenance.json").unlink()
+    [outcome] = run(project, url)
+    assert outcome.status == "unchanged"
+    assert provenance(project, "article")["url"] == url
+
+
 def test_changed_page_replaces_the_snapshot_and_keeps_the_previous(server, project):
     url = server.route("/article", html_reply(ARTICLE, ETag='"v1"'))
     run(project, url)
@@ -500,7 +509,7 @@ def test_cli_prints_one_line_per_url_and_fails_when_any_failed(server, project):
     assert re.search(r"^fetched\s+good\s+" + re.escape(good) + r": saved source/good/snapshot\.html", result.stdout, re.M)
     assert re.search(r"^failed\s+missing\s+" + re.escape(missing) + r": HTTP 404", result.stderr, re.M)
     assert "1 fetched, 0 changed, 0 unchanged, 1 failed" in result.stdout
-    assert "Error: 1 of 2 failed" in result.stderr
+    assert "Error: 1 of 2 pages failed" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -130,7 +130,7 @@ def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, 
             "`pipeline update` to bring the catalogs up to date"
         )
     if counts["failed"]:
-        raise FetchError(f"{counts['failed']} of {len(all_targets)} failed")
+        raise FetchError(f"{counts['failed']} of {len(all_targets)} pages failed")
 
 
 class _Plain:
