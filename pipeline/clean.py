@@ -120,22 +120,10 @@ def detect_format(path: Path, data: bytes, provenance: dict) -> str:
 
 
 def decode(data: bytes, declared_charset: str | None) -> str:
-    """Text of a snapshot: the recorded charset first, then BOM, meta and detection."""
-    if declared_charset:
-        try:
-            return data.decode(declared_charset)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        from pipeline.fetch import decode_html
-    except ImportError:  # the scrape stage is optional for saved pages
-        from bs4 import UnicodeDammit
+    """Text of a snapshot: BOM, the recorded charset, ``<meta charset>``, then detection."""
+    from pipeline.fetch import decode_html
 
-        dammit = UnicodeDammit(data, is_html=True)
-        if dammit.unicode_markup is None:
-            raise SnapshotError("cannot tell the snapshot's character encoding") from None
-        return dammit.unicode_markup
-    text, _, _ = decode_html(data, None)
+    text, _, _ = decode_html(data, declared_charset)
     return text
 
 
@@ -144,7 +132,7 @@ def _run_cleaner(source_format: str, data: bytes, rules: CleanRules, provenance:
     if source_format == "text":
         from pipeline.cleaning.textdump import clean_text
 
-        text = decode(data, charset or "utf-8-sig")
+        text = decode(data, charset or "utf-8")
         return clean_text(text, rules, default_language=project.settings.source_language)
     from pipeline.cleaning.htmlpage import clean_html
 

@@ -260,11 +260,13 @@ def test_drop_rule_removes_a_kept_block_and_reports_it():
     assert "Emergency shelters have been opened" in entry.detail
 
 
-def test_drop_rule_matches_the_whole_text_only():
-    rules = CleanRules(drop=(r"Bewdley",))
-    result = clean("news-page", NEWS_URL, rules)
-    assert "Bewdley" in body_text(result)
-    assert not [d for d in result.dropped if d.reason == "rule"]
+def test_drop_rule_is_searched_in_the_whole_text_and_anchors_narrow_it():
+    anchored = clean("news-page", NEWS_URL, CleanRules(drop=(r"^Bewdley$",)))
+    assert "Bewdley" in body_text(anchored)
+    assert not [d for d in anchored.dropped if d.reason == "rule"]
+    searched = clean("news-page", NEWS_URL, CleanRules(drop=(r"Bewdley",)))
+    assert "Bewdley" not in body_text(searched)
+    assert [d for d in searched.dropped if d.reason == "rule"]
 
 
 def test_keep_rule_rescues_a_dropped_block_in_page_order():

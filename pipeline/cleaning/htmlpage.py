@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree, html
 
 from pipeline.cleaning import htmlchrome, htmlmeta
+from pipeline.cleaning.rules import first_match, matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
 from pipeline.formats.document import Document, new_article
@@ -495,21 +496,17 @@ def _choose_title(root: etree._Element, meta: htmlmeta.PageMeta, units: list[Uni
 
 def _apply_rules(units: list[Unit], rules: CleanRules) -> None:
     """The user's keep rules rescue units; drop rules remove them. Keep wins."""
-    keep = [re.compile(p) for p in rules.keep]
-    drop = [re.compile(p) for p in rules.drop]
     for unit in units:
         if not unit.text or unit.is_title:
             continue
-        if any(p.fullmatch(unit.text) for p in keep):
+        if matches_any(rules.keep, unit.text):
             unit.kept = True
             unit.reason = ""
             continue
-        if unit.kept:
-            for pattern in drop:
-                if pattern.fullmatch(unit.text):
-                    unit.kept = False
-                    unit.reason, unit.detail = "rule", f"drop rule {pattern.pattern!r}"
-                    break
+        pattern = first_match(rules.drop, unit.text) if unit.kept else None
+        if pattern is not None:
+            unit.kept = False
+            unit.reason, unit.detail = "rule", f"drop rule {pattern!r}"
 
 
 # --- building the clean article -----------------------------------------------

@@ -24,6 +24,7 @@ from importlib import resources
 from lxml import html
 
 from pipeline.cleaning.language import dominant_script, guess_language
+from pipeline.cleaning.rules import matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
 from pipeline.formats.document import Document, new_article
@@ -200,10 +201,6 @@ def promotion_score(text: str) -> int:
     return sum(1 for pattern in PROMOTION_PATTERNS if pattern.search(text))
 
 
-def _matches_any(patterns: tuple[str, ...], text: str) -> bool:
-    return any(re.search(pattern, text) for pattern in patterns)
-
-
 def _classify_interface(block: Block, language: str, state: _State, default_role: str = "interface") -> None:
     """Record every line of a foreign block as interface text, with its role."""
     for line in block.lines:
@@ -330,7 +327,7 @@ def _drop_promotional_tail(kept: list[Kept], state: _State) -> list[Kept]:
     end = len(kept)
     while end > 0:
         item = kept[end - 1]
-        if _matches_any(state.rules.keep, item.text):
+        if matches_any(state.rules.keep, item.text):
             break
         score = promotion_score(item.text)
         heading_of_dropped = item.kind.startswith("h") and end < len(kept)
@@ -356,10 +353,10 @@ def _classify_body(blocks: list[Block], state: _State) -> list[Kept]:
     kept: list[Kept] = []
     for block in blocks:
         text = block.text
-        if _matches_any(state.rules.drop, text) and not _matches_any(state.rules.keep, text):
+        if matches_any(state.rules.drop, text) and not matches_any(state.rules.keep, text):
             state.drop(block, "rule", "matched a drop rule of the project")
             continue
-        forced_keep = _matches_any(state.rules.keep, text)
+        forced_keep = matches_any(state.rules.keep, text)
         language = None if forced_keep else is_foreign(text, state)
         if language:
             found = match_phrase(text)
