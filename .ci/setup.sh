@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the test suite needs beyond the Python packages: Java and the
 # Nu Html Checker (vnu.jar, from the npm package vnu-jar) for the HTML validity
-# tests, and GNU gettext (msgfmt) for the catalog tests.
+# tests, GNU gettext (msgfmt) for the catalog tests, and headless Chromium with
+# its driver and a CJK font for the browser tests (tests/test_browser.py).
 #
 # Idempotent: installs only what is missing, so a second run does nothing.
 # Runs as root (as CI does). Called by .ci/run before the tests.
@@ -12,6 +13,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# Chinese pages must be drawn with real glyphs, not missing-glyph boxes.
+ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 if ! command -v npm >/dev/null 2>&1; then
     missing+=(npm)
 fi
