@@ -35,6 +35,7 @@ from pipeline.formats.site import (
 )
 from pipeline.fsutil import project_lock, write_if_changed
 from pipeline.project import Project, validate_locale_name
+from pipeline.pseudo import is_pseudo_locale
 
 SITE_DOMAIN = "site"
 STYLESHEET = "style.css"
@@ -46,6 +47,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 _BARE_PERCENT = re.compile(r"%(?!\(\w+\)[sdif]|%)")
+#: What a preview page (``pipeline serve``) loads to reload itself and show
+#: catalog errors; served by the preview server only, never in a published page.
+PREVIEW_SCRIPT = '<script src="/__pipeline/reload.js"></script>\n'
 
 
 class MissingDocumentError(PipelineError):
@@ -657,7 +661,8 @@ def _load_article(project: Project, slug: str, locales: list[str]) -> _Article:
         catalogs[locale] = catalog
         completion[locale] = _completion(project, locale, slug)
         if catalog is not None and completion[locale] >= project.settings.threshold_for(locale):
-            published.append(locale)
+            if not is_pseudo_locale(locale):  # a test locale: only ever a draft
+                published.append(locale)
     return _Article(slug, doc, catalogs, completion, published)
 
 
@@ -669,6 +674,11 @@ def _stylesheet(project: Project) -> bytes:
     if own.is_file():
         return own.read_bytes()
     return (files("pipeline") / "templates" / STYLESHEET).read_bytes()
+
+
+def _with_preview_script(text: str) -> str:
+    head, tail = text.rsplit("</body>", 1)
+    return head + PREVIEW_SCRIPT + "</body>" + tail
 
 
 def _stale_pages(output: Path, written: set[Path]) -> list[Path]:
@@ -684,11 +694,16 @@ def build_site(
     slugs: Iterable[str] = (),
     include_drafts: bool = False,
     base_url: str | None = None,
+    output_dir: Path | None = None,
+    preview: bool = False,
 ) -> BuildResult:
     """Render the pages of ``slugs`` (all articles) in ``locales`` (all), the index and the sitemap.
 
     The index and the sitemap always cover every article and every published
     locale, whatever was selected, so a partial build never shrinks them.
+
+    ``output_dir`` replaces ``output/`` (``serve`` and ``publish`` build
+    elsewhere); ``preview`` adds the script of ``pipeline serve`` to the pages.
     """
     wanted_locales = [validate_locale_name(loc) for loc in locales]
     wanted_slugs = project.resolve_slugs(list(slugs))
@@ -703,7 +718,7 @@ def build_site(
     selected_locales = [loc for loc in known if not wanted_locales or loc in wanted_locales]
     result = BuildResult()
     infos = {loc: locale_info(loc) for loc in known}
-    output = project.output_dir
+    output = project.output_dir if output_dir is None else Path(output_dir)
 
     with project_lock(project.root):
         articles = []
@@ -741,6 +756,8 @@ def build_site(
                 )
                 result.warnings.extend(translated.warnings)
                 result.warnings.extend(w for w in page_warnings if w not in result.warnings)
+                if preview:
+                    text = _with_preview_script(text)
                 path = output / page_path(infos[locale].tag, article.slug)
                 changed = write_if_changed(path, text.encode("utf-8"))
                 written.add(path)
@@ -761,9 +778,10 @@ def build_site(
                 )
         index_warnings: list[BuildWarning] = []
         result.index_path = output / "index.html"
-        write_if_changed(
-            result.index_path, _render_index(project, articles, infos, index_warnings).encode("utf-8")
-        )
+        index_text = _render_index(project, articles, infos, index_warnings)
+        if preview:
+            index_text = _with_preview_script(index_text)
+        write_if_changed(result.index_path, index_text.encode("utf-8"))
         result.sitemap_path = output / "sitemap.xml"
         write_if_changed(
             result.sitemap_path,
