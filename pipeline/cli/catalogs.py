@@ -96,8 +96,14 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter) -> N
 @click.command()
 @locale_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also build the pseudo-locale en_XA in a temporary folder and fail on any visible "
+    "text of its pages that did not come from a catalog.",
+)
 @common_options
-def check(locales: tuple[str, ...], as_json: bool, project_dir: Path, reporter: Reporter) -> None:
+def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: Path, reporter: Reporter) -> None:
     """Check the catalogs: syntax, markup, placeholders, numbers, URLs, plurals.
 
     Exits with 1 when there are errors; warnings (numbers, URLs) and
@@ -132,20 +138,48 @@ def check(locales: tuple[str, ...], as_json: bool, project_dir: Path, reporter: 
             f"checked {len(paths)} catalogs: {counts['error']} errors, {counts['warning']} warnings, "
             f"{counts['info']} fuzzy or untranslated (-v lists them)"
         )
+    if coverage:
+        _check_coverage(project, reporter)
     if errors:
         raise PipelineError(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in the catalogs")
 
 
-def _bar(percent: float, width: int = 20) -> str:
+def _check_coverage(project, reporter: Reporter) -> None:
+    from pipeline.pseudo import check_coverage
+
+    result = check_coverage(project)
+    for item in result.uncovered:
+        click.echo(f"{item.page}: {item.where}: not from a catalog: {item.text!r}", err=True)
+    for warning in result.warnings:
+        reporter.warn(f"coverage build: {warning}")
+    reporter.info(f"coverage: {len(result.pages)} en-XA pages, {len(result.uncovered)} texts not from a catalog")
+    if result.uncovered:
+        raise PipelineError(
+            f"{len(result.uncovered)} visible text{'s' if len(result.uncovered) != 1 else ''} did not pass "
+            "through a catalog: wrap template text in _() (or mark names translate=\"no\") and run `pipeline extract`"
+        )
+
+
+def _bar(percent: float, fuzzy_percent: float = 0.0, width: int = 20) -> str:
+    """``#`` translated, ``~`` fuzzy, ``.`` untranslated (as the HTML page's bar)."""
     filled = int(round(percent / 100 * width))
-    return "#" * filled + "." * (width - filled)
+    fuzzy = min(width - filled, int(round(fuzzy_percent / 100 * width)))
+    return "#" * filled + "~" * fuzzy + "." * (width - filled - fuzzy)
 
 
 @click.command()
 @locale_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write the status as an HTML page, with bars and links to the built pages.",
+)
 @common_options
-def stats(locales: tuple[str, ...], as_json: bool, project_dir: Path, reporter: Reporter) -> None:
+def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, project_dir: Path, reporter: Reporter) -> None:
     """How far each locale and article is translated.
 
     Percent is of source words with a finished (not fuzzy) translation;
@@ -155,6 +189,11 @@ def stats(locales: tuple[str, ...], as_json: bool, project_dir: Path, reporter: 
 
     project = load_project(project_dir)
     results = run_stats(project, locales)
+    if html_file is not None:
+        from pipeline.statspage import write_stats_page
+
+        written = write_stats_page(project, html_file)
+        reporter.info(f"wrote {written}")
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
@@ -165,6 +204,6 @@ def stats(locales: tuple[str, ...], as_json: bool, project_dir: Path, reporter: 
     click.echo(header)
     for r in results:
         click.echo(
-            f"{r.locale:<8} {r.domain:<{width}} {r.percent:>5.1f}%  {_bar(r.percent)}  "
+            f"{r.locale:<8} {r.domain:<{width}} {r.percent:>5.1f}%  {_bar(r.percent, 100.0 * r.fuzzy_words / r.words if r.words else 0.0)}  "
             f"{r.translated:>7} {r.fuzzy:>5} {r.untranslated:>5}  {r.translated_words:>5}/{r.words:<5}"
         )
