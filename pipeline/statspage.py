@@ -1,0 +1,124 @@
+"""The translation status page: per locale and article, a bar of translated / fuzzy / untranslated.
+
+Rendered by ``pipeline stats --html FILE`` and served by ``pipeline serve`` at
+``/__status``. The numbers are ``catalogs.stats``, the same as the terminal's.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pipeline.project import Project
+
+SITE_DOMAIN = "site"
+
+
+@dataclass
+class _Row:
+    domain: str
+    percent: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    translated_words: int
+    words: int
+    parts: list[dict[str, object]]
+    href: str
+    link_text: str
+    published: bool
+    is_site: bool
+
+
+def _parts(stats) -> list[dict[str, object]]:
+    """Widths (percent of source words) of the bar's three parts, summing to 100."""
+    total = stats.words or 1
+    parts = []
+    for kind, words in (
+        ("translated", stats.translated_words),
+        ("fuzzy", stats.fuzzy_words),
+        ("untranslated", stats.untranslated_words),
+    ):
+        if words:
+            parts.append({"kind": kind, "width": round(100 * words / total, 2)})
+    return parts
+
+
+def render_stats_page(project: Project, link: Callable[[str, str, bool], str | None]) -> str:
+    """The status page as HTML.
+
+    ``link(tag, slug, published)`` gives the URL of an article's page in a
+    locale, or None when there is no page to link to.
+    """
+    import jinja2
+
+    from pipeline.catalogs import stats
+    from pipeline.formats.site import locale_info
+    from pipeline.pseudo import is_pseudo_locale
+
+    settings = project.settings
+    by_locale: dict[str, list] = {}
+    for item in stats(project):
+        by_locale.setdefault(item.locale, []).append(item)
+    articles = set()
+    locales = []
+    for locale, items in by_locale.items():
+        info = locale_info(locale)
+        threshold = settings.threshold_for(locale)
+        rows = []
+        for item in items:
+            is_site = item.domain == SITE_DOMAIN
+            published = not is_site and not is_pseudo_locale(locale) and item.percent >= threshold
+            href = None if is_site else link(info.tag, item.domain, published)
+            if not is_site:
+                articles.add(item.domain)
+            rows.append(
+                _Row(
+                    domain=item.domain,
+                    percent=f"{item.percent:.1f}",
+                    translated=item.translated,
+                    fuzzy=item.fuzzy,
+                    untranslated=item.untranslated,
+                    translated_words=item.translated_words,
+                    words=item.words,
+                    parts=_parts(item),
+                    href=href or "",
+                    link_text=f"{info.tag}/{item.domain}/",
+                    published=published,
+                    is_site=is_site,
+                )
+            )
+        locales.append({"name": locale, "tag": info.tag, "threshold": f"{threshold:g}", "rows": rows})
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("stats.html").render(
+        locales=locales, articles=len(articles), site_name=settings.site_name
+    )
+
+
+def write_stats_page(project: Project, path: Path) -> Path:
+    """Write the status page to ``path``, linking the pages built in ``output/`` (published ones
+    to ``base_url`` when it is set)."""
+    from pipeline.formats.site import page_path
+    from pipeline.fsutil import atomic_write_text
+
+    path = Path(path).resolve()
+    base_url = project.settings.base_url
+
+    def link(tag: str, slug: str, published: bool) -> str | None:
+        if published and base_url:
+            return f"{base_url}/{tag}/{slug}/"
+        built = project.output_dir / page_path(tag, slug)
+        if not built.is_file():
+            return None
+        return Path(os.path.relpath(built, path.parent)).as_posix()
+
+    atomic_write_text(path, render_stats_page(project, link))
+    return path
