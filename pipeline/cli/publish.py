@@ -1,0 +1,58 @@
+"""``pipeline publish``: the publisher's last step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import Reporter, common_options, load_project
+
+#: Files listed one by one up to this many per kind; beyond, -v lists them.
+LISTED = 20
+
+
+@click.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--base-url",
+    metavar="URL",
+    default=None,
+    help="The site's URL (https://example.org); overrides base_url in setup.cfg. Required from one or the other.",
+)
+@click.option("--dry-run", is_flag=True, help="Only say what would be added, changed and removed; DEST is untouched.")
+@common_options
+def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, reporter: Reporter) -> None:
+    """Write the publishable site to DEST (a web root or a pages-branch checkout).
+
+    \b
+    Only locales at or above the threshold, absolute URLs from the base URL,
+    no drafts, no preview script. Refuses when `pipeline check` finds errors.
+    The new site is prepared beside DEST and swapped in at once, so readers
+    and crashes never see half a site; pages no longer published disappear.
+    DEST's dotfiles (.git, .nojekyll) and CNAME are kept.
+    """
+    from pipeline.publish import publish as run_publish
+
+    project = load_project(project_dir, base_url=base_url)
+    result = run_publish(project, dest, base_url=project.settings.base_url, dry_run=dry_run)
+    for line in result.recovered:
+        reporter.info(line)
+    for warning in result.warnings:
+        reporter.warn(warning)
+    for skipped in result.skipped:
+        reporter.detail(f"not published (below the threshold): {skipped}")
+    verb = "would be " if dry_run else ""
+    for label, paths in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
+        shown = paths if reporter.verbose else paths[:LISTED]
+        for path in shown:
+            reporter.info(f"{verb}{label}: {path}")
+        if len(paths) > len(shown):
+            reporter.info(f"... and {len(paths) - len(shown)} more {verb}{label} (-v lists all)")
+    if result.kept:
+        reporter.detail(f"kept in {dest}: {', '.join(result.kept)}")
+    counts = f"{len(result.added)} added, {len(result.changed)} changed, {len(result.removed)} removed"
+    if dry_run:
+        reporter.info(f"dry run: {counts}; {dest} is untouched")
+    else:
+        reporter.info(f"published {result.pages} pages to {result.dest} ({counts}) for {result.base_url}/")

@@ -1,0 +1,298 @@
+"""The ``publish`` stage: write the publishable site to a web root, atomically.
+
+What is published: the locales at or above their threshold (never drafts, never
+a pseudo-locale), with absolute canonical, hreflang and sitemap URLs from the
+base URL, and no preview script. Catalog errors (``pipeline check``) stop it.
+
+How it stays atomic. The new site is built complete in a staging folder beside
+DEST (``.<name>.publish-staging`` in DEST's parent, so on the same file
+system); DEST's dotfiles and ``CNAME`` (``.git``, ``.nojekyll``) are copied in
+as hard links (a crash meanwhile leaves DEST untouched). Then the two folders
+are swapped in one step with Linux's ``renameat2(RENAME_EXCHANGE)``: a reader
+sees the old tree or the new one, never a mix, and DEST always exists. The
+staging path then holds the old tree, which is deleted.
+
+What a crash leaves, at each step:
+
+* while building or linking: DEST as it was, and a partial staging folder;
+* after the swap: DEST complete and new, and the old tree at the staging path.
+
+Either way the staging path is garbage, and the next ``publish`` deletes it
+first (recovery is always "delete the staging folder").
+
+Where ``RENAME_EXCHANGE`` is not available (another OS, a file system without
+it) the swap is two renames, DEST -> ``.<name>.publish-old`` then staging ->
+DEST; between them DEST is missing for a moment, and the next run's recovery
+puts ``.publish-old`` back when DEST is missing.
+
+For tests, ``PIPELINE_TEST_CRASH_AT_STEP=N`` makes the process kill itself
+(SIGKILL) at the N-th step, so every point of a publish can be interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.errors import PipelineError
+from pipeline.project import Project
+
+CRASH_ENV = "PIPELINE_TEST_CRASH_AT_STEP"
+#: Top-level names in DEST that belong to the web root, not to the site: kept.
+KEPT_NAMES = frozenset({"CNAME"})
+RENAME_EXCHANGE = 2
+
+
+class PublishError(PipelineError):
+    """Publishing was refused or failed; DEST is as it was."""
+
+
+@dataclass
+class PublishResult:
+    dest: Path
+    base_url: str
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    pages: int = 0
+    skipped: list[str] = field(default_factory=list)  # "fr/slug (40% < 80%)"
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    recovered: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+
+# ---------------------------------------------------------------------------
+# Steps (and the crash hook the tests use)
+# ---------------------------------------------------------------------------
+
+
+class _Steps:
+    def __init__(self) -> None:
+        raw = os.environ.get(CRASH_ENV, "")
+        self.crash_at = int(raw) if raw.isdigit() else 0
+        self.count = 0
+
+    def __call__(self, name: str) -> None:
+        self.count += 1
+        if self.count == self.crash_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+# ---------------------------------------------------------------------------
+# Trees
+# ---------------------------------------------------------------------------
+
+
+def _is_kept(name: str) -> bool:
+    return name.startswith(".") or name in KEPT_NAMES
+
+
+def site_files(folder: Path) -> dict[str, str]:
+    """relative path -> sha256 of every site file (dotfiles and CNAME at the top left out)."""
+    files: dict[str, str] = {}
+    if not folder.is_dir():
+        return files
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if _is_kept(relative.parts[0]) or path.is_dir():
+            continue
+        files[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` as hard links (cheap for a .git folder; content is shared, not moved)."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+    else:
+        os.link(source, target)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False when the system cannot."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+def staging_path(dest: Path) -> Path:
+    return dest.parent / f".{dest.name}.publish-staging"
+
+
+def old_path(dest: Path) -> Path:
+    return dest.parent / f".{dest.name}.publish-old"
+
+
+def recover(dest: Path) -> list[str]:
+    """Undo what an interrupted publish left beside DEST; say what was done."""
+    done = []
+    old = old_path(dest)
+    if old.exists() and not dest.exists():
+        os.rename(old, dest)  # the fallback swap died between its two renames: put the old site back
+        done.append(f"restored {dest} from {old.name}")
+    for leftover in (staging_path(dest), old):
+        if leftover.exists() or leftover.is_symlink():
+            shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
+            done.append(f"removed {leftover.name} left by an interrupted publish")
+    return done
+
+
+@contextlib.contextmanager
+def _dest_lock(dest: Path) -> Iterator[None]:
+    """One publish to a DEST at a time (the lock file sits beside DEST, not in it)."""
+    path = dest.parent / f".{dest.name}.publish-lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise PublishError(f"another publish to {dest} is running; wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------
+
+
+def _refuse_on_catalog_errors(project: Project) -> None:
+    from pipeline.checks import catalog_paths, check_catalog
+
+    paths = catalog_paths(project.locales_dir, project.catalog_locales())
+    errors = [f for path in paths for f in check_catalog(path) if f.problem.severity == "error"]
+    if errors:
+        shown = "\n".join(
+            f"  {f.path}:{f.line}: [{f.problem.code}] {f.problem.message}" for f in errors[:10]
+        )
+        more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise PublishError(
+            f"not published: `pipeline check` finds {len(errors)} error{'s' if len(errors) != 1 else ''} "
+            f"in the catalogs:\n{shown}{more}"
+        )
+
+
+def _build_into(project: Project, folder: Path, base_url: str, result: PublishResult) -> None:
+    from pipeline.build import build_site
+    from pipeline.pseudo import is_pseudo_locale
+
+    built = build_site(project, include_drafts=False, base_url=base_url, output_dir=folder)
+    result.pages = len(built.pages)
+    result.skipped = [
+        f"{s.locale}/{s.slug} ({s.completion:.0f}% < {s.threshold:g}%)"
+        for s in built.skipped
+        if s.has_catalog and not is_pseudo_locale(s.locale)
+    ]
+    result.warnings = [str(w) for w in built.warnings]
+
+
+def _diff(result: PublishResult, before: dict[str, str], after: dict[str, str]) -> None:
+    result.added = sorted(after.keys() - before.keys())
+    result.removed = sorted(before.keys() - after.keys())
+    result.changed = sorted(p for p in after.keys() & before.keys() if after[p] != before[p])
+
+
+def publish(project: Project, dest: Path, base_url: str | None = None, dry_run: bool = False) -> PublishResult:
+    """Publish the site to ``dest`` (see the module's notes on atomicity)."""
+    import tempfile
+
+    base_url = (base_url or project.settings.base_url or "").rstrip("/")
+    if not base_url:
+        raise PublishError(
+            "no base URL: a published site needs absolute canonical, hreflang and sitemap URLs; "
+            "pass --base-url https://example.org or set base_url in [pipeline] of setup.cfg"
+        )
+    dest = Path(os.path.abspath(dest))
+    if dest.exists() and not dest.is_dir():
+        raise PublishError(f"{dest} exists and is not a folder")
+    if dest.is_symlink():
+        raise PublishError(f"{dest} is a symbolic link; publish to the folder it points to")
+    if not dest.parent.is_dir():
+        raise PublishError(f"the folder {dest.parent} does not exist")
+    _refuse_on_catalog_errors(project)
+    result = PublishResult(dest=dest, base_url=base_url, dry_run=dry_run)
+    steps = _Steps()
+
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as temp:
+            _build_into(project, Path(temp) / "site", base_url, result)
+            _diff(result, site_files(dest), site_files(Path(temp) / "site"))
+        result.kept = sorted(p.name for p in dest.iterdir() if _is_kept(p.name)) if dest.is_dir() else []
+        return result
+
+    with _dest_lock(dest):
+        result.recovered = recover(dest)
+        staging = staging_path(dest)
+        steps("start")
+        staging.mkdir(mode=0o755)
+        if dest.is_dir():
+            os.chmod(staging, dest.stat().st_mode & 0o7777)
+        _build_into(project, staging, base_url, result)
+        steps("built")
+        _diff(result, site_files(dest), site_files(staging))
+        if result.unchanged and dest.is_dir():
+            shutil.rmtree(staging)  # nothing to swap: DEST keeps its files and their times
+            steps("unchanged")
+            return result
+        if dest.is_dir():
+            for entry in sorted(dest.iterdir()):
+                if _is_kept(entry.name):
+                    _link_tree(entry, staging / entry.name)
+                    result.kept.append(entry.name)
+                    steps(f"linked {entry.name}")
+        _fsync_dir(staging)
+        steps("staged")
+        if not dest.exists():
+            os.rename(staging, dest)
+            steps("renamed")
+        elif _exchange(staging, dest):
+            steps("exchanged")
+            shutil.rmtree(staging)  # now the old tree
+        else:
+            old = old_path(dest)
+            os.rename(dest, old)
+            steps("moved old")
+            os.rename(staging, dest)
+            steps("moved new")
+            shutil.rmtree(old)
+        _fsync_dir(dest.parent)
+        steps("done")
+    return result
