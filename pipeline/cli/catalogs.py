@@ -115,7 +115,7 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
     project = load_project(project_dir)
     chosen = [validate_locale_name(l) for l in locales] or project.catalog_locales()
     paths = catalog_paths(project.locales_dir, chosen)
-    if not paths:
+    if not paths and not coverage:
         raise PipelineError("no catalogs to check: create them with 'pipeline init LOCALE'")
     findings = [finding for path in paths for finding in check_catalog(path)]
     errors = [f for f in findings if f.problem.severity == "error"]
