@@ -1,0 +1,209 @@
+"""The preview in a real browser: headless Chromium driven through chromedriver (Selenium).
+
+Checks what only a browser shows: the language and direction a reader gets,
+that Chinese is drawn with a CJK font (the DevTools Protocol's
+``CSS.getPlatformFontsForNode`` names the fonts actually used), that the
+language switcher leads to the same article, that a right-to-left page is laid
+out from the right, and that saving a ``.po`` file changes the open page by
+itself. A screenshot of each page is kept in ``test-artifacts/``.
+
+Skips only where Chromium or chromedriver is not installed (``bash
+.ci/setup.sh`` installs them, as CI does).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_helpers import SLUG, make_project
+from pipeline.cli import main
+from serve_helpers import DEADLINE, ServeProcess, replace_in
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="Chromium and chromedriver are not installed (bash .ci/setup.sh installs them)",
+)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = make_project(tmp_path_factory.mktemp("browser") / "site", locales=("zh_CN", "ar"))
+    for args in (["extract"], ["pseudo", "-l", "ar_XB"]):
+        result = CliRunner().invoke(main, [*args, "--project", str(root)])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(project: Path):
+    process = ServeProcess(project)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="pipeline-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,900",
+        "--lang=en-US",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def screenshot(driver, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1200, min(max(height, 600), 4000))
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    driver.set_window_size(1200, 900)
+
+
+def wait_until(driver, condition, what: str):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, DEADLINE, poll_frequency=0.1).until(condition, message=f"waiting for {what}")
+
+
+def open_page(driver, server: ServeProcess, tag: str):
+    driver.get(f"{server.url}{tag}/{SLUG}/")
+    wait_until(driver, lambda d: d.execute_script("return document.readyState") == "complete", "the page to load")
+
+
+def h1_text(driver) -> str:
+    return driver.execute_script("return document.querySelector('h1').textContent")
+
+
+def platform_fonts(driver, selector: str) -> list[dict]:
+    """Fonts Chromium used to draw an element's text (DevTools Protocol)."""
+    driver.execute_cdp_cmd("DOM.enable", {})
+    driver.execute_cdp_cmd("CSS.enable", {})
+    document = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})
+    node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": document["root"]["nodeId"], "selector": selector})
+    return driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+
+
+def test_english_and_chinese_pages_have_their_language(browser, server: ServeProcess) -> None:
+    open_page(browser, server, "en")
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    assert h1_text(browser) == "What is a data engineer?"
+    screenshot(browser, "en")
+    open_page(browser, server, "zh-CN")
+    assert browser.execute_script("return document.documentElement.lang") == "zh-CN"
+    assert h1_text(browser) == "什么是数据工程师？"
+    screenshot(browser, "zh-CN")
+
+
+def test_chinese_is_drawn_with_a_cjk_font(browser, server: ServeProcess) -> None:
+    open_page(browser, server, "zh-CN")
+    fonts = platform_fonts(browser, "h1")
+    cjk = [f for f in fonts if "CJK" in f["familyName"] or "WenQuanYi" in f["familyName"]]
+    assert cjk, f"no CJK font drew the heading: {fonts}"
+    heading = h1_text(browser)
+    han = sum(1 for c in heading if "\u4e00" <= c <= "\u9fff")
+    assert sum(f["glyphCount"] for f in cjk) >= han
+    # Every font that drew the heading is a real font that has the characters: no fallback boxes.
+    assert all(f["glyphCount"] > 0 and f["familyName"] for f in fonts), fonts
+
+
+def test_the_language_switcher_opens_the_same_article_in_the_other_language(browser, server: ServeProcess) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server, "en")
+    browser.find_element(By.CSS_SELECTOR, 'nav.language-switcher a[hreflang="zh-CN"]').click()
+    wait_until(browser, lambda d: d.execute_script("return document.documentElement.lang") == "zh-CN", "the Chinese page")
+    assert browser.current_url in (f"{server.url}zh-CN/{SLUG}/", f"{server.url}zh-CN/{SLUG}/index.html")
+    assert h1_text(browser) == "什么是数据工程师？"
+    browser.find_element(By.CSS_SELECTOR, 'nav.language-switcher a[hreflang="en"]').click()
+    wait_until(browser, lambda d: d.execute_script("return document.documentElement.lang") == "en", "the English page")
+    assert h1_text(browser) == "What is a data engineer?"
+
+
+def test_pseudo_rtl_page_is_laid_out_right_to_left(browser, server: ServeProcess) -> None:
+    open_page(browser, server, "ar-XB")
+    screenshot(browser, "ar-XB")
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    assert browser.execute_script("return getComputedStyle(document.querySelector('h1')).direction") == "rtl"
+    box, text = browser.execute_script(
+        """
+        const h1 = document.querySelector('h1'); const range = document.createRange();
+        range.selectNodeContents(h1); const style = getComputedStyle(h1); const box = h1.getBoundingClientRect();
+        return [[box.left + parseFloat(style.paddingLeft), box.right - parseFloat(style.paddingRight)],
+                [range.getBoundingClientRect().left, range.getBoundingClientRect().right]];
+        """
+    )
+    assert abs(text[1] - box[1]) < 2, (box, text)  # the heading's text ends at the right edge
+    assert text[0] > box[0] + 20, (box, text)  # and leaves room on the left
+    open_page(browser, server, "ar")
+    screenshot(browser, "ar")
+
+
+def test_saving_a_catalog_changes_the_open_page_without_a_reload(browser, server: ServeProcess, project: Path) -> None:
+    open_page(browser, server, "zh-CN")
+    browser.execute_script("window.__notReloaded = true")
+    assert "他们做什么" in browser.find_element("tag name", "main").text
+    catalog = project / "locales" / "zh_CN" / "LC_MESSAGES" / f"{SLUG}.po"
+    replace_in(catalog, 'msgstr "他们做什么"', 'msgstr "他们的日常工作"')
+    wait_until(browser, lambda d: "他们的日常工作" in d.find_element("tag name", "main").text, "the new translation")
+    assert browser.execute_script("return window.__notReloaded === undefined")  # the page reloaded itself
+    # A broken catalog shows a banner on the page; fixing it removes the banner.
+    good = catalog.read_text(encoding="utf-8")
+    catalog.write_text(good + '\nmsgid "x"\nmsgstr "unterminated\n', encoding="utf-8")
+    banner = wait_until(
+        browser,
+        lambda d: d.execute_script(
+            "const e = document.querySelector('#pipeline-preview-banner .pipeline-preview-banner__error');"
+            "return e && e.textContent"
+        ),
+        "the error banner",
+    )
+    assert "Error:" in banner and f"{SLUG}.po:" in banner
+    screenshot(browser, "zh-CN-error-banner")
+    catalog.write_text(good, encoding="utf-8")
+    wait_until(
+        browser,
+        lambda d: d.execute_script(
+            "const b = document.getElementById('pipeline-preview-banner'); return !b || !b.querySelector('.pipeline-preview-banner__error')"
+        ),
+        "the error banner to go",
+    )
+
+
+def test_status_page_in_the_preview(browser, server: ServeProcess) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server.url}__status")
+    screenshot(browser, "status")
+    bars = browser.find_elements(By.CSS_SELECTOR, ".bar")
+    assert bars and all(b.size["width"] > 50 for b in bars)
+    browser.find_element(By.CSS_SELECTOR, f'a[href="/zh-CN/{SLUG}/"]').click()
+    wait_until(browser, lambda d: d.execute_script("return document.documentElement.lang") == "zh-CN", "the linked page")
