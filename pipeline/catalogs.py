@@ -228,26 +228,29 @@ class FuzzyIndex:
     def __init__(self) -> None:
         self.entries: list[tuple[str, object]] = []
         self.postings: dict[str, list[int]] = {}
+        self.by_length: dict[int, list[int]] = {}
 
     def add(self, msgid: str, payload: object) -> None:
         index = len(self.entries)
         self.entries.append((msgid, payload))
         for gram in _grams(msgid):
             self.postings.setdefault(gram, []).append(index)
+        self.by_length.setdefault(len(msgid), []).append(index)
 
     def best(self, text: str, threshold: float = FUZZY_THRESHOLD) -> tuple[float, str, object] | None:
         if not self.entries:
             return None
-        limit = max(50, len(self.entries) // 20)
+        limit = max(100, len(self.entries) // 50)
         shared: Counter[int] = Counter()
         for gram in _grams(text):
             posting = self.postings.get(gram)
             if posting and len(posting) <= limit:
                 shared.update(posting)
-        if len(shared) < self.CANDIDATES:  # short or common text: also look at all of similar length
-            for index, (msgid, _) in enumerate(self.entries):
-                if index not in shared and abs(len(msgid) - len(text)) <= max(len(msgid), len(text)) * 0.5:
-                    shared[index] = 0
+        if len(text) < 24:  # short texts may share no rare trigram: look at all of similar length
+            low, high = int(len(text) * threshold / (2 - threshold)), int(len(text) * (2 - threshold) / threshold) + 1
+            for length in range(low, high + 1):
+                for index in self.by_length.get(length, ()):
+                    shared.setdefault(index, 0)
         ranked = [i for i, _ in shared.most_common(self.CANDIDATES * 5)]
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(text)
