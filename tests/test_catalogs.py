@@ -309,3 +309,26 @@ def test_cli_update_prints_counts(translated):
     assert result.exit_code == 0, result.output
     assert "updated locales/zh_CN/LC_MESSAGES/demo.po: 0 new, 0 fuzzy, 1 obsolete, 16 unchanged" in result.output
     assert "unchanged locales/zh_CN/LC_MESSAGES/site.po" in result.output
+
+
+MULTILINGUAL = [
+    "機械学習エンジニアは、人工知能システムの構築を担当します。この魅力的な分野では、データセットで訓練されたモデルを作成し、結果を予測して適応させます。「かぎかっこ」（丸括弧）ー長音、っゃ小さい仮名。",
+    "머신러닝 엔지니어는 인공지능 시스템 구축을 담당합니다. 이 매력적인 인공지능 분야는 데이터 세트로 훈련된 모델을 만드는 것을 포함하며, 결과를 예측하고 적응할 수 있습니다.",
+    "Les ingénieurs en apprentissage automatique « conçoivent » des systèmes d’intelligence artificielle ; c’est‑à‑dire : des modèles ! Voilà — 82 % en 2025…",
+    "Инженеры машинного обучения отвечают за создание систем искусственного интеллекта, которые могут предсказывать результаты.",
+    "机器学习工程师（ML）负责构建AI系统，2025年增长82%——根据《未来就业报告》[1]。他们使用Python、TensorFlow等工具；薪资约为$150,000/年。",
+]
+
+
+def test_wrapping_matches_msgcat_in_many_scripts(tmp_path):
+    catalog = Catalog(locale="ja", fuzzy=False)
+    number = 0
+    for text in MULTILINGUAL:
+        for shift in range(0, 40, 3):  # every break position lands somewhere else
+            message = Message(f"id {number}", "w" * (shift % 9) + " " + text[shift:] + " " + text)
+            message.flags = set()
+            catalog[message.id] = message
+            number += 1
+    path = tmp_path / "many.po"
+    write_catalog(path, catalog)
+    assert msgcat(path) == path.read_bytes()
