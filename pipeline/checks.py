@@ -47,6 +47,7 @@ class Finding:
 # Markup that a translation may not bring in: only the message's own short tags are markup.
 _RAW_TAG = re.compile(r"<\s*/?\s*[A-Za-z][\w:-]*(?:\s[^<>]*)?/?\s*>")
 _ATTRIBUTE_TAG = re.compile(r"<\s*[A-Za-z][\w:-]*\s+[^<>]*=")
+MESSAGE_ESCAPES = frozenset({"&lt;", "&amp;"})
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _COMMENT = re.compile(r"<!--|-->|<!\[CDATA\[|<![A-Za-z]|<\?")
 _DANGEROUS = re.compile(r"<\s*/?\s*(?:script|style|iframe|object|embed)\b|javascript:|\bon[a-z]+\s*=", re.I)
@@ -85,7 +86,8 @@ def check_markup(msgid: str, msgstr: str) -> list[Problem]:
     elif _RAW_TAG.search(target_stripped) and not _RAW_TAG.search(source_stripped):
         problems.append(Problem(ERROR, "markup", f"the translation contains raw HTML {_RAW_TAG.search(target_stripped).group(0)}"))  # type: ignore[union-attr]
     source_entities = Counter(_ENTITY.findall(msgid))
-    extra_entities = Counter(_ENTITY.findall(msgstr)) - source_entities
+    # &lt; and &amp; are the message format's own escapes (pipeline.formats.messages).
+    extra_entities = Counter(e for e in _ENTITY.findall(msgstr) if e not in MESSAGE_ESCAPES) - source_entities
     if extra_entities:
         entity = next(iter(extra_entities))
         problems.append(Problem(ERROR, "markup", f"the translation contains the character reference {entity}; type the character itself"))

@@ -82,8 +82,13 @@ class ExtractResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def describe_tags(text: str) -> str:
-    """``<a1> is a link, <em> is emphasis`` for the tags of a message."""
+def describe_tags(text: str, shells: dict | None = None) -> str:
+    """``<a1> is a link, <em> is emphasis`` for the tags of a message.
+
+    A self-closing placeholder stands for content kept as it is in the source
+    (code, a title cited as published); the comment shows that content so the
+    translator knows what the reader will see there.
+    """
     names: list[tuple[str, bool]] = []
     for match in TOKEN.finditer(text):
         closing, name, self_closing = match.groups()
@@ -94,12 +99,17 @@ def describe_tags(text: str) -> str:
         base = name.rstrip("0123456789")
         meaning = TAG_MEANINGS.get(base, f"a <{base}> element")
         shown = f"<{name}/>" if self_closing else f"<{name}>"
-        parts.append(f"{shown} is {meaning}")
+        kept = shells.get(name) if shells and self_closing else None
+        content = normalize_space(kept.text_content()) if kept is not None else ""
+        if content:
+            parts.append(f"{shown} stands for “{content[:80]}”, kept as it is")
+        else:
+            parts.append(f"{shown} is {meaning}")
     return ", ".join(parts)
 
 
-def _comment(kind: str, text: str) -> str:
-    tags = describe_tags(text)
+def _comment(kind: str, text: str, shells: dict | None = None) -> str:
+    tags = describe_tags(text, shells)
     return f"{kind}; {tags}" if tags else kind
 
 
@@ -172,7 +182,7 @@ def article_template(project: Project, slug: str) -> Catalog:
         if is_translatable_text(text):
             _add(catalog, text, kind, reference)
     for block in iter_blocks(doc.body, project.settings.skip_classes):
-        _add(catalog, block.message.text, _comment(block.message.kind, block.message.text), reference)
+        _add(catalog, block.message.text, _comment(block.message.kind, block.message.text, block.message.shells), reference)
     return catalog
 
 
@@ -208,6 +218,10 @@ def site_template(project: Project, files: list[tuple[Path, str]] | None = None)
             message = Message(msgid, ("", "") if isinstance(msgid, tuple) else "",
                               locations=[(reference, None)], auto_comments=comments, context=context)
             catalog[msgid] = message
+    site_name = project.settings.site_name
+    if site_name and site_name not in catalog:
+        # The site's name is a setting, shown in every page's header and title.
+        _add(catalog, site_name, "the site's name (site_name in setup.cfg)", "setup.cfg")
     return catalog
 
 

@@ -31,9 +31,6 @@ messages) are:
 * links to another language version named in that language (``<a hreflang="zh-CN"
   lang="zh-CN">中文</a>``): the language switcher names each language in itself;
 * text without letters (numbers, dates in digits, punctuation);
-* the site's name (``site_name`` in setup.cfg), a name like the author's:
-  ``extract`` does not put it in ``site.pot``, so no catalog can hold it (a
-  translation of it in ``site.po`` is still used by ``build``);
 * values put into a message through a placeholder (the author's name, a date
   written by Babel from CLDR data): they sit inside the message's brackets.
 
@@ -378,6 +375,6 @@ def check_coverage(project) -> CoverageResult:
             relative = page.path.relative_to(output).as_posix()
             result.pages.append(relative)
             result.uncovered += scan_page(
-                page.path, relative, source_tag, project.settings.skip_classes, (project.settings.site_name,)
+                page.path, relative, source_tag, project.settings.skip_classes, ()
             )
     return result

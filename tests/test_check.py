@@ -155,3 +155,10 @@ def test_catalogs_made_by_the_tool_check_clean(tmp_path):
     translate_all(path)
     assert [f for f in check_catalog(path) if f.problem.severity != "info"] == []
     assert msgfmt_check(path).returncode == 0
+
+
+def test_message_escapes_are_not_character_references():
+    # "&lt;" is how a message writes a literal "<" (pipeline.formats.messages).
+    assert check_pair("Use x &lt; 3 & y", "使用 x &lt; 3 & y") == []
+    assert check_pair("Use x &lt; 3", "使用 x &#60; 3")[0].code == "markup"
+    assert check_pair("Fish & chips", "Fish &nbsp; chips")[0].code == "markup"

@@ -58,7 +58,7 @@ def test_comments_references_and_duplicates(tmp_path):
     assert catalog.get("Learn about salary and steps to becoming one.").auto_comments == ["page description"]
     read = catalog.get(EXPECTED_MSGIDS[3])
     assert read.auto_comments == ["paragraph; <a1> is a link, <a2> is a link, <em> is emphasis"]
-    assert catalog.get("Use <code/> to start.").auto_comments == ["paragraph; <code/> is code, keep it as it is"]
+    assert catalog.get("Use <code/> to start.").auto_comments == ["paragraph; <code/> stands for “pip install x”, kept as it is"]
     assert catalog.get("Two engineers at a whiteboard").auto_comments == ["image description"]
     python = catalog.get("Python")  # two list items, one message
     assert python.locations == [("demo/article.html", None)]
@@ -192,3 +192,14 @@ def test_shipped_article(tmp_path, shipped_project):
     catalog = read_catalog(path)
     assert len(catalog) > 10
     assert all(m.locations == [(f"{SHIPPED_SLUG}/article.html", None)] for m in catalog if m.id)
+
+
+def test_site_name_setting_is_a_site_message(tmp_path):
+    project = make_project(tmp_path)
+    (project.root / "setup.cfg").write_text("[pipeline]\nsite_name = Field Notes\n", encoding="utf-8")
+    project = Project.load(project.root)
+    catalog = site_template(project)
+    message = catalog.get("Field Notes")
+    assert message is not None
+    assert message.auto_comments == ["the site's name (site_name in setup.cfg)"]
+    assert message.locations == [("setup.cfg", None)]
