@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import CatalogError
-from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
+from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation, unescape_text
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -22,7 +22,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 @dataclass(frozen=True)
 class Problem:
     severity: str  # "error" | "warning" | "info"
-    code: str  # "markup", "placeholder", "number", "url", "fuzzy", "untranslated", "syntax", "plural", "charset", "header"
+    code: str  # "markup", "character", "bidi", "placeholder", "number", "url", "fuzzy", "untranslated", "syntax", "plural", "charset", "header"
     message: str  # one sentence a translator understands
 
 
@@ -45,12 +45,18 @@ class Finding:
 
 
 # Markup that a translation may not bring in: only the message's own short tags are markup.
-_RAW_TAG = re.compile(r"<\s*/?\s*[A-Za-z][\w:-]*(?:\s[^<>]*)?/?\s*>")
-_ATTRIBUTE_TAG = re.compile(r"<\s*[A-Za-z][\w:-]*\s+[^<>]*=")
+# No two neighbouring parts of these patterns can match the same characters:
+# a translation of a megabyte (``<a`` and then spaces) must not take hours.
+_RAW_TAG = re.compile(r"<\s*(?:/\s*)?[A-Za-z][\w:-]*(?:[\s/][^<>]*)?>")
+_ATTRIBUTE_TAG = re.compile(r"<\s*[A-Za-z][\w:-]*\s[^<>]*=")
 MESSAGE_ESCAPES = frozenset({"&lt;", "&amp;"})
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _COMMENT = re.compile(r"<!--|-->|<!\[CDATA\[|<![A-Za-z]|<\?")
-_DANGEROUS = re.compile(r"<\s*/?\s*(?:script|style|iframe|object|embed)\b|javascript:|\bon[a-z]+\s*=", re.I)
+_DANGEROUS = re.compile(
+    r"<\s*(?:/\s*)?(?:script|style|iframe|object|embed|svg|math|base|link|meta|form)\b"
+    r"|(?:java|vb)script\s*:|\bdata\s*:[^,\s]*(?:html|svg|xml|script)|\bon[a-z]+\s*=",
+    re.I,
+)
 
 _PRINTF = re.compile(r"%(?:\((?P<name>[A-Za-z_]\w*)\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXeEgGcou]|%%")
 _BRACE = re.compile(r"\{\{|\}\}|\{(?:[A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}")
@@ -91,10 +97,84 @@ def check_markup(msgid: str, msgstr: str) -> list[Problem]:
     if extra_entities:
         entity = next(iter(extra_entities))
         problems.append(Problem(ERROR, "markup", f"the translation contains the character reference {entity}; type the character itself"))
+    if not problems:
+        problems += _check_decoded_markup(source_stripped, target_stripped)
     try:
         parse_translation(msgstr, Message(text=msgid, kind="", shells=dict.fromkeys(names), placeholders=frozenset(placeholders)))  # type: ignore[arg-type]
     except MarkupMismatch as exc:
         problems.append(Problem(ERROR, "markup", f"{exc}; keep every tag of the source, each opened and closed in order"))
+    return problems
+
+
+def _decoded(text: str) -> str:
+    """Text with the message escapes and every character reference decoded."""
+    import html
+
+    return html.unescape(unescape_text(text))
+
+
+def _check_decoded_markup(source_stripped: str, target_stripped: str) -> list[Problem]:
+    """Markup spelled with escapes (``&lt;script&gt;``, ``&#60;iframe``): shown as text by the
+    build, but never what a translator means, and dangerous wherever the text is pasted."""
+    source, target = _decoded(source_stripped), _decoded(target_stripped)
+    for pattern in (_DANGEROUS, _RAW_TAG, _COMMENT):
+        found = pattern.search(target)
+        if found and not pattern.search(source):
+            return [Problem(ERROR, "markup", f"the translation spells out HTML ({found.group(0)[:30]!r}) with escapes; write only the source's short tags like <a1>")]
+    return []
+
+
+#: Unicode bidirectional controls that open an embedding, an override or an
+#: isolate, and the controls that close them (UAX #9).
+_EMBEDDINGS = {"\u202a": "LRE", "\u202b": "RLE", "\u202d": "LRO", "\u202e": "RLO"}
+_ISOLATES = {"\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI"}
+_PDF, _PDI = "\u202c", "\u2069"
+#: Characters no HTML or XML text may hold (lxml refuses them): C0 controls
+#: other than tab and line breaks, noncharacters U+FFFE/U+FFFF, lone surrogates.
+_FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def unclosed_bidi_controls(text: str) -> list[str]:
+    """Names of the bidi embeddings, overrides and isolates ``text`` leaves open.
+
+    Decision on bidi controls: they are legitimate -- RTL translations use them
+    (and the marks LRM/RLM/ALM, which open nothing and are always fine) to
+    order numbers and Latin names. But one left open reorders everything after
+    it up to the end of the paragraph (the rest of a heading, a link, the page
+    title in the browser tab), and an override (RLO) even reverses the letters,
+    the trick of "Trojan Source" text. So a translation must close what it
+    opens (PDF for LRE/RLE/LRO/RLO, PDI for LRI/RLI/FSI): ``check`` reports an
+    error and the build shows the source text of that block instead. The build
+    adds no ``<bdi>`` of its own: a balanced translation needs none, and the
+    page's markup stays the source's. Matching follows UAX #9: a PDI closes
+    its isolate and every embedding opened inside it, a PDF closes only an
+    embedding opened inside the current isolate, unmatched closers are ignored.
+    """
+    stack: list[str] = []
+    for char in text:
+        if char in _EMBEDDINGS:
+            stack.append(_EMBEDDINGS[char])
+        elif char in _ISOLATES:
+            stack.append(_ISOLATES[char])
+        elif char == _PDF:
+            if stack and stack[-1] in _EMBEDDINGS.values():
+                stack.pop()
+        elif char == _PDI:
+            if any(name in _ISOLATES.values() for name in stack):
+                while stack.pop() not in _ISOLATES.values():
+                    pass
+    return stack
+
+
+def check_characters(msgid: str, msgstr: str) -> list[Problem]:
+    """Control characters a page cannot hold, and bidi controls left open."""
+    problems: list[Problem] = []
+    bad = _FORBIDDEN_CHARACTER.search(msgstr)
+    if bad and not _FORBIDDEN_CHARACTER.search(msgid):
+        problems.append(Problem(ERROR, "character", f"the translation contains the invisible control character U+{ord(bad.group(0)):04X}; delete it"))
+    unclosed = unclosed_bidi_controls(msgstr)
+    if unclosed and not unclosed_bidi_controls(msgid):
+        problems.append(Problem(ERROR, "bidi", f"the translation opens the direction control {unclosed[-1]} without closing it (with PDF or PDI); it would turn the text after it around"))
     return problems
 
 
@@ -149,7 +229,7 @@ def check_pair(msgid: str, msgstr: str) -> list[Problem]:
     """Markup, placeholder, number and URL problems of one translation; [] when it is fine or empty."""
     if not msgstr:
         return []
-    return check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr) + check_numbers(msgid, msgstr) + check_urls(msgid, msgstr)
+    return check_characters(msgid, msgstr) + check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr) + check_numbers(msgid, msgstr) + check_urls(msgid, msgstr)
 
 
 def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:
@@ -212,7 +292,7 @@ def _check_plural(singular: str, plural: str, strings: list[str]) -> list[Proble
     for string in strings:
         if not string:
             continue
-        problems += check_markup(plural, string)
+        problems += check_characters(plural, string) + check_markup(plural, string)
         extra = sorted(set(_placeholders(string)) - set(allowed))
         if extra:
             problems.append(Problem(ERROR, "placeholder", f"placeholders not in the source: {', '.join(extra)}; copy them unchanged"))
