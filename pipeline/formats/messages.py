@@ -173,6 +173,12 @@ def _signature(element: etree._Element, placeholder: bool) -> bytes:
     return etree.tostring(_shell(element))
 
 
+class _NameTable(dict):
+    """``id(element) -> (name, is_placeholder)``, holding the elements it names."""
+
+    elements: list[etree._Element]
+
+
 def _assign_names(
     elements: list[etree._Element], skip_classes: tuple[str, ...]
 ) -> dict[int, tuple[str, bool]]:
@@ -193,7 +199,11 @@ def _assign_names(
     by_tag: dict[str, list[tuple[etree._Element, bool]]] = {}
     for node, placeholder in flat:
         by_tag.setdefault(node.tag, []).append((node, placeholder))
-    names: dict[int, tuple[str, bool]] = {}
+    names = _NameTable()
+    # Keyed by id(): lxml gives the same Python proxy for an element only while
+    # one is alive, so the table keeps them alive; otherwise a nested element
+    # met again later could get a new id and have no name.
+    names.elements = [node for node, _ in flat]
     for tag, nodes in by_tag.items():
         base = re.sub(r"[^a-z]", "", tag.lower()) or "x"
         signatures = {_signature(n, p) for n, p in nodes}
