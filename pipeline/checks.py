@@ -9,6 +9,7 @@ fuzzy and untranslated findings, each with its file and line. The build calls
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,10 +204,29 @@ def _numbers(text: str) -> Counter[str]:
     return Counter(re.sub(r"[.,](?=\d{3}\b)", "", n) for n in _NUMBER.findall(text))
 
 
-def check_numbers(msgid: str, msgstr: str) -> list[Problem]:
+@lru_cache(maxsize=8)
+def _month_names(language: str) -> dict[str, str]:
+    """Month names of the source language (CLDR, via Babel) -> the month's number."""
+    from babel import Locale
+
+    locale = Locale.parse(language)
+    names: dict[str, str] = {}
+    for width in ("wide", "abbreviated"):
+        for number, name in locale.months["format"][width].items():
+            names[name.lower().rstrip(".")] = str(number)
+    return names
+
+
+def _months_in(text: str, language: str) -> set[str]:
+    """Numbers of the months named in ``text``: a translation may write them as digits (9月)."""
+    names = _month_names(language)
+    return {names[word] for word in re.findall(r"[^\W\d_]+", text.lower()) if word in names}
+
+
+def check_numbers(msgid: str, msgstr: str, source_language: str = "en") -> list[Problem]:
     source, target = _numbers(msgid), _numbers(msgstr)
     missing = sorted(set(source) - set(target))
-    extra = sorted(set(target) - set(source))
+    extra = sorted(set(target) - set(source) - _months_in(msgid, source_language))
     if not missing and not extra:
         return []
     detail = []
@@ -225,11 +245,17 @@ def check_urls(msgid: str, msgstr: str) -> list[Problem]:
     return [Problem(WARNING, "url", f"web addresses differ from the source (source: {', '.join(source) or 'none'}; translation: {', '.join(target) or 'none'})")]
 
 
-def check_pair(msgid: str, msgstr: str) -> list[Problem]:
+def check_pair(msgid: str, msgstr: str, source_language: str = "en") -> list[Problem]:
     """Markup, placeholder, number and URL problems of one translation; [] when it is fine or empty."""
     if not msgstr:
         return []
-    return check_characters(msgid, msgstr) + check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr) + check_numbers(msgid, msgstr) + check_urls(msgid, msgstr)
+    return (
+        check_characters(msgid, msgstr)
+        + check_markup(msgid, msgstr)
+        + check_placeholders(msgid, msgstr)
+        + check_numbers(msgid, msgstr, source_language)
+        + check_urls(msgid, msgstr)
+    )
 
 
 def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:

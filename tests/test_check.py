@@ -162,3 +162,10 @@ def test_message_escapes_are_not_character_references():
     assert check_pair("Use x &lt; 3 & y", "使用 x &lt; 3 & y") == []
     assert check_pair("Use x &lt; 3", "使用 x &#60; 3")[0].code == "markup"
     assert check_pair("Fish & chips", "Fish &nbsp; chips")[0].code == "markup"
+
+
+def test_month_names_may_become_digits():
+    assert check_pair("Accessed September 24, 2025.", "2025年9月24日访问。") == []
+    problems = check_pair("Accessed May 4, 2025.", "2025年9月4日访问。")
+    assert [p.code for p in problems] == ["number"] and "added 9" in problems[0].message
+    assert check_pair("Au 3 mars 2024", "2024年3月3日", source_language="fr") == []

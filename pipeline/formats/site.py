@@ -58,6 +58,25 @@ class LocaleInfo:
     formatting_locale: str
 
 
+def native_language_name(locale) -> str:
+    """How speakers name their language in a menu: 简体中文, português europeu, English.
+
+    CLDR's own name for the whole identifier comes first (it has the forms
+    people use, such as 简体中文 for Chinese in Simplified script); the generic
+    "language (script, territory)" form is the last resort.
+    """
+    from babel.core import get_global
+
+    languages = locale.languages
+    if locale.territory and str(locale) in languages:
+        return languages[str(locale)]
+    likely = get_global("likely_subtags").get(str(locale), "").split("_")  # zh_CN -> zh_Hans_CN
+    script = locale.script or (likely[1] if len(likely) == 3 else "")
+    if script and f"{locale.language}_{script}" in languages:
+        return languages[f"{locale.language}_{script}"]
+    return locale.get_display_name(locale) or ""
+
+
 def locale_info(name: str, fallback_formatting: str = "en") -> LocaleInfo:
     """Facts about a locale from Babel's CLDR data, with safe fallbacks for unknown ones."""
     from babel import Locale, UnknownLocaleError
@@ -80,7 +99,7 @@ def locale_info(name: str, fallback_formatting: str = "en") -> LocaleInfo:
             formatting_locale=fallback_formatting,
         )
     direction = "rtl" if babel_locale.character_order == "right-to-left" else "ltr"
-    native = babel_locale.get_display_name(babel_locale) or tag
+    native = native_language_name(babel_locale) or tag
     # CLDR gives lowercase names for some languages ("français"); a menu entry starts a line.
     native = native[:1].upper() + native[1:]
     return LocaleInfo(name=name, tag=tag, direction=direction, native_name=native,
