@@ -56,6 +56,23 @@ class MissingDocumentError(PipelineError):
     """An article has no clean document to build from."""
 
 
+class UnreadableCatalogsError(CatalogError):
+    """Catalogs that could not be read; every other page was built."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        if len(problems) == 1:  # one line, starting with file:line, as editors and serve expect
+            super().__init__(
+                f"{problems[0]} (every other page was built; fix the catalog and build again)"
+            )
+            return
+        super().__init__(
+            f"{len(problems)} catalogs could not be read; every other page was built:\n"
+            + "\n".join(f"  {p}" for p in problems)
+            + "\nfix them (`pipeline check` lists every problem) and build again"
+        )
+
+
 # ---------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------
@@ -118,6 +135,8 @@ class BuildResult:
     #: Pages of an earlier build that this one no longer publishes, removed.
     removed: list[Path] = field(default_factory=list)
     warnings: list[BuildWarning] = field(default_factory=list)
+    #: Catalogs that could not be read (``file:line: reason; consequence``).
+    errors: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -132,6 +151,23 @@ def _read_catalog(path: Path):
     from pipeline.formats.po import read_catalog
 
     return read_catalog(path)
+
+
+def _read_catalog_or_note(path: Path, errors: list[str], consequence: str):
+    """The catalog at ``path``, or None, noting the error, when it cannot be read.
+
+    Decision: one translator's broken file must not stop the other locales'
+    pages, and must not pass unnoticed either. The build goes on without it
+    (that locale's pages of the article are left out, or its templates show
+    the source language), writes every other page, keeps the pages an earlier
+    build made, and then fails (exit 1) with the ``file:line`` of each
+    unreadable catalog: :class:`UnreadableCatalogsError`.
+    """
+    try:
+        return _read_catalog(path)
+    except CatalogError as exc:
+        errors.append(f"{exc.message}; {consequence}")
+        return None
 
 
 def _translation_errors(msgid: str, msgstr: str) -> list[str]:
@@ -220,17 +256,6 @@ def _mark_run_language(run, language: str) -> None:
         span.tail = trailing
 
 
-def _mark_untranslated_elements(body, source_language: str) -> None:
-    """Content kept as in the source (``translate="no"``) is in the source language.
-
-    Saying so lets browsers, fonts and screen readers switch language for a
-    title cited as published inside a translated sentence.
-    """
-    for element in body.iter():
-        if isinstance(element.tag, str) and element.get("translate") == "no" and not element.get("lang"):
-            element.set("lang", source_language)
-
-
 def translate_article(
     doc: document_format.Document,
     translations: dict[str, str],
@@ -278,7 +303,6 @@ def translate_article(
             _mark_run_language(block.run, source_language)
         # An attribute cannot carry its own language; it stays in the source text.
 
-    _mark_untranslated_elements(body, source_language)
     for attribute in ("title", "description"):
         text = normalize_space(getattr(doc, attribute))
         msgstr = translations.get(text) if text else None
@@ -328,7 +352,7 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
         forms = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         msgid = message.id if isinstance(message.id, str) else message.id[0]
         problems = [p for p in (_format_problem(message.id, form) for form in forms) if p]
-        problems += _translation_errors(msgid, forms[0])
+        problems += [e for form in forms if form for e in _translation_errors(msgid, form)]
         if problems:
             warnings.append(
                 BuildWarning(f"template translation not used ({problems[0]})", path, msgid)
@@ -472,15 +496,6 @@ def _iso_date(value: str) -> datetime.date | None:
         return None
 
 
-def _in_language(text: str, tag: str, same_language: bool):
-    """Data shown as it is in the source (a name) marked with its language on other pages."""
-    from markupsafe import Markup
-
-    if not text or same_language:
-        return text
-    return Markup('<span lang="{}">{}</span>').format(tag, text)
-
-
 def _date_context(value: str, info: LocaleInfo) -> dict[str, str] | None:
     from babel.dates import format_date
 
@@ -518,10 +533,12 @@ def _render_page(
     base_url: str,
     draft: bool,
     warnings: list[BuildWarning],
+    errors: list[str] | None = None,
 ) -> tuple[str, TranslatedArticle]:
     from babel.numbers import format_decimal, format_percent
 
     settings = project.settings
+    errors = [] if errors is None else errors
     source = settings.source_language
     info = infos[locale]
     is_source = locale == source
@@ -535,7 +552,13 @@ def _render_page(
         translate=not is_source,
     )
     site_catalog_path = None if is_source else project.catalog_path(locale, SITE_DOMAIN)
-    site_catalog = _read_catalog(site_catalog_path) if site_catalog_path else None
+    site_catalog = (
+        _read_catalog_or_note(
+            site_catalog_path, errors, "the page templates are shown in the source language"
+        )
+        if site_catalog_path
+        else None
+    )
     translations = site_translations(site_catalog, site_catalog_path, warnings)
     env = _environment(project, translations)
 
@@ -558,8 +581,7 @@ def _render_page(
         "root": "../../",
         "title": translated.title,
         "description": translated.description,
-        "author": _in_language(article.doc.author, infos[source].tag, is_source),
-        "author_name": article.doc.author,
+        "author": article.doc.author,
         "source_url": article.doc.source_url,
         "updated": _date_context(article.doc.modified, info),
         "published_date": _date_context(article.doc.published, info),
@@ -672,16 +694,20 @@ def _read_document(project: Project, slug: str) -> document_format.Document:
     return document_format.read(path)
 
 
-def _load_article(project: Project, slug: str, locales: list[str]) -> _Article:
+def _load_article(
+    project: Project, slug: str, locales: list[str], errors: list[str]
+) -> _Article:
     source = project.settings.source_language
     doc = _read_document(project, slug)
     catalogs: dict[str, object] = {source: None}
     completion: dict[str, float] = {source: 100.0}
     published = [source]
     for locale in locales[1:]:
-        catalog = _read_catalog(project.catalog_path(locale, slug))
+        catalog = _read_catalog_or_note(
+            project.catalog_path(locale, slug), errors, f"the {locale} translation of {slug!r} is left out of this build"
+        )
         catalogs[locale] = catalog
-        completion[locale] = _completion(project, locale, slug)
+        completion[locale] = _completion(project, locale, slug) if catalog is not None else 0.0
         if catalog is not None and completion[locale] >= project.settings.threshold_for(locale):
             if not is_pseudo_locale(locale):  # a test locale: only ever a draft
                 published.append(locale)
@@ -753,7 +779,7 @@ def build_site(
                     )
                 )
                 continue
-            articles.append(_load_article(project, slug, known))
+            articles.append(_load_article(project, slug, known, result.errors))
         written: set[Path] = set()
         for article in articles:
             if article.slug not in wanted_slugs:
@@ -773,9 +799,11 @@ def build_site(
                     )
                     continue
                 page_warnings: list[BuildWarning] = []
+                page_errors: list[str] = []
                 text, translated = _render_page(
-                    project, article, locale, infos, base_url, not published, page_warnings
+                    project, article, locale, infos, base_url, not published, page_warnings, page_errors
                 )
+                result.errors.extend(e for e in page_errors if e not in result.errors)
                 result.warnings.extend(translated.warnings)
                 result.warnings.extend(w for w in page_warnings if w not in result.warnings)
                 if preview:
@@ -818,11 +846,13 @@ def build_site(
             )
         result.stylesheet_path = output / STYLESHEET
         write_if_changed(result.stylesheet_path, _stylesheet(project))
-        if not wanted_locales and not list(slugs):
+        if not wanted_locales and not list(slugs) and not result.errors:
             for stale in _stale_pages(output, written):
                 stale.unlink()
                 result.removed.append(stale)
                 for folder in (stale.parent, stale.parent.parent):
                     if folder != output and not any(folder.iterdir()):
                         folder.rmdir()
+    if result.errors:
+        raise UnreadableCatalogsError(result.errors)
     return result
