@@ -256,6 +256,17 @@ def _mark_run_language(run, language: str) -> None:
         span.tail = trailing
 
 
+def _mark_untranslated_elements(body, source_language: str) -> None:
+    """Content kept as in the source (``translate="no"``) is in the source language.
+
+    Saying so lets browsers, fonts and screen readers switch language for a
+    title cited as published inside a translated sentence.
+    """
+    for element in body.iter():
+        if isinstance(element.tag, str) and element.get("translate") == "no" and not element.get("lang"):
+            element.set("lang", source_language)
+
+
 def translate_article(
     doc: document_format.Document,
     translations: dict[str, str],
@@ -303,6 +314,7 @@ def translate_article(
             _mark_run_language(block.run, source_language)
         # An attribute cannot carry its own language; it stays in the source text.
 
+    _mark_untranslated_elements(body, source_language)
     for attribute in ("title", "description"):
         text = normalize_space(getattr(doc, attribute))
         msgstr = translations.get(text) if text else None
@@ -496,6 +508,15 @@ def _iso_date(value: str) -> datetime.date | None:
         return None
 
 
+def _in_language(text: str, tag: str, same_language: bool):
+    """Data shown as it is in the source (a name) marked with its language on other pages."""
+    from markupsafe import Markup
+
+    if not text or same_language:
+        return text
+    return Markup('<span lang="{}">{}</span>').format(tag, text)
+
+
 def _date_context(value: str, info: LocaleInfo) -> dict[str, str] | None:
     from babel.dates import format_date
 
@@ -581,7 +602,8 @@ def _render_page(
         "root": "../../",
         "title": translated.title,
         "description": translated.description,
-        "author": article.doc.author,
+        "author": _in_language(article.doc.author, infos[source].tag, is_source),
+        "author_name": article.doc.author,
         "source_url": article.doc.source_url,
         "updated": _date_context(article.doc.modified, info),
         "published_date": _date_context(article.doc.published, info),
