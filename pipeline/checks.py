@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import CatalogError
-from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation, unescape_text
+from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -108,10 +108,10 @@ def check_markup(msgid: str, msgstr: str) -> list[Problem]:
 
 
 def _decoded(text: str) -> str:
-    """Text with the message escapes and every character reference decoded."""
+    """Text with the message escapes and every character reference decoded, once."""
     import html
 
-    return html.unescape(unescape_text(text))
+    return html.unescape(text)
 
 
 def _check_decoded_markup(source_stripped: str, target_stripped: str) -> list[Problem]:

@@ -464,7 +464,9 @@ def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
                 pass  # trailing comments: nothing to attach them to
         entry = _Entry()
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Only LF (and CRLF) end lines, as for GNU gettext: str.splitlines() would also
+    # split at U+2028, U+0085 and \x1c-\x1e, which a translation may hold unescaped.
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         where = f"{name}:{number}"
         if not line:
