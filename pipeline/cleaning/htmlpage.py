@@ -611,7 +611,8 @@ class _Builder:
                 continue
             if name == "cite":
                 value = self._absolute(value)
-            target.set(name, value.strip())
+            if value.strip():
+                target.set(name, value.strip())
 
     def _absolute(self, link: str) -> str:
         link = link.strip()
@@ -653,7 +654,9 @@ class _Builder:
                 continue
             if attribute in ("href", "cite"):
                 value = self._absolute(value)
-            clean.set(attribute, value.strip() if attribute != "title" else htmlmeta.normalize_space(value))
+            value = value.strip() if attribute != "title" else htmlmeta.normalize_space(value)
+            if value or attribute == "href":  # an empty title or lang says nothing
+                clean.set(attribute, value)
         if name == "br":
             return
         self._append_inline(clean, [element.text or ""] + _children_with_tails(element))
