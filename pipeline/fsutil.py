@@ -11,9 +11,12 @@ import contextlib
 import errno
 import fcntl
 import os
+import signal
 import tempfile
+import threading
+import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from pipeline.errors import LockedError
 
@@ -32,6 +35,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         else:
             os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
+        _count_write_for_kill_hook()
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
@@ -58,26 +62,104 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+#: Test hook (used by tests/test_kill.py only): when set to N, the process
+#: SIGKILLs itself right after its Nth atomic write, so a test can stop a
+#: command between any two writes without timing luck. Unset in normal use.
+KILL_AFTER_WRITES_ENV = "PIPELINE_TEST_KILL_AFTER_WRITES"
+_writes_done = 0
+
+
+def _count_write_for_kill_hook() -> None:
+    global _writes_done
+    limit = os.environ.get(KILL_AFTER_WRITES_ENV)
+    if not limit:
+        return
+    _writes_done += 1
+    if _writes_done >= int(limit):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+LOCK_FILE_NAME = ".pipeline.lock"
+
+#: Locks this process holds, by project folder: [file descriptor, depth].
+#: A stage called from a command that already holds the lock (build inside
+#: serve or publish) must not wait for itself: flock conflicts between two
+#: descriptors of the same process, so nesting is counted here instead.
+_held: dict[str, list[int]] = {}
+_held_guard = threading.RLock()
+
+
 @contextlib.contextmanager
-def project_lock(root: Path, wait: bool = False) -> Iterator[None]:
+def project_lock(
+    root: Path,
+    wait: bool = True,
+    timeout: float | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> Iterator[None]:
     """Hold an exclusive lock on the project while a command writes to it.
 
-    A second command on the same project either waits (``wait=True``) or stops
-    with a clear message, so two runs never interleave their writes.
+    A second command on the same project waits for the first (``on_wait`` is
+    called once when it starts waiting, to tell the user why nothing happens),
+    or, with ``wait=False`` or after ``timeout`` seconds, stops with
+    :class:`LockedError`, so two runs never interleave their writes. The lock
+    is ``flock`` on ``<root>/.pipeline.lock``: the kernel releases it when the
+    process ends, even killed, so a crash never leaves the project locked.
+    Taking it again inside the same process (and thread) only nests.
     """
-    lock_path = root / ".pipeline.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+    key = os.path.realpath(root)
+    with _held_guard:
+        held = _held.get(key)
+        if held is not None:
+            held[1] += 1
+            try:
+                yield
+            finally:
+                held[1] -= 1
+            return
+        fd = _acquire(Path(key), wait, timeout, on_wait)
+        _held[key] = [fd, 1]
         try:
-            fcntl.flock(fd, flags)
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
+            yield
+        finally:
+            del _held[key]
+            os.close(fd)
+
+
+def _acquire(root: Path, wait: bool, timeout: float | None, on_wait: Callable[[], None] | None) -> int:
+    fd = os.open(root / LOCK_FILE_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if _try_flock(fd):
+            return fd
+        if not wait:
+            raise LockedError(
+                f"another pipeline command is working on {root}; wait for it to finish and try again "
+                "(or leave out --no-wait to wait for it)"
+            )
+        if on_wait is not None:
+            on_wait()
+        if timeout is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return fd
+        deadline = time.monotonic() + timeout
+        while not _try_flock(fd):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 raise LockedError(
-                    f"another pipeline command is working on {root}; "
-                    "wait for it to finish and try again"
-                ) from None
-            raise
-        yield
-    finally:
+                    f"another pipeline command was still working on {root} after {timeout:g} s; "
+                    "try again when it has finished (or give a longer --lock-timeout)"
+                )
+            time.sleep(min(0.05, remaining))
+        return fd
+    except BaseException:
         os.close(fd)
+        raise
+
+
+def _try_flock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True

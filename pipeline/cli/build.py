@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import common_options, load_project, locale_option, slugs_argument
+from pipeline.cli.options import lock_options, common_options, load_project, locale_option, slugs_argument
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -34,7 +34,8 @@ def _shown(path: Path, root: Path) -> str:
 )
 @slugs_argument
 @common_options
-def build(project_dir, locales, include_drafts, base_url, slugs, reporter):
+@lock_options
+def build(project_dir, locales, include_drafts, base_url, slugs, reporter, lock):
     """Render the articles as HTML pages, one per language, into output/.
 
     \b
@@ -47,13 +48,14 @@ def build(project_dir, locales, include_drafts, base_url, slugs, reporter):
     from pipeline.build import build_site
 
     project = load_project(project_dir, base_url=base_url)
-    result = build_site(
-        project,
-        locales=locales,
-        slugs=slugs,
-        include_drafts=include_drafts,
-        base_url=project.settings.base_url,
-    )
+    with lock.hold(project.root, reporter):
+        result = build_site(
+            project,
+            locales=locales,
+            slugs=slugs,
+            include_drafts=include_drafts,
+            base_url=project.settings.base_url,
+        )
     root = project.root
     for page in result.pages:
         state = "draft (not published)" if page.draft else "published"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import Reporter, common_options, load_project, locale_option, slugs_argument
+from pipeline.cli.options import lock_options, Reporter, common_options, load_project, locale_option, slugs_argument
 from pipeline.errors import PipelineError
 
 
@@ -21,20 +21,20 @@ def _relative(path: Path, root: Path) -> str:
 @click.command()
 @slugs_argument
 @common_options
-def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None:
+@lock_options
+def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock) -> None:
     """Write the gettext templates: locales/SLUG.pot per article and locales/site.pot.
 
     Takes every article under source/ when no SLUG is given. One message per
     block of the clean document; unchanged templates are not rewritten.
     """
     from pipeline.extract import SITE_DOMAIN, extract as run_extract
-    from pipeline.fsutil import project_lock
 
     project = load_project(project_dir)
     chosen = project.resolve_slugs(slugs)
     if SITE_DOMAIN in chosen:
         raise PipelineError(f"an article may not be called {SITE_DOMAIN!r}: that name is the page templates' catalog")
-    with project_lock(project.root):
+    with lock.hold(project.root, reporter):
         result = run_extract(project, chosen)
     for template in result.templates:
         state = "wrote" if template.written else "unchanged"
@@ -46,16 +46,16 @@ def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter) -> No
 @click.command()
 @click.argument("locale")
 @common_options
-def init(locale: str, project_dir: Path, reporter: Reporter) -> None:
+@lock_options
+def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
     """Create the catalogs of LOCALE (for example zh_CN) from the templates.
 
     Existing catalogs are never overwritten; only missing ones are created.
     """
     from pipeline.catalogs import init as run_init
-    from pipeline.fsutil import project_lock
 
     project = load_project(project_dir)
-    with project_lock(project.root):
+    with lock.hold(project.root, reporter):
         result = run_init(project, locale)
     for path in result.created:
         reporter.info(f"created {_relative(path, project.root)}")
@@ -70,7 +70,8 @@ def init(locale: str, project_dir: Path, reporter: Reporter) -> None:
 @click.command()
 @locale_option()
 @common_options
-def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None:
+@lock_options
+def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock) -> None:
     """Bring every catalog in step with the templates, keeping every translation.
 
     Changed messages keep their old translation marked fuzzy, removed ones
@@ -78,10 +79,9 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter) -> N
     filled from the locale's other catalogs when possible.
     """
     from pipeline.catalogs import update as run_update
-    from pipeline.fsutil import project_lock
 
     project = load_project(project_dir)
-    with project_lock(project.root):
+    with lock.hold(project.root, reporter):
         result = run_update(project, locales)
     for item in result.files:
         state = "created" if item.created else ("updated" if item.written else "unchanged")

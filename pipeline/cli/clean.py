@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import Reporter, common_options, load_project, slugs_argument
+from pipeline.cli.options import lock_options, Reporter, common_options, load_project, slugs_argument
 
 
 @click.command(short_help="Keep the article and only the article: snapshot -> clean document.")
 @slugs_argument
 @common_options
-def clean(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None:
+@lock_options
+def clean(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock) -> None:
     """Clean the raw snapshot of each article (all when no SLUG is given).
 
     Writes source/<slug>/article.html, the clean source document, and
@@ -21,10 +22,9 @@ def clean(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None
     text and the reason.
     """
     from pipeline.clean import clean_articles
-    from pipeline.fsutil import project_lock
 
     project = load_project(project_dir)
-    with project_lock(project.root):
+    with lock.hold(project.root, reporter):
         outcomes = clean_articles(project, slugs)
     for outcome in outcomes:
         state = "written" if outcome.written else "unchanged"

@@ -80,6 +80,51 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return project_option(output_options(func))
 
 
+@dataclass
+class LockRequest:
+    """How a command takes the project lock: wait (the default), with a limit, or not at all."""
+
+    no_wait: bool = False
+    timeout: float | None = None
+
+    def hold(self, root: Path, reporter: Reporter):
+        """The project lock on ``root``, saying on stderr when another command holds it."""
+        from pipeline.fsutil import project_lock
+
+        def say_waiting() -> None:
+            if not reporter.quiet:
+                limit = f" (at most {self.timeout:g} s)" if self.timeout is not None else ""
+                click.echo(f"waiting for another pipeline command to finish working on {root}{limit}…", err=True)
+
+        return project_lock(root, wait=not self.no_wait, timeout=self.timeout, on_wait=say_waiting)
+
+
+def lock_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --no-wait and --lock-timeout, and pass a :class:`LockRequest` as ``lock``.
+
+    For every command that writes into the project: a second command on the
+    same project waits for the first, so their writes never interleave.
+    """
+
+    @click.option(
+        "--no-wait",
+        is_flag=True,
+        help="Stop at once when another pipeline command is working on the project, instead of waiting for it.",
+    )
+    @click.option(
+        "--lock-timeout",
+        type=click.FloatRange(min=0),
+        default=None,
+        metavar="SECONDS",
+        help="Wait at most this long for another pipeline command working on the project.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, no_wait: bool, lock_timeout: float | None, **kwargs: Any) -> Any:
+        return func(*args, lock=LockRequest(no_wait=no_wait, timeout=lock_timeout), **kwargs)
+
+    return wrapper
+
+
 def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "-l",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import Reporter, common_options, load_project
+from pipeline.cli.options import lock_options, Reporter, common_options, load_project
 
 
 @click.command()
@@ -19,7 +19,8 @@ from pipeline.cli.options import Reporter, common_options, load_project
     help="Only this pseudo-locale (repeatable); both when not given.",
 )
 @common_options
-def pseudo(locales: tuple[str, ...], project_dir: Path, reporter: Reporter) -> None:
+@lock_options
+def pseudo(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock) -> None:
     """Fill the catalogs of the pseudo-locales en_XA and ar_XB from the templates.
 
     \b
@@ -30,11 +31,10 @@ def pseudo(locales: tuple[str, ...], project_dir: Path, reporter: Reporter) -> N
     drafts (`pipeline build --all`, `pipeline serve`) and never published.
     `pipeline check --coverage` uses en_XA to find text outside the catalogs.
     """
-    from pipeline.fsutil import project_lock
     from pipeline.pseudo import make_pseudo_catalogs
 
     project = load_project(project_dir)
-    with project_lock(project.root):
+    with lock.hold(project.root, reporter):
         result = make_pseudo_catalogs(project, locales)
     for item in result.files:
         try:

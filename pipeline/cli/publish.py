@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import Reporter, common_options, load_project
+from pipeline.cli.options import lock_options, Reporter, common_options, load_project
 
 #: Files listed one by one up to this many per kind; beyond, -v lists them.
 LISTED = 20
@@ -22,7 +22,8 @@ LISTED = 20
 )
 @click.option("--dry-run", is_flag=True, help="Only say what would be added, changed and removed; DEST is untouched.")
 @common_options
-def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, reporter: Reporter) -> None:
+@lock_options
+def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, reporter: Reporter, lock) -> None:
     """Write the publishable site to DEST (a web root or a pages-branch checkout).
 
     \b
@@ -35,7 +36,10 @@ def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, 
     from pipeline.publish import publish as run_publish
 
     project = load_project(project_dir, base_url=base_url)
-    result = run_publish(project, dest, base_url=project.settings.base_url, dry_run=dry_run)
+    # The project lock keeps update or build from changing what is being published
+    # half-way; DEST has its own lock (one publish to it at a time).
+    with lock.hold(project.root, reporter):
+        result = run_publish(project, dest, base_url=project.settings.base_url, dry_run=dry_run)
     for line in result.recovered:
         reporter.info(line)
     for warning in result.warnings:

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 import click
 
-from pipeline.cli.options import Reporter, common_options, load_project
+from pipeline.cli.options import lock_options, Reporter, common_options, load_project
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
@@ -55,10 +55,11 @@ class ByteSize(click.ParamType):
               help="Never wait longer than this before a retry, whatever Retry-After says.")
 @click.option("--no-clean", is_flag=True, help="Only store the snapshots; do not run clean.")
 @common_options
+@lock_options
 def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, ignore_robots: bool,
            contact: str | None, connect_timeout: float, read_timeout: float, max_size: int,
            max_redirects: int, retries: int, backoff: float, max_retry_wait: float, no_clean: bool,
-           project_dir: Path, reporter: Reporter) -> None:
+           project_dir: Path, reporter: Reporter, lock) -> None:
     """Fetch web pages (or take saved .html files) and store them under source/.
 
     \b
@@ -76,7 +77,6 @@ def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, 
     """
     from pipeline.errors import FetchError
     from pipeline.fetch import FetchOptions
-    from pipeline.fsutil import project_lock
     from pipeline.scrape import ScrapeOptions, is_url, iter_scrape, read_url_list
 
     all_targets = list(targets)
@@ -101,7 +101,7 @@ def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, 
     )
     counts = {"fetched": 0, "changed": 0, "unchanged": 0, "failed": 0}
     changed: list[str] = []
-    with project_lock(project.root):
+    with lock.hold(project.root, reporter):
         outcomes = iter_scrape(project, all_targets, options)
         show_bar = len(all_targets) > 1 and not reporter.quiet
         bar_or_plain = (
