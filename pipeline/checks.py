@@ -130,6 +130,7 @@ def _check_decoded_markup(source_stripped: str, target_stripped: str) -> list[Pr
 _EMBEDDINGS = {"\u202a": "LRE", "\u202b": "RLE", "\u202d": "LRO", "\u202e": "RLO"}
 _ISOLATES = {"\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI"}
 _PDF, _PDI = "\u202c", "\u2069"
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: Characters no HTML or XML text may hold (lxml refuses them): C0 controls
 #: other than tab and line breaks, noncharacters U+FFFE/U+FFFF, lone surrogates.
 _FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -152,7 +153,9 @@ def unclosed_bidi_controls(text: str) -> list[str]:
     embedding opened inside the current isolate, unmatched closers are ignored.
     """
     stack: list[str] = []
-    for char in text:
+    if not _BIDI_CONTROL.search(text):
+        return stack
+    for char in _BIDI_CONTROL.findall(text):
         if char in _EMBEDDINGS:
             stack.append(_EMBEDDINGS[char])
         elif char in _ISOLATES:

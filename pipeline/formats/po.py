@@ -383,26 +383,22 @@ _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*
 _CHARSET = re.compile(rb"charset=([A-Za-z0-9._:-]+)")
 
 
+_ESCAPE_SEQUENCE = re.compile(r"\\([0-7]{1,3}|.?)", re.S)
+
+
 def _unescape(body: str, where: str) -> str:
-    out = []
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char != "\\":
-            out.append(char)
-            i += 1
-            continue
-        code = body[i + 1] if i + 1 < len(body) else ""
+    if "\\" not in body:
+        return body  # most strings: no copy, no scan (a 50 MB catalog stays fast)
+
+    def replace(match: re.Match) -> str:
+        code = match.group(1)
         if code in _UNESCAPES:
-            out.append(_UNESCAPES[code])
-            i += 2
-        elif code in "01234567" and code:
-            digits = re.match(r"[0-7]{1,3}", body[i + 1 :]).group(0)  # type: ignore[union-attr]
-            out.append(chr(int(digits, 8)))
-            i += 1 + len(digits)
-        else:
-            raise CatalogError(f"{where}: invalid escape sequence '\\{code}' in a string")
-    return "".join(out)
+            return _UNESCAPES[code]
+        if code[:1] in "01234567" and code:
+            return chr(int(code, 8))
+        raise CatalogError(f"{where}: invalid escape sequence '\\{code}' in a string")
+
+    return _ESCAPE_SEQUENCE.sub(replace, body)
 
 
 class _Entry:
