@@ -28,7 +28,7 @@ SNAPSHOT_NAMES = ("snapshot.html", "snapshot.htm", "snapshot.txt")
 
 def validate_slug(slug: str) -> str:
     """Return ``slug`` if it is a safe article name, else raise :class:`InvalidNameError`."""
-    if not isinstance(slug, str) or len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.match(slug):
+    if not isinstance(slug, str) or len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(slug):
         raise InvalidNameError(
             f"invalid article slug {slug!r}: use lowercase letters, digits and single hyphens "
             f"(at most {SLUG_MAX_LENGTH} characters), for example 'my-article'"
@@ -46,7 +46,7 @@ def slugify(text: str) -> str:
 
 def validate_locale_name(name: str) -> str:
     """Refuse anything that is not shaped like a locale identifier (``../x``, ``en/../etc``)."""
-    if not isinstance(name, str) or len(name) > 40 or not LOCALE_PATTERN.match(name):
+    if not isinstance(name, str) or len(name) > 40 or not LOCALE_PATTERN.fullmatch(name):
         raise InvalidNameError(
             f"invalid locale {name!r}: expected a locale identifier such as 'zh_CN', 'fr' or 'pt_BR'"
         )
@@ -87,7 +87,7 @@ class Project:
         if not self.source_dir.is_dir():
             return []
         return sorted(
-            p.name for p in self.source_dir.iterdir() if p.is_dir() and SLUG_PATTERN.match(p.name)
+            p.name for p in self.source_dir.iterdir() if p.is_dir() and SLUG_PATTERN.fullmatch(p.name)
         )
 
     def resolve_slugs(self, slugs: tuple[str, ...] | list[str]) -> list[str]:
@@ -132,5 +132,5 @@ class Project:
         return sorted(
             p.name
             for p in self.locales_dir.iterdir()
-            if (p / "LC_MESSAGES").is_dir() and LOCALE_PATTERN.match(p.name)
+            if (p / "LC_MESSAGES").is_dir() and LOCALE_PATTERN.fullmatch(p.name)
         )
