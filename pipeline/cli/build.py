@@ -57,12 +57,14 @@ def build(project_dir, locales, include_drafts, base_url, slugs, reporter, lock)
             base_url=project.settings.base_url,
         )
     root = project.root
+    reporter.detail(f"base URL: {project.settings.base_url or '(none: relative URLs)'}")
     for page in result.pages:
         state = "draft (not published)" if page.draft else "published"
         detail = f"{page.locale}, {page.completion:.0f}% translated, {state}"
         if page.fallbacks:
             detail += f", {page.fallbacks} of {page.blocks} blocks in the source language"
         reporter.info(f"{_shown(page.path, root)}  ({detail})")
+        reporter.detail(f"  {'written' if page.written else 'unchanged, not rewritten'}; {page.blocks} blocks")
     for skipped in result.skipped:
         if not skipped.has_catalog:
             reporter.info(

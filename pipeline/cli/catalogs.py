@@ -39,6 +39,10 @@ def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock)
     for template in result.templates:
         state = "wrote" if template.written else "unchanged"
         reporter.info(f"{state} {_relative(template.path, project.root)} ({template.messages} messages)")
+        if template.domain == SITE_DOMAIN:
+            reporter.detail("  from the page templates and the site settings")
+        else:
+            reporter.detail(f"  from {_relative(project.clean_document_path(template.domain), project.root)}")
     for warning in result.warnings:
         reporter.warn(warning)
 
@@ -59,6 +63,7 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
         result = run_init(project, locale)
     for path in result.created:
         reporter.info(f"created {_relative(path, project.root)}")
+        reporter.detail(f"  from the template {_relative(project.template_path(path.stem), project.root)}")
     for path in result.existing:
         reporter.info(f"exists, left as it is: {_relative(path, project.root)}")
     for msgid, msgstr in result.seeded:
@@ -89,6 +94,9 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
             f"{state} {_relative(item.path, project.root)}: {item.new} new, {item.fuzzy} fuzzy, "
             f"{item.obsolete} obsolete, {item.unchanged} unchanged, {item.reused} reused"
         )
+        reporter.detail(f"  against the template {_relative(project.template_path(item.domain), project.root)}")
+        if item.fuzzy:
+            reporter.detail(f"  {item.fuzzy} fuzzy: their text changed; translators review them (#, fuzzy)")
     for warning in result.warnings:
         reporter.warn(warning)
 
@@ -199,11 +207,16 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
         return
     if not results:
         raise PipelineError("no catalogs: create them with 'pipeline init LOCALE'")
+    reporter.detail(
+        "words: source words of finished (not fuzzy) translations; Chinese, Japanese and Korean count characters"
+    )
+    for r in results:
+        reporter.detail(f"{r.locale} {r.domain}: {_relative(r.path, project.root)}")
     width = max([7] + [len(r.domain) for r in results])
     header = f"{'locale':<8} {'catalog':<{width}} {'done':>6}  {'bar':<20}  {'transl.':>7} {'fuzzy':>5} {'untr.':>5}  {'words':>11}"
-    click.echo(header)
+    reporter.info(header)
     for r in results:
-        click.echo(
+        reporter.info(
             f"{r.locale:<8} {r.domain:<{width}} {r.percent:>5.1f}%  {_bar(r.percent, 100.0 * r.fuzzy_words / r.words if r.words else 0.0)}  "
             f"{r.translated:>7} {r.fuzzy:>5} {r.untranslated:>5}  {r.translated_words:>5}/{r.words:<5}"
         )

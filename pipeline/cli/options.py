@@ -38,11 +38,16 @@ class Reporter:
         if not self.quiet:
             click.echo(click.style("warning: ", fg="yellow") + message, err=True)
 
-    def finish(self) -> None:
-        """Sum up the warnings; with ``--strict`` any warning fails the command."""
+    def summarize(self) -> None:
+        """Say how many warnings there were (also when the command then fails)."""
         count = len(self.warnings)
         if count and not self.quiet:
             click.echo(f"{count} warning{'s' if count != 1 else ''}", err=True)
+
+    def finish(self) -> None:
+        """Sum up the warnings; with ``--strict`` any warning fails the command."""
+        self.summarize()
+        count = len(self.warnings)
         if count and self.strict:
             raise StrictModeError(f"{count} warning{'s' if count != 1 else ''} and --strict was given")
 
@@ -67,8 +72,14 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--strict", is_flag=True, help="Fail when there are warnings.")
     @functools.wraps(func)
     def wrapper(*args: Any, verbose: bool, quiet: bool, strict: bool, **kwargs: Any) -> Any:
+        if verbose and quiet:
+            raise click.UsageError("--verbose and --quiet contradict each other; give one")
         reporter = Reporter(verbose=verbose, quiet=quiet, strict=strict)
-        result = func(*args, reporter=reporter, **kwargs)
+        try:
+            result = func(*args, reporter=reporter, **kwargs)
+        except click.ClickException:
+            reporter.summarize()  # the warnings before the error still count
+            raise
         reporter.finish()
         return result
 

@@ -43,3 +43,4 @@ def pseudo(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
             shown = item.path
         state = "wrote" if item.written else "unchanged"
         reporter.info(f"{state} {shown} ({item.messages} messages)")
+        reporter.detail(f"  from the template locales/{item.path.stem}.pot")

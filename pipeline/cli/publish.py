@@ -40,6 +40,7 @@ def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, 
     # half-way; DEST has its own lock (one publish to it at a time).
     with lock.hold(project.root, reporter):
         result = run_publish(project, dest, base_url=project.settings.base_url, dry_run=dry_run)
+    reporter.detail(f"base URL: {result.base_url}; built beside {result.dest} and swapped in at once")
     for line in result.recovered:
         reporter.info(line)
     for warning in result.warnings:

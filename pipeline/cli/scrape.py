@@ -119,6 +119,10 @@ def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, 
                     click.echo(click.style("failed", fg="red") + line[len("failed"):], err=True)
                 else:
                     reporter.info(line)
+                for retry in outcome.retries:
+                    reporter.detail(f"  retried: {retry}")
+                if outcome.slug and not outcome.failed:
+                    reporter.detail(f"  stored in source/{outcome.slug}/")
                 if outcome.status == "changed":
                     changed.append(outcome.slug)
                 _report_clean_warnings(outcome.clean_result, reporter)

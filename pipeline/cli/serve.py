@@ -45,6 +45,8 @@ def serve(port: int, project_dir: Path, reporter: Reporter) -> None:
                 reporter.warn(event.message)
             else:
                 reporter.info(event.message)
+                for path in getattr(event, "paths", ()) or ():
+                    reporter.detail(f"  {path}")
     except KeyboardInterrupt:
         reporter.info("stopped")
     finally:
