@@ -21,7 +21,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from pipeline.errors import CatalogError, PipelineError
 from pipeline.formats import document as document_format
@@ -36,6 +36,9 @@ from pipeline.formats.site import (
 from pipeline.fsutil import project_lock, write_if_changed
 from pipeline.project import Project, validate_locale_name
 from pipeline.pseudo import is_pseudo_locale
+
+if TYPE_CHECKING:
+    from pipeline.buildstate import Shard
 
 SITE_DOMAIN = "site"
 STYLESHEET = "style.css"
@@ -111,6 +114,8 @@ class PageResult:
     #: Translations refused by the checks (also counted in ``fallbacks``).
     rejected: int = 0
     written: bool = True
+    #: False when the page was up to date and not rendered again (incremental build).
+    rendered: bool = True
 
 
 @dataclass
@@ -137,6 +142,11 @@ class BuildResult:
     warnings: list[BuildWarning] = field(default_factory=list)
     #: Catalogs that could not be read (``file:line: reason; consequence``).
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def rendered(self) -> list[tuple[str, str]]:
+        """(slug, locale) of the pages rendered by this build; the others were up to date."""
+        return [(p.slug, p.locale) for p in self.pages if p.rendered]
 
 
 # ---------------------------------------------------------------------------
@@ -390,12 +400,16 @@ def _escaping(func: Callable[..., str]) -> Callable[..., object]:
     return wrapped
 
 
-def _environment(project: Project, translations):
+def _environment(project: Project):
     """Templates from the project's ``templates/`` first, then the packaged ones.
 
     The same order as ``extract`` reads them, so the strings extracted are
     the strings shown. No ``trimmed`` policy: extraction does not trim either.
+    The templates are compiled once per build; each page's locale installs its
+    own gettext functions before rendering (:class:`_Renderer`).
     """
+    import gettext
+
     import jinja2
 
     env = jinja2.Environment(
@@ -412,12 +426,49 @@ def _environment(project: Project, translations):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    _install(env, gettext.NullTranslations())  # newstyle must be set before templates compile
+    return env
+
+
+def _install(env, translations) -> None:
     env.install_gettext_callables(
         gettext=_escaping(translations.gettext),
         ngettext=_escaping(translations.ngettext),
         newstyle=True,
     )
-    return env
+
+
+class _Renderer:
+    """What the pages of one build (in one process) share.
+
+    Compiling the templates costs more than rendering a page, and a locale's
+    ``site.po`` is the same for all its pages: both are done once. Loaded
+    templates see the environment's globals live, so installing a locale's
+    gettext functions just before rendering gives that page its translations.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.env = _environment(project)
+        self._site: dict[str, tuple[object, list[BuildWarning], list[str]]] = {}
+
+    def site_translations(self, locale: str | None) -> tuple[object, list[BuildWarning], list[str]]:
+        """(translations, warnings, errors) of the locale's ``site.po``; None: the source language."""
+        if locale not in self._site:
+            warnings: list[BuildWarning] = []
+            errors: list[str] = []
+            path = None if locale is None else self.project.catalog_path(locale, SITE_DOMAIN)
+            catalog = (
+                _read_catalog_or_note(path, errors, "the page templates are shown in the source language")
+                if path
+                else None
+            )
+            self._site[locale] = (site_translations(catalog, path, warnings), warnings, errors)
+        return self._site[locale]
+
+    def render(self, template: str, translations, context: dict) -> str:
+        _install(self.env, translations)
+        return self.env.get_template(template).render(context)
 
 
 # ---------------------------------------------------------------------------
@@ -548,6 +599,7 @@ def _languages_menu(
 
 def _render_page(
     project: Project,
+    renderer: _Renderer,
     article: _Article,
     locale: str,
     infos: dict[str, LocaleInfo],
@@ -572,16 +624,9 @@ def _render_page(
         catalog_path,
         translate=not is_source,
     )
-    site_catalog_path = None if is_source else project.catalog_path(locale, SITE_DOMAIN)
-    site_catalog = (
-        _read_catalog_or_note(
-            site_catalog_path, errors, "the page templates are shown in the source language"
-        )
-        if site_catalog_path
-        else None
-    )
-    translations = site_translations(site_catalog, site_catalog_path, warnings)
-    env = _environment(project, translations)
+    translations, site_warnings, site_errors = renderer.site_translations(None if is_source else locale)
+    warnings.extend(site_warnings)
+    errors.extend(site_errors)
 
     site_name = settings.site_name
     site_name_translated = translations.gettext(site_name) if site_name else ""
@@ -620,7 +665,7 @@ def _render_page(
         "source_language_name": _language_name(infos[source], info),
         **_split_article(translated.body),
     }
-    text = env.get_template("article.html").render(context)
+    text = renderer.render("article.html", translations, context)
     return text, translated
 
 
@@ -635,55 +680,52 @@ def _language_name(language: LocaleInfo, in_locale: LocaleInfo) -> str:
 
 
 def _render_index(
-    project: Project, articles: list[_Article], infos: dict[str, LocaleInfo], warnings: list[BuildWarning]
+    project: Project, renderer: _Renderer, articles: list[dict], infos: dict[str, LocaleInfo]
 ) -> str:
+    """The site's index, from each article's record (published locales and their titles)."""
     source = project.settings.source_language
-    translations = site_translations(None, None, warnings)
-    env = _environment(project, translations)
+    translations, _, _ = renderer.site_translations(None)
     entries = []
-    for article in articles:
+    for record in articles:
         versions = []
-        for locale in article.published:
+        for locale in record["published"]:
             info = infos[locale]
-            translated = translate_article(
-                article.doc,
-                _usable_translations(article.catalogs.get(locale)),
-                infos[source].tag,
-                project.settings.skip_classes,
-                None,
-                translate=locale != source,
-            )
             versions.append(
                 {
                     "tag": info.tag,
                     "dir": info.direction,
                     "name": info.native_name,
-                    "title": translated.title,
-                    "href": page_path(info.tag, article.slug),
+                    "title": record["titles"][locale],
+                    "href": page_path(info.tag, record["slug"]),
                 }
             )
-        entries.append({"slug": article.slug, "versions": versions})
-    return env.get_template("index.html").render(
-        page=infos[source],
-        site_name=project.settings.site_name,
-        site_name_lang="",
-        root="",
-        entries=entries,
+        entries.append({"slug": record["slug"], "versions": versions})
+    return renderer.render(
+        "index.html",
+        translations,
+        {
+            "page": infos[source],
+            "site_name": project.settings.site_name,
+            "site_name_lang": "",
+            "root": "",
+            "entries": entries,
+        },
     )
 
 
-def _sitemap(articles: list[_Article], infos: dict[str, LocaleInfo], source: str, base_url: str) -> str:
+def _sitemap(articles: list[dict], infos: dict[str, LocaleInfo], source: str, base_url: str) -> str:
     entries = []
-    for article in articles:
+    for record in articles:
+        slug = record["slug"]
         alternates = tuple(
-            (infos[loc].tag, page_url(infos[loc].tag, article.slug, base_url, from_page=False))
-            for loc in article.published
-        ) + (("x-default", page_url(infos[source].tag, article.slug, base_url, from_page=False)),)
-        lastmod = _iso_date(article.doc.modified) if article.doc.modified else None
-        for locale in article.published:
+            (infos[loc].tag, page_url(infos[loc].tag, slug, base_url, from_page=False))
+            for loc in record["published"]
+        ) + (("x-default", page_url(infos[source].tag, slug, base_url, from_page=False)),)
+        lastmod = _iso_date(record["modified"]) if record["modified"] else None
+        for locale in record["published"]:
             entries.append(
                 SitemapEntry(
-                    loc=page_url(infos[locale].tag, article.slug, base_url, from_page=False),
+                    loc=page_url(infos[locale].tag, slug, base_url, from_page=False),
                     alternates=alternates,
                     lastmod=lastmod.isoformat() if lastmod else "",
                 )
@@ -692,7 +734,7 @@ def _sitemap(articles: list[_Article], infos: dict[str, LocaleInfo], source: str
 
 
 # ---------------------------------------------------------------------------
-# The stage
+# One article: its pages in the wanted locales (the unit of work of --jobs)
 # ---------------------------------------------------------------------------
 
 
@@ -716,24 +758,254 @@ def _read_document(project: Project, slug: str) -> document_format.Document:
     return document_format.read(path)
 
 
-def _load_article(
-    project: Project, slug: str, locales: list[str], errors: list[str]
-) -> _Article:
-    source = project.settings.source_language
-    doc = _read_document(project, slug)
-    catalogs: dict[str, object] = {source: None}
+@dataclass
+class _BuildPlan:
+    """What every article's work needs to know about the build (sent to each worker process)."""
+
+    project: Project
+    locales: list[str]  # every known locale, the source first
+    output: Path
+    base_url: str
+    include_drafts: bool
+    preview: bool
+    #: Hash of what every page depends on: tool version, settings, templates, stylesheet, flags.
+    site_hash: str
+    #: locale -> hash of its site.po.
+    site_catalogs: dict[str, str]
+
+
+@dataclass
+class _ArticleWork:
+    slug: str
+    #: The locales whose pages this build makes for the article.
+    wanted: list[str]
+    #: The manifest's records of the article's pages and of its catalogs, from the last build.
+    old_pages: dict[str, dict]
+    old_catalogs: dict[str, dict]
+    old_article: dict | None
+
+
+@dataclass
+class _ArticleOutcome:
+    slug: str
+    pages: list[PageResult] = field(default_factory=list)
+    skipped: list[SkippedPage] = field(default_factory=list)
+    warnings: list[BuildWarning] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    #: New manifest records: pages and catalogs (by key), and the article's own.
+    page_records: dict[str, dict] = field(default_factory=dict)
+    catalog_records: dict[str, dict] = field(default_factory=dict)
+    article_record: dict = field(default_factory=dict)
+
+
+def _translated_field(text: str, translations: dict[str, str]) -> str:
+    """The translation of a title or description, when it is usable as plain text."""
+    from pipeline.formats.messages import normalize_space
+
+    text = normalize_space(text)
+    msgstr = translations.get(text) if text else None
+    if msgstr and not _translation_errors(text, msgstr) and "<" not in msgstr:
+        return msgstr
+    return ""
+
+
+class _LazyArticle:
+    """An article's document and catalogs, each read only when a page needs it."""
+
+    def __init__(self, project: Project, slug: str, errors: list[str]) -> None:
+        self.project, self.slug, self.errors = project, slug, errors
+        self._doc: document_format.Document | None = None
+        self.catalogs: dict[str, object] = {}
+
+    @property
+    def doc(self) -> document_format.Document:
+        if self._doc is None:
+            self._doc = _read_document(self.project, self.slug)
+        return self._doc
+
+    def catalog(self, locale: str):
+        if locale not in self.catalogs:
+            self.catalogs[locale] = _read_catalog_or_note(
+                self.project.catalog_path(locale, self.slug),
+                self.errors,
+                f"the {locale} translation of {self.slug!r} is left out of this build",
+            )
+        return self.catalogs[locale]
+
+
+def _completion_of(catalog, locale: str, slug: str, path: Path) -> float:
+    from pipeline.catalogs import catalog_stats
+
+    return float(catalog_stats(catalog, locale, slug, path).percent)
+
+
+def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) -> _ArticleOutcome:
+    """Build the article's wanted pages whose inputs changed; report on all of them.
+
+    Every catalog of the article is hashed (its completion decides which
+    locales are published, and so every page's language switcher), but read
+    only when its hash is new or one of its pages has to be rendered.
+    """
+    from pipeline.buildstate import combined_hash, file_hash, page_key
+
+    project, slug = plan.project, work.slug
+    settings = project.settings
+    source = plan.locales[0]
+    outcome = _ArticleOutcome(slug)
+    article = _LazyArticle(project, slug, outcome.errors)
+    doc_hash = file_hash(project.clean_document_path(slug))
+    catalog_hashes: dict[str, str] = {}
     completion: dict[str, float] = {source: 100.0}
     published = [source]
-    for locale in locales[1:]:
-        catalog = _read_catalog_or_note(
-            project.catalog_path(locale, slug), errors, f"the {locale} translation of {slug!r} is left out of this build"
+    for locale in plan.locales[1:]:
+        path = project.catalog_path(locale, slug)
+        digest = catalog_hashes[locale] = file_hash(path)
+        cached = work.old_catalogs.get(locale)
+        if not digest:
+            completion[locale] = 0.0
+            continue
+        if cached and cached.get("sha256") == digest:
+            completion[locale] = cached["completion"]
+        else:
+            catalog = article.catalog(locale)
+            completion[locale] = _completion_of(catalog, locale, slug, path) if catalog is not None else 0.0
+            if catalog is None:
+                catalog_hashes[locale] = ""  # unreadable: no record, read again next time
+                continue
+        outcome.catalog_records[locale] = {"sha256": digest, "completion": completion[locale]}
+        if completion[locale] >= settings.threshold_for(locale) and not is_pseudo_locale(locale):
+            published.append(locale)
+
+    old_article = work.old_article or {}
+    reusable_titles = old_article.get("titles", {}) if old_article.get("document") == doc_hash else {}
+    titles: dict[str, str] = {}
+    infos = {loc: locale_info(loc) for loc in plan.locales}
+    for locale in work.wanted:
+        threshold = settings.threshold_for(locale)
+        is_published = locale in published
+        if not is_published and not plan.include_drafts:
+            outcome.skipped.append(
+                SkippedPage(slug, locale, completion[locale], threshold, has_catalog=bool(catalog_hashes.get(locale)))
+            )
+            continue
+        key = page_key(slug, locale)
+        page_hash = combined_hash(
+            plan.site_hash,
+            plan.site_catalogs.get(locale, ""),
+            doc_hash,
+            catalog_hashes.get(locale, ""),
+            published,
+            is_published,
+            completion[locale],
         )
-        catalogs[locale] = catalog
-        completion[locale] = _completion(project, locale, slug) if catalog is not None else 0.0
-        if catalog is not None and completion[locale] >= project.settings.threshold_for(locale):
-            if not is_pseudo_locale(locale):  # a test locale: only ever a draft
-                published.append(locale)
-    return _Article(slug, doc, catalogs, completion, published)
+        path = plan.output / page_path(infos[locale].tag, slug)
+        record = work.old_pages.get(key)
+        if record and record["hash"] == page_hash and path.is_file():
+            outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, path, record))
+            outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i) for m, p, i in record["warnings"])
+            outcome.page_records[key] = record
+            if is_published:
+                titles[locale] = record["title"]
+            continue
+        page_warnings: list[BuildWarning] = []
+        page_errors: list[str] = []
+        if locale != source:
+            article.catalog(locale)
+        lazy = _Article(slug, article.doc, article.catalogs, completion, published)
+        text, translated = _render_page(
+            project, renderer, lazy, locale, infos, plan.base_url, not is_published, page_warnings, page_errors
+        )
+        if plan.preview:
+            text = _with_preview_script(text)
+        changed = write_if_changed(path, text.encode("utf-8"))
+        warnings = list(translated.warnings) + [w for w in page_warnings if w not in translated.warnings]
+        outcome.warnings.extend(warnings)
+        outcome.errors.extend(e for e in page_errors if e not in outcome.errors)
+        page = PageResult(
+            slug=slug,
+            locale=locale,
+            tag=infos[locale].tag,
+            path=path,
+            completion=completion[locale],
+            published=is_published,
+            draft=not is_published,
+            blocks=translated.blocks,
+            fallbacks=translated.fallbacks,
+            rejected=translated.rejected,
+            written=changed,
+            rendered=True,
+        )
+        outcome.pages.append(page)
+        if is_published:
+            titles[locale] = translated.title
+        if not page_errors:  # a page made around an unreadable catalog is made again next time
+            outcome.page_records[key] = _page_record(page_hash, page, translated.title, warnings)
+
+    for locale in published:  # the index lists every published version, built now or not
+        if locale in titles:
+            continue
+        if locale in reusable_titles and old_article.get("catalogs", {}).get(locale) == catalog_hashes.get(locale):
+            titles[locale] = reusable_titles[locale]
+        elif locale == source:
+            titles[locale] = article.doc.title
+        else:
+            titles[locale] = _translated_field(article.doc.title, _usable_translations(article.catalog(locale))) or article.doc.title
+    modified = old_article.get("modified", "") if old_article.get("document") == doc_hash else article.doc.modified
+    outcome.article_record = {
+        "slug": slug,
+        "document": doc_hash,
+        "modified": modified,
+        "published": published,
+        "titles": {loc: titles[loc] for loc in published},
+        "catalogs": {loc: h for loc, h in catalog_hashes.items() if h},
+    }
+    return outcome
+
+
+def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[BuildWarning]) -> dict:
+    return {
+        "hash": page_hash,
+        "completion": page.completion,
+        "published": page.published,
+        "blocks": page.blocks,
+        "fallbacks": page.fallbacks,
+        "rejected": page.rejected,
+        "title": title,
+        "warnings": [[w.message, str(w.path) if w.path else "", w.msgid] for w in warnings],
+    }
+
+
+def _page_from_record(slug: str, locale: str, tag: str, path: Path, record: dict) -> PageResult:
+    return PageResult(
+        slug=slug,
+        locale=locale,
+        tag=tag,
+        path=path,
+        completion=record["completion"],
+        published=record["published"],
+        draft=not record["published"],
+        blocks=record["blocks"],
+        fallbacks=record["fallbacks"],
+        rejected=record["rejected"],
+        written=False,
+        rendered=False,
+    )
+
+
+#: The renderer of a worker process of ``--jobs``: templates compiled once per process.
+_worker_renderer: _Renderer | None = None
+
+
+def _build_article_in_worker(plan: _BuildPlan, work: _ArticleWork) -> _ArticleOutcome:
+    global _worker_renderer
+    if _worker_renderer is None or _worker_renderer.project != plan.project:
+        _worker_renderer = _Renderer(plan.project)
+    return _build_article(plan, work, _worker_renderer)
+
+
+# ---------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------
 
 
 def _stylesheet(project: Project) -> bytes:
@@ -758,6 +1030,39 @@ def _stale_pages(output: Path, written: set[Path]) -> list[Path]:
     return sorted(p for p in output.glob("*/*/index.html") if p not in written)
 
 
+def _site_hash(project: Project, base_url: str, include_drafts: bool, preview: bool, stylesheet: bytes) -> str:
+    """What every page depends on besides its own article: a change here rebuilds all."""
+    from pipeline import __version__
+    from pipeline.buildstate import combined_hash, folder_hash
+
+    package_templates = Path(__file__).resolve().parent / "templates"
+    return combined_hash(
+        __version__,
+        repr(project.settings),
+        base_url,
+        include_drafts,
+        preview,
+        folder_hash([project.root / "templates", package_templates]),
+        stylesheet.hex() if len(stylesheet) < 64 else __import__("hashlib").sha256(stylesheet).hexdigest(),
+    )
+
+
+def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int):
+    """Each article's outcome, in order; in ``jobs`` processes when there is enough work."""
+    if jobs <= 1 or len(works) < 2:
+        renderer = _Renderer(plan.project)
+        for work in works:
+            yield _build_article(plan, work, renderer)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # chunks: fewer round trips; map keeps the order, so the output does not depend on jobs
+        yield from pool.map(
+            _build_article_in_worker, [plan] * len(works), works, chunksize=max(1, min(16, len(works) // (jobs * 4)))
+        )
+
+
 def build_site(
     project: Project,
     locales: Iterable[str] = (),
@@ -766,15 +1071,24 @@ def build_site(
     base_url: str | None = None,
     output_dir: Path | None = None,
     preview: bool = False,
+    jobs: int = 1,
+    shard: "Shard | None" = None,
 ) -> BuildResult:
     """Render the pages of ``slugs`` (all articles) in ``locales`` (all), the index and the sitemap.
 
     The index and the sitemap always cover every article and every published
     locale, whatever was selected, so a partial build never shrinks them.
 
-    ``output_dir`` replaces ``output/`` (``serve`` and ``publish`` build
-    elsewhere); ``preview`` adds the script of ``pipeline serve`` to the pages.
+    Incremental: a page whose inputs have the same content hashes as when it
+    was last built is not rendered again (``output/.build-manifest.json``, see
+    :mod:`pipeline.buildstate`). ``output_dir`` replaces ``output/`` (``serve``
+    and ``publish`` build elsewhere); ``preview`` adds the script of
+    ``pipeline serve`` to the pages. ``jobs`` processes share the articles.
+    ``shard`` builds only its share of the (article, locale) pages and leaves
+    the index and sitemap to :func:`merge_shards`.
     """
+    from pipeline.buildstate import MANIFEST_NAME, SHARDS_FOLDER, file_hash, manifest_bytes, page_key, read_manifest
+
     wanted_locales = [validate_locale_name(loc) for loc in locales]
     wanted_slugs = project.resolve_slugs(list(slugs))
     base_url = (project.settings.base_url if base_url is None else base_url).rstrip("/")
@@ -789,11 +1103,26 @@ def build_site(
     result = BuildResult()
     infos = {loc: locale_info(loc) for loc in known}
     output = project.output_dir if output_dir is None else Path(output_dir)
+    manifest_path = output / (f"{SHARDS_FOLDER}/{shard.file_name}" if shard else MANIFEST_NAME)
+    manifest = read_manifest(manifest_path)
+    stylesheet = _stylesheet(project)
+    plan = _BuildPlan(
+        project=project,
+        locales=known,
+        output=output,
+        base_url=base_url,
+        include_drafts=include_drafts,
+        preview=preview,
+        site_hash=_site_hash(project, base_url, include_drafts, preview, stylesheet),
+        site_catalogs={loc: file_hash(project.catalog_path(loc, SITE_DOMAIN)) for loc in known[1:]},
+    )
 
     with project_lock(project.root):
-        articles = []
+        works: list[_ArticleWork] = []
         for slug in project.all_slugs():
-            if slug not in wanted_slugs and not project.clean_document_path(slug).is_file():
+            if not project.clean_document_path(slug).is_file():
+                if slug in wanted_slugs:
+                    _read_document(project, slug)  # raises MissingDocumentError, saying what to run
                 result.warnings.append(
                     BuildWarning(
                         f"article {slug!r} has no clean document yet and is left out of the index "
@@ -801,74 +1130,39 @@ def build_site(
                     )
                 )
                 continue
-            articles.append(_load_article(project, slug, known, result.errors))
-        written: set[Path] = set()
-        for article in articles:
-            if article.slug not in wanted_slugs:
-                continue
-            for locale in selected_locales:
-                threshold = project.settings.threshold_for(locale)
-                published = locale in article.published
-                if not published and not include_drafts:
-                    result.skipped.append(
-                        SkippedPage(
-                            article.slug,
-                            locale,
-                            article.completion[locale],
-                            threshold,
-                            has_catalog=article.catalogs.get(locale) is not None,
-                        )
-                    )
+            wanted = selected_locales if slug in wanted_slugs else []
+            if shard is not None:
+                wanted = [loc for loc in wanted if shard.owns(slug, loc)]
+                if not wanted:
                     continue
-                page_warnings: list[BuildWarning] = []
-                page_errors: list[str] = []
-                text, translated = _render_page(
-                    project, article, locale, infos, base_url, not published, page_warnings, page_errors
-                )
-                result.errors.extend(e for e in page_errors if e not in result.errors)
-                result.warnings.extend(translated.warnings)
-                result.warnings.extend(w for w in page_warnings if w not in result.warnings)
-                if preview:
-                    text = _with_preview_script(text)
-                path = output / page_path(infos[locale].tag, article.slug)
-                changed = write_if_changed(path, text.encode("utf-8"))
-                written.add(path)
-                result.pages.append(
-                    PageResult(
-                        slug=article.slug,
-                        locale=locale,
-                        tag=infos[locale].tag,
-                        path=path,
-                        completion=article.completion[locale],
-                        published=published,
-                        draft=not published,
-                        blocks=translated.blocks,
-                        fallbacks=translated.fallbacks,
-                        rejected=translated.rejected,
-                        written=changed,
-                    )
-                )
-        index_warnings: list[BuildWarning] = []
-        result.index_path = output / "index.html"
-        index_text = _render_index(project, articles, infos, index_warnings)
-        if preview:
-            index_text = _with_preview_script(index_text)
-        write_if_changed(result.index_path, index_text.encode("utf-8"))
-        result.sitemap_path = output / "sitemap.xml"
-        write_if_changed(
-            result.sitemap_path,
-            _sitemap(articles, infos, project.settings.source_language, base_url).encode("utf-8"),
-        )
-        if not base_url:
-            result.warnings.append(
-                BuildWarning(
-                    f"no base URL: {result.sitemap_path} lists relative URLs, which search engines "
-                    "do not accept; set base_url in [pipeline] of setup.cfg or pass --base-url"
+            works.append(
+                _ArticleWork(
+                    slug,
+                    wanted,
+                    old_pages={k: v for k in (page_key(slug, loc) for loc in known) if (v := manifest["pages"].get(k))},
+                    old_catalogs=manifest["catalogs"].get(slug, {}),
+                    old_article=manifest["articles"].get(slug),
                 )
             )
+        new_manifest = {"version": manifest["version"], "pages": {}, "catalogs": {}, "articles": {}, "index": ""}
+        written: set[Path] = set()
+        for outcome in _run_works(plan, works, jobs):
+            result.pages.extend(outcome.pages)
+            result.skipped.extend(outcome.skipped)
+            result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
+            result.errors.extend(e for e in outcome.errors if e not in result.errors)
+            written.update(p.path for p in outcome.pages)
+            new_manifest["pages"].update(outcome.page_records)
+            new_manifest["catalogs"][outcome.slug] = outcome.catalog_records
+            new_manifest["articles"][outcome.slug] = outcome.article_record
+        if output_dir is None or preview or shard is not None:  # publish/pseudo build once into a new folder
+            write_if_changed(manifest_path, manifest_bytes(new_manifest))
         result.stylesheet_path = output / STYLESHEET
-        write_if_changed(result.stylesheet_path, _stylesheet(project))
-        if not wanted_locales and not list(slugs) and not result.errors:
+        write_if_changed(result.stylesheet_path, stylesheet)
+        if shard is None:
+            articles = [new_manifest["articles"][w.slug] for w in works]
+            _write_index_and_sitemap(project, plan, articles, infos, result)
+        if not wanted_locales and not list(slugs) and not result.errors and shard is None:
             for stale in _stale_pages(output, written):
                 stale.unlink()
                 result.removed.append(stale)
@@ -877,4 +1171,56 @@ def build_site(
                         folder.rmdir()
     if result.errors:
         raise UnreadableCatalogsError(result.errors)
+    return result
+
+
+def _write_index_and_sitemap(
+    project: Project, plan: _BuildPlan, articles: list[dict], infos: dict[str, LocaleInfo], result: BuildResult
+) -> None:
+    result.index_path = plan.output / "index.html"
+    index_text = _render_index(project, _Renderer(project), articles, infos)
+    if plan.preview:
+        index_text = _with_preview_script(index_text)
+    write_if_changed(result.index_path, index_text.encode("utf-8"))
+    result.sitemap_path = plan.output / "sitemap.xml"
+    write_if_changed(
+        result.sitemap_path,
+        _sitemap(articles, infos, project.settings.source_language, plan.base_url).encode("utf-8"),
+    )
+    if not plan.base_url:
+        result.warnings.append(
+            BuildWarning(
+                f"no base URL: {result.sitemap_path} lists relative URLs, which search engines "
+                "do not accept; set base_url in [pipeline] of setup.cfg or pass --base-url"
+            )
+        )
+
+
+def merge_shards(project: Project, base_url: str | None = None, output_dir: Path | None = None) -> BuildResult:
+    """Write the index and the sitemap of a site built in shards, once their outputs are in one folder.
+
+    Each shard left its records in ``.build-shards/K-of-N.json``; together they
+    know every article's published locales and titles, as a full build does.
+    """
+    import json
+
+    from pipeline.buildstate import SHARDS_FOLDER
+
+    output = project.output_dir if output_dir is None else Path(output_dir)
+    fragments = sorted((output / SHARDS_FOLDER).glob("*-of-*.json"))
+    if not fragments:
+        raise PipelineError(
+            f"no shard records in {output / SHARDS_FOLDER}: build with --shard K/N first and copy every "
+            "shard's output into this folder"
+        )
+    records: dict[str, dict] = {}
+    for fragment in fragments:
+        records.update(json.loads(fragment.read_text(encoding="utf-8")).get("articles", {}))
+    base_url = (project.settings.base_url if base_url is None else base_url).rstrip("/")
+    known = all_locales(project)
+    infos = {loc: locale_info(loc) for loc in known}
+    plan = _BuildPlan(project, known, output, base_url, False, False, "", {})
+    result = BuildResult()
+    articles = [records[slug] for slug in sorted(records)]
+    _write_index_and_sitemap(project, plan, articles, infos, result)
     return result

@@ -1,0 +1,112 @@
+"""What an incremental build remembers: content hashes of its inputs, per page.
+
+A page is rebuilt only when the hash of everything it is made from changed:
+the clean document, the article's catalog, the locale's ``site.po``, the page
+templates and stylesheet, the settings, the tool's version, and which locales
+of the article are published (the language switcher). Hashes, not
+modification times: a ``git checkout`` or a copy that keeps the bytes rebuilds
+nothing, and a change that keeps the time still rebuilds.
+
+The manifest, ``output/.build-manifest.json``, records for each page the hash
+it was built from and what the build reported about it (completion, warnings,
+translated title), so an up-to-date page is neither read nor rendered, and the
+index and sitemap are made from the manifest without reading every catalog.
+A catalog's completion is cached by its content hash for the same reason.
+
+Sharding: ``--shard K/N`` builds the (article, locale) pairs whose stable hash
+modulo N is K-1, and writes its records to ``output/.build-shards/K-of-N.json``
+instead of the manifest; copying every shard's output into one folder and
+running ``pipeline build --merge-shards`` there writes the index and sitemap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST_NAME = ".build-manifest.json"
+SHARDS_FOLDER = ".build-shards"
+MANIFEST_VERSION = 1
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes; "" when it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+
+
+def combined_hash(*parts: object) -> str:
+    """One hash over several values (strings, numbers, tuples), order kept."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def folder_hash(folders: list[Path], pattern: str = "*") -> str:
+    """Hash of the names and contents of the files under ``folders`` (templates)."""
+    entries = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob(pattern)):
+                if path.is_file():
+                    entries.append((str(path.relative_to(folder)), file_hash(path)))
+        entries.append("|")
+    return combined_hash(entries)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``number`` of ``count`` (1-based, as written on the command line: ``2/8``)."""
+
+    number: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        try:
+            number, count = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ValueError(f"expected K/N such as 1/4, got {text!r}") from None
+        if count < 1 or not 1 <= number <= count:
+            raise ValueError(f"expected K/N with 1 <= K <= N, got {text!r}")
+        return cls(number, count)
+
+    def owns(self, slug: str, locale: str) -> bool:
+        """Whether the page (slug, locale) is this shard's: a stable hash, the same on every machine."""
+        digest = hashlib.sha256(f"{slug}\0{locale}".encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.number - 1
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.number}-of-{self.count}.json"
+
+
+def empty_manifest() -> dict:
+    return {"version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": ""}
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest at ``path``, or an empty one when it is missing, damaged or of another version."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty_manifest()
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return empty_manifest()
+    manifest = empty_manifest()
+    manifest.update({k: data[k] for k in manifest if k in data and isinstance(data[k], type(manifest[k]))})
+    return manifest
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def page_key(slug: str, locale: str) -> str:
+    return f"{slug}\t{locale}"
