@@ -32,10 +32,31 @@ def _shown(path: Path, root: Path) -> str:
     help="Site URL (https://example.org) for absolute canonical, hreflang and sitemap URLs; "
     "overrides base_url in setup.cfg.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Build the articles in this many processes.",
+)
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default=None,
+    help="Build only shard K of N of the (article, locale) pages, for a job array; the index and "
+    "sitemap are left to --merge-shards once every shard's output is copied into one folder.",
+)
+@click.option(
+    "--merge-shards",
+    is_flag=True,
+    help="Write the index and sitemap of a site built with --shard (run after copying every "
+    "shard's output into output/).",
+)
 @slugs_argument
 @common_options
 @lock_options
-def build(project_dir, locales, include_drafts, base_url, slugs, reporter, lock):
+def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_shards, slugs, reporter, lock):
     """Render the articles as HTML pages, one per language, into output/.
 
     \b
@@ -45,17 +66,29 @@ def build(project_dir, locales, include_drafts, base_url, slugs, reporter, lock)
     output/sitemap.xml and output/style.css. Untranslated blocks show the
     source text, marked with its language.
     """
-    from pipeline.build import build_site
+    from pipeline.build import build_site, merge_shards as merge
+    from pipeline.buildstate import Shard
 
+    try:
+        chosen_shard = Shard.parse(shard) if shard else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
+    if merge_shards and (shard or slugs or locales):
+        raise click.UsageError("--merge-shards takes no --shard, locale or article: it writes the whole index")
     project = load_project(project_dir, base_url=base_url)
     with lock.hold(project.root, reporter):
-        result = build_site(
-            project,
-            locales=locales,
-            slugs=slugs,
-            include_drafts=include_drafts,
-            base_url=project.settings.base_url,
-        )
+        if merge_shards:
+            result = merge(project, base_url=project.settings.base_url)
+        else:
+            result = build_site(
+                project,
+                locales=locales,
+                slugs=slugs,
+                include_drafts=include_drafts,
+                base_url=project.settings.base_url,
+                jobs=jobs,
+                shard=chosen_shard,
+            )
     root = project.root
     reporter.detail(f"base URL: {project.settings.base_url or '(none: relative URLs)'}")
     for page in result.pages:
@@ -63,6 +96,9 @@ def build(project_dir, locales, include_drafts, base_url, slugs, reporter, lock)
         detail = f"{page.locale}, {page.completion:.0f}% translated, {state}"
         if page.fallbacks:
             detail += f", {page.fallbacks} of {page.blocks} blocks in the source language"
+        if not page.rendered:  # up to date: a large site would print thousands of lines
+            reporter.detail(f"{_shown(page.path, root)}  ({detail}; up to date)")
+            continue
         reporter.info(f"{_shown(page.path, root)}  ({detail})")
         reporter.detail(f"  {'written' if page.written else 'unchanged, not rewritten'}; {page.blocks} blocks")
     for skipped in result.skipped:
@@ -88,4 +124,7 @@ def build(project_dir, locales, include_drafts, base_url, slugs, reporter, lock)
     summary = f"built {published} page{'s' if published != 1 else ''}"
     if drafts:
         summary += f" and {drafts} draft{'s' if drafts != 1 else ''}"
+    up_to_date = sum(1 for p in result.pages if not p.rendered)
+    if up_to_date:
+        summary += f" ({up_to_date} up to date, not rebuilt)"
     reporter.info(summary + f" in {_shown(project.output_dir, root)}/")

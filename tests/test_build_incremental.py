@@ -1,0 +1,180 @@
+"""Incremental, parallel and sharded builds: only what changed is rebuilt, and the output never depends on how.
+
+What was rebuilt is read from the BuildResult (``PageResult.rendered``), never from timing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from build_helpers import SLUG, make_project
+from pipeline.build import build_site, merge_shards
+from pipeline.buildstate import MANIFEST_NAME, Shard
+from pipeline.cli import main
+from pipeline.formats.po import read_catalog, write_catalog
+from pipeline.project import Project
+
+SLUGS = (SLUG, "second-article", "third-article")
+
+
+def make_site(root: Path) -> Path:
+    """The sample project with three articles (copies of the sample under other slugs)."""
+    make_project(root)
+    for slug in SLUGS[1:]:
+        shutil.copytree(root / "source" / SLUG, root / "source" / slug)
+        for folder in (root / "locales").glob("*/LC_MESSAGES"):
+            shutil.copy2(folder / f"{SLUG}.po", folder / f"{slug}.po")
+    return root
+
+
+def build(root: Path, **options):
+    return build_site(Project.load(root), **options)
+
+
+def site_digest(folder: Path) -> dict[str, str]:
+    """Every published file and its hash; the build's own records (dotfiles) left out."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    }
+
+
+def published_pairs(result) -> set[tuple[str, str]]:
+    return {(p.slug, p.locale) for p in result.pages if p.published}
+
+
+def test_a_build_after_no_change_rebuilds_nothing(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    first = build(root)
+    assert len(first.rendered) == len(first.pages) >= 6
+    assert (root / "output" / MANIFEST_NAME).is_file()
+
+    second = build(root)
+
+    assert second.rendered == []
+    assert [(p.slug, p.locale, p.completion, p.published, p.fallbacks) for p in second.pages] == [
+        (p.slug, p.locale, p.completion, p.published, p.fallbacks) for p in first.pages
+    ]
+    assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings]
+
+
+def test_saving_one_catalog_rebuilds_only_that_article_in_that_locale(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    build(root)
+    catalog = root / "locales" / "zh_CN" / "LC_MESSAGES" / "second-article.po"
+    catalog.write_bytes(b"# saved again in an editor\n" + catalog.read_bytes())
+
+    result = build(root)
+
+    assert result.rendered == [("second-article", "zh_CN")]
+
+
+def test_a_catalog_crossing_the_threshold_rebuilds_that_articles_switchers(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    before = build(root)
+    assert ("second-article", "zh_CN") in published_pairs(before)
+    path = root / "locales" / "zh_CN" / "LC_MESSAGES" / "second-article.po"
+    catalog = read_catalog(path)
+    for message in catalog:
+        if message.id:
+            message.string = ""  # the translator starts over: 0 %
+    write_catalog(path, catalog)
+
+    result = build(root)
+
+    still_published = {loc for slug, loc in published_pairs(result) if slug == "second-article"}
+    assert "zh_CN" not in still_published
+    assert set(result.rendered) == {("second-article", loc) for loc in still_published}
+    page = (root / "output" / "en" / "second-article" / "index.html").read_text(encoding="utf-8")
+    assert "/zh-CN/second-article/" not in page  # the switcher no longer offers it
+    assert not (root / "output" / "zh-CN" / "second-article" / "index.html").exists()
+
+
+def test_a_template_or_settings_change_rebuilds_everything(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    first = build(root)
+    everything = set(first.rendered)
+
+    templates = root / "templates"
+    templates.mkdir()
+    packaged = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "article.html"
+    (templates / "article.html").write_text(
+        packaged.read_text(encoding="utf-8") + "{# the site's own copy #}\n", encoding="utf-8"
+    )
+    assert set(build(root).rendered) == everything
+
+    settings = root / "setup.cfg"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("Careers in data", "Data careers"), encoding="utf-8"
+    )
+    assert set(build(root).rendered) == everything
+    assert build(root).rendered == []
+
+
+def test_a_lost_output_page_is_rebuilt(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    build(root)
+    (root / "output" / "en" / "third-article" / "index.html").unlink()
+
+    assert build(root).rendered == [("third-article", "en")]
+
+
+def test_the_union_of_shards_equals_a_full_build(tmp_path: Path) -> None:
+    full = make_site(tmp_path / "full")
+    build(full)
+    merged = tmp_path / "merged"
+    owners: dict[tuple[str, str], int] = {}
+    for number in (1, 2, 3):  # three machines, each with a checkout of the same site
+        machine = make_site(tmp_path / f"machine-{number}")
+        outcome = CliRunner().invoke(main, ["build", "--project", str(machine), "-q", "--shard", f"{number}/3"])
+        assert outcome.exit_code == 0, outcome.output
+        assert not (machine / "output" / "index.html").exists()
+        for path in (machine / "output").glob("*/*/index.html"):
+            owners[(path.parent.name, path.parent.parent.name)] = number
+        shutil.copytree(machine / "output", merged, dirs_exist_ok=True)
+    assert len(set(owners.values())) > 1  # the work was really split
+
+    merge_shards(Project.load(full), output_dir=merged)
+
+    assert site_digest(merged) == site_digest(full / "output")
+
+
+def test_shards_are_stable_and_cover_every_page_once() -> None:
+    pairs = [(f"article-{i}", loc) for i in range(200) for loc in ("en", "fr", "zh_CN")]
+    shards = [Shard.parse(f"{k}/4") for k in range(1, 5)]
+    owners = [[s.number for s in shards if s.owns(*pair)] for pair in pairs]
+    assert all(len(o) == 1 for o in owners)
+    assert {o[0] for o in owners} == {1, 2, 3, 4}
+    assert Shard.parse("2/4").owns("article-7", "fr") == Shard(2, 4).owns("article-7", "fr")
+
+
+def test_two_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
+    one = make_site(tmp_path / "one")
+    two = make_site(tmp_path / "two")
+    single = build(one, jobs=1)
+
+    parallel = build(two, jobs=2)
+
+    assert site_digest(two / "output") == site_digest(one / "output")
+    assert [(p.slug, p.locale) for p in parallel.pages] == [(p.slug, p.locale) for p in single.pages]
+    assert build(two, jobs=2).rendered == []
+
+
+def test_the_command_reports_up_to_date_pages_and_takes_jobs(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--project", str(root), "--jobs", "2"])
+    assert first.exit_code == 0, first.output
+
+    again = runner.invoke(main, ["build", "--project", str(root)])
+
+    assert again.exit_code == 0, again.output
+    assert "up to date, not rebuilt" in again.output
+    assert "index.html  (" not in again.output  # no line per unchanged page
+    bad = runner.invoke(main, ["build", "--project", str(root), "--shard", "4/3"])
+    assert bad.exit_code == 2 and "--shard" in bad.output
