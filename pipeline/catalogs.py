@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from babel.messages.catalog import Catalog, Message
 
@@ -237,7 +238,10 @@ class FuzzyIndex:
             self.postings.setdefault(gram, []).append(index)
         self.by_length.setdefault(len(msgid), []).append(index)
 
-    def best(self, text: str, threshold: float = FUZZY_THRESHOLD) -> tuple[float, str, object] | None:
+    def best(
+        self, text: str, threshold: float = FUZZY_THRESHOLD, exclude: Callable[[object], bool] | None = None
+    ) -> tuple[float, str, object] | None:
+        """(ratio, msgid, payload) of the most similar msgid, ignoring payloads ``exclude`` refuses."""
         if not self.entries:
             return None
         limit = max(100, len(self.entries) // 50)
@@ -258,6 +262,8 @@ class FuzzyIndex:
         floor = threshold
         for index in ranked:
             msgid, payload = self.entries[index]
+            if exclude is not None and exclude(payload):
+                continue
             total = len(msgid) + len(text)
             if not total or 2 * min(len(msgid), len(text)) / total < floor:
                 continue
@@ -297,17 +303,52 @@ class UpdateResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def translation_memory(project: Project, locale: str, domains: list[str]) -> dict[str, list[tuple[str, Message]]]:
-    """Finished translations of each catalog of ``locale``: domain -> [(msgid, message)]."""
-    memory: dict[str, list[tuple[str, Message]]] = {}
+@dataclass(frozen=True)
+class Remembered:
+    """A finished translation of another catalog of the locale: only what a merge reuses.
+
+    Kept instead of the Message so that a locale's memory of a thousand
+    articles stays small.
+    """
+
+    id: object  # str, or (singular, plural)
+    string: object  # str, or a tuple of plural forms
+    domain: str
+
+
+class TranslationMemory:
+    """Every finished translation of a locale's catalogs, indexed once for all its merges.
+
+    Exact matches come from a dict; fuzzy ones from one :class:`FuzzyIndex`,
+    whose hits from the catalog being merged are skipped (that catalog is
+    searched first, on its own).
+    """
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[Remembered]] = {}
+        self.index = FuzzyIndex()
+
+    def add(self, msgid: str, entry: Remembered) -> None:
+        self.exact.setdefault(msgid, []).append(entry)
+        self.index.add(msgid, entry)
+
+    def exact_match(self, msgid: str, domain: str) -> Remembered | None:
+        return next((e for e in self.exact.get(msgid, ()) if e.domain != domain), None)
+
+    def fuzzy_match(self, msgid: str, domain: str) -> tuple[float, str, object] | None:
+        return self.index.best(msgid, exclude=lambda entry: entry.domain == domain)
+
+
+def translation_memory(project: Project, locale: str, domains: list[str]) -> TranslationMemory:
+    """Finished translations of every catalog of ``locale``, read one catalog at a time."""
+    memory = TranslationMemory()
     for domain in domains:
         path = project.catalog_path(locale, domain)
         if not path.exists():
             continue
-        catalog = read_catalog(path)
-        memory[domain] = [
-            (_singular(m), m) for m in catalog if m.id and is_translated(m) and not m.fuzzy
-        ]
+        for m in read_catalog(path):
+            if m.id and is_translated(m) and not m.fuzzy:
+                memory.add(_singular(m), Remembered(m.id, m.string, domain))
     return memory
 
 
@@ -324,23 +365,27 @@ def _adapt_strings(message: Message, source: Message, nplurals: int) -> tuple[ob
 def merge(
     old: Catalog,
     template: Catalog,
-    memory: list[tuple[str, Message]],
+    memory: TranslationMemory | None,
     counts: FileUpdate,
+    domain: str = "",
 ) -> Catalog:
-    """``old`` brought in step with ``template``, with msgmerge semantics (mutates ``old``)."""
+    """``old`` brought in step with ``template``, with msgmerge semantics (mutates ``old``).
+
+    A changed message is offered the most similar translation of its own
+    catalog (obsolete entries included) as msgmerge does; only when there is
+    none, the most similar one of the locale's other catalogs (``memory``):
+    the article's own previous text is the better guess, even when another
+    article has a near-copy of the paragraph.
+    """
     active = [m for m in old if m.id]
     obsolete_before = list(old.obsolete.values())
     by_key = {_key(m): m for m in active}
     obsolete_by_key = {_key(m): m for m in obsolete_before}
-    memory_exact: dict[str, Message] = {}
-    for msgid, message in memory:
-        memory_exact.setdefault(msgid, message)
+    memory = memory if memory is not None else TranslationMemory()
     index = FuzzyIndex()
     for message in active + obsolete_before:
         if is_translated(message):
             index.add(_singular(message), message)
-    for msgid, message in memory:
-        index.add(msgid, message)
 
     for message in active:
         old.delete(message.id, message.context)
@@ -368,13 +413,13 @@ def merge(
                 counts.unchanged += 1
             else:
                 counts.reused += 1
-        elif _singular(new) in memory_exact and key[1] is None:
-            merged.string, reshaped = _adapt_strings(new, memory_exact[_singular(new)], nplurals)
+        elif key[1] is None and (remembered := memory.exact_match(_singular(new), domain)) is not None:
+            merged.string, reshaped = _adapt_strings(new, remembered, nplurals)  # type: ignore[arg-type]
             if reshaped:
                 merged.flags.add("fuzzy")
             counts.reused += 1
         else:
-            match = index.best(_singular(new))
+            match = index.best(_singular(new)) or memory.fuzzy_match(_singular(new), domain)
             if match is not None:
                 _, previous, source = match
                 used.add(id(source))
@@ -413,21 +458,20 @@ def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> Updat
         validate_locale_name(locale)
         if not (project.locales_dir / locale / "LC_MESSAGES").is_dir():
             raise PipelineError(f"no catalogs for {locale!r}: create them with 'pipeline init {locale}'")
-        templates = {d: read_catalog(project.template_path(d)) for d in domains}
         memory = translation_memory(project, locale, domains)
         for domain in domains:
+            template = read_catalog(project.template_path(domain))  # one at a time: memory stays flat
             path = project.catalog_path(locale, domain)
             counts = FileUpdate(locale, domain, path)
-            others = [pair for other, pairs in memory.items() if other != domain for pair in pairs]
             if path.exists():
                 catalog = read_catalog(path)
             else:  # a new article: its catalog starts from the translation memory
                 babel_locale = parse_locale(locale)
                 catalog = _new_catalog(
-                    templates[domain], locale, babel_locale.english_name or locale, domain, with_messages=False
+                    template, locale, babel_locale.english_name or locale, domain, with_messages=False
                 )
                 counts.created = True
-            catalog = merge(catalog, templates[domain], others, counts)
+            catalog = merge(catalog, template, memory, counts, domain)
             if counts.created and domain == SITE_DOMAIN:
                 seed_site_catalog(catalog, locale, interface_labels(project))
             counts.written = write_catalog(path, catalog)
