@@ -20,6 +20,7 @@ The writer also never writes a version or the clock into a file (no
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -95,6 +96,7 @@ _ID_RANGES = (
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a catalog uses few distinct characters: classify each once
 def _line_class(char: str) -> str:
     if char in _ASCII_CLASSES:
         return _ASCII_CLASSES[char]
@@ -121,6 +123,7 @@ def _line_class(char: str) -> str:
     return "AL"
 
 
+@functools.lru_cache(maxsize=None)  # a few hundred class pairs at most
 def _pair_breaks(before: str, after: str) -> bool:
     """Whether a line may break between two non-space classes (UAX #14 LB12-LB31)."""
     if before == "GL" or (after == "GL" and before not in ("BA", "HY")):
@@ -179,6 +182,7 @@ def _break_opportunities(text: str, prohibited: set[int]) -> list[bool]:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def _width(char: str) -> int:
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
@@ -225,10 +229,14 @@ def _escaped_portion(portion: str) -> tuple[str, set[int]]:
 
 def wrap_field(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
     """The lines of ``name "value"`` as GNU gettext's ``wrap()`` writes them."""
-    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
-    lines: list[str] = []
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
+    if "\n" not in value and value.isascii() and value.isprintable():
+        text, _ = _escaped_portion(value)
+        if len(name) + 1 + len(text) <= line_width:  # fits: no break is possible (most short messages)
+            return [f'{prefix}{name} "{text}"']
+    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
+    lines: list[str] = []
     first_line = True
     for number, portion in enumerate(portions):
         text, prohibited = _escaped_portion(portion)
