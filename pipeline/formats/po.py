@@ -229,12 +229,19 @@ def _escaped_portion(portion: str) -> tuple[str, set[int]]:
 
 def wrap_field(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
     """The lines of ``name "value"`` as GNU gettext's ``wrap()`` writes them."""
+    if len(value) > 4096:  # not kept in the cache: a huge message would stay in memory
+        return list(_wrapped.__wrapped__(name, value, prefix, width))
+    return list(_wrapped(name, value, prefix, width))
+
+
+@functools.lru_cache(maxsize=8192)  # update writes each msgid once per locale: wrap it once
+def _wrapped(name: str, value: str, prefix: str, width: int) -> tuple[str, ...]:
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
     if "\n" not in value and value.isascii() and value.isprintable():
         text, _ = _escaped_portion(value)
         if len(name) + 1 + len(text) <= line_width:  # fits: no break is possible (most short messages)
-            return [f'{prefix}{name} "{text}"']
+            return (f'{prefix}{name} "{text}"',)
     portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
     lines: list[str] = []
     first_line = True
@@ -253,7 +260,7 @@ def wrap_field(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH)
             head = f"{prefix}{name} " if first_line else prefix
             lines.append(f'{head}"{piece}"')
             first_line = False
-    return lines
+    return tuple(lines)
 
 
 # --------------------------------------------------------------------------
