@@ -309,11 +309,21 @@ class _Handler(SimpleHTTPRequestHandler):
             super().do_GET()
 
 
+class _PreviewServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A browser that leaves a page before it has loaded is no error worth a traceback."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(site: PreviewSite, port: int) -> ThreadingHTTPServer:
     handler = type("PreviewHandler", (_Handler,), {"site": site})
     factory = functools.partial(handler, directory=str(site.folder))
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), factory)
+        server = _PreviewServer(("127.0.0.1", port), factory)
     except OSError as exc:
         raise PipelineError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; choose another --port (0 picks a free one)") from None
     server.daemon_threads = True
