@@ -354,3 +354,27 @@ def test_generated_articles_round_trip(tmp_path_factory, body) -> None:
     page = next(p for p in result.pages if p.locale == LOCALE)
     assert page.fallbacks == 0 and page.rejected == 0
     assert compare_articles(root, "generated") == []
+
+
+TRICKY = [
+    '<p>a <b>x</b> <b class="k">y</b> and <sup>1</sup><sub>2</sub> end</p>',
+    "<p>x <em>a<em>b</em></em> y</p>",
+    "<p>&lt;em&gt; literal &amp;lt; AT&amp;T</p>",
+    '<p>see <span translate="no">Name <b>bold</b></span> here</p>',
+    "<ul><li>a<ul><li>b</li></ul>tail text</li></ul>",
+    '<p><a href="#1">1</a><a href="#2">2</a> words here</p>',
+    "<div>loose text <p>para</p> more loose</div>",
+    # Two tags whose message names share their letters (h3 and h4 both read "h").
+    '<div><a href="/a"><h3>First card</h3></a><a href="/b"><h4>Second card</h4></a> cards</div>',
+]
+
+
+@pytest.mark.parametrize("markup", TRICKY)
+def test_tricky_markup_round_trips(markup: str, tmp_path: Path) -> None:
+    root = new_project(tmp_path / "site")
+    body = html.fragment_fromstring(f"<article><h1>Title words</h1>{markup}</article>")
+    add_document(root, "tricky", document_format.Document(title="Title words", language="en", body=body))
+    result = build_identity(root)
+    page = next(p for p in result.pages if p.locale == LOCALE)
+    assert page.fallbacks == 0 and page.rejected == 0
+    assert compare_articles(root, "tricky") == []

@@ -173,6 +173,11 @@ def _signature(element: etree._Element, placeholder: bool) -> bytes:
     return etree.tostring(_shell(element))
 
 
+def _base_name(tag: str) -> str:
+    """A tag's name in messages: its letters (digits would read as the numbering)."""
+    return re.sub(r"[^a-z]", "", tag.lower()) or "x"
+
+
 class _NameTable(dict):
     """``id(element) -> (name, is_placeholder)``, holding the elements it names."""
 
@@ -196,16 +201,17 @@ def _assign_names(
                 walk([c for c in node if _is_element(c)])
 
     walk(elements)
+    # Grouped by the name's letters, not by tag: <h2> and <h3> both become "h"
+    # and must be numbered apart, or the build would turn one into the other.
     by_tag: dict[str, list[tuple[etree._Element, bool]]] = {}
     for node, placeholder in flat:
-        by_tag.setdefault(node.tag, []).append((node, placeholder))
+        by_tag.setdefault(_base_name(node.tag), []).append((node, placeholder))
     names = _NameTable()
     # Keyed by id(): lxml gives the same Python proxy for an element only while
     # one is alive, so the table keeps them alive; otherwise a nested element
     # met again later could get a new id and have no name.
     names.elements = [node for node, _ in flat]
-    for tag, nodes in by_tag.items():
-        base = re.sub(r"[^a-z]", "", tag.lower()) or "x"
+    for base, nodes in by_tag.items():
         signatures = {_signature(n, p) for n, p in nodes}
         number = len(nodes) > 1 and len(signatures) > 1
         for index, (node, placeholder) in enumerate(nodes, start=1):
