@@ -191,6 +191,8 @@ def _width(char: str) -> int:
 
 def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
     """Break positions in ``portion`` as libunistring's ``ulc_width_linebreaks`` picks them."""
+    if portion.isascii() and portion.isprintable():
+        return _wrap_ascii(portion, prohibited, width, start_column)
     possible = _break_opportunities(portion, prohibited)
     breaks: list[int] = []
     last_break: int | None = None
@@ -206,6 +208,65 @@ def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: 
             piece_width = 0
         piece_width += _width(char)
     if last_break is not None and last_column + piece_width > width:
+        breaks.append(last_break)
+    return breaks
+
+
+# ASCII text (most msgids) takes a shorter road to the same breaks: its
+# characters are classified in one ``str.translate``, all are one column wide,
+# and only positions next to something other than a letter or a digit can be
+# break opportunities (AL and NU never break between each other).
+_CLASS_NAMES = sorted({*_ASCII_CLASSES.values(), "AL", "NU"})
+_CLASS_CODES = {name: chr(ord("a") + i) for i, name in enumerate(_CLASS_NAMES)}
+_CLASS_OF_CODE = {code: name for name, code in _CLASS_CODES.items()}
+_ASCII_TABLE = {i: _CLASS_CODES[_line_class(chr(i))] for i in range(128)}
+_LETTER_OR_DIGIT = _CLASS_CODES["AL"] + _CLASS_CODES["NU"]
+_NOT_LETTER_OR_DIGIT = re.compile(f"[^{_LETTER_OR_DIGIT}]")
+_SPACE_CODE = _CLASS_CODES["SP"]
+
+
+def _ascii_opportunities(text: str, prohibited: set[int]) -> list[int]:
+    """The positions of :func:`_break_opportunities` that are True, for printable ASCII text."""
+    codes = text.translate(_ASCII_TABLE)
+    candidates = sorted({j + k for m in _NOT_LETTER_OR_DIGIT.finditer(codes) for j in (m.start(),) for k in (0, 1)})
+    found = []
+    for i in candidates:
+        if i < 1 or i >= len(text) or i in prohibited or codes[i] == _SPACE_CODE:
+            continue
+        after = _CLASS_OF_CODE[codes[i]]
+        if codes[i - 1] == _SPACE_CODE:
+            k = i - 2
+            while k >= 0 and codes[k] == _SPACE_CODE:
+                k -= 1
+            context = _CLASS_OF_CODE[codes[k]] if k >= 0 else None
+            possible = not (
+                context == "OP"
+                or (context == "QU" and after == "OP")
+                or (context in ("CL", "CP") and after == "NS")
+                or (context == "B2" and after == "B2")
+            )
+        else:
+            possible = _pair_breaks(_CLASS_OF_CODE[codes[i - 1]], after)
+        if possible:
+            found.append(i)
+    return found
+
+
+def _wrap_ascii(text: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
+    """:func:`_wrap_portion` for printable ASCII text, walking from opportunity to opportunity."""
+    breaks: list[int] = []
+    last_break: int | None = None
+    last_column = start_column
+    previous = 0
+    for position in _ascii_opportunities(text, prohibited):
+        piece = position - previous
+        if last_break is not None and last_column + piece > width:
+            breaks.append(last_break)
+            last_column = 0
+        last_break = position
+        last_column += piece
+        previous = position
+    if last_break is not None and last_column + len(text) - previous > width:
         breaks.append(last_break)
     return breaks
 
