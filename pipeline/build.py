@@ -941,6 +941,10 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         if not page_errors:  # a page made around an unreadable catalog is made again next time
             outcome.page_records[key] = _page_record(page_hash, page, translated.title, warnings)
 
+    for locale in plan.locales:  # pages not asked for this time keep their records for the next build
+        key = page_key(slug, locale)
+        if locale not in work.wanted and key in work.old_pages:
+            outcome.page_records[key] = work.old_pages[key]
     for locale in published:  # the index lists every published version, built now or not
         if locale in titles:
             continue

@@ -178,3 +178,13 @@ def test_the_command_reports_up_to_date_pages_and_takes_jobs(tmp_path: Path) -> 
     assert "index.html  (" not in again.output  # no line per unchanged page
     bad = runner.invoke(main, ["build", "--project", str(root), "--shard", "4/3"])
     assert bad.exit_code == 2 and "--shard" in bad.output
+
+
+def test_a_partial_build_keeps_the_other_pages_up_to_date(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    build(root)
+    catalog = root / "locales" / "zh_CN" / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog.write_bytes(b"# saved\n" + catalog.read_bytes())
+
+    assert build(root, slugs=[SLUG], locales=["zh_CN"]).rendered == [(SLUG, "zh_CN")]  # what serve does
+    assert build(root).rendered == []
