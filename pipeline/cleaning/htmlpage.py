@@ -34,7 +34,7 @@ from pipeline.cleaning import htmlchrome, htmlmeta
 from pipeline.cleaning.rules import first_match, matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
-from pipeline.formats.document import Document, new_article
+from pipeline.formats.document import Document, new_article, remove_forbidden_characters
 from pipeline.settings import CleanRules
 
 #: Elements that start a new block of text when a browser renders a page.
@@ -146,7 +146,7 @@ def _parse(text: str) -> etree._Element:
     if not text.strip():
         raise SnapshotError("the HTML snapshot is empty")
     # lxml refuses str input that declares an encoding; the text is decoded already.
-    data = text.encode("utf-8")
+    data = remove_forbidden_characters(text).encode("utf-8", "replace")
     parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
         root = html.document_fromstring(data, parser=parser)

@@ -27,7 +27,7 @@ from pipeline.cleaning.language import dominant_script, guess_language
 from pipeline.cleaning.rules import matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
-from pipeline.formats.document import Document, new_article
+from pipeline.formats.document import Document, new_article, remove_forbidden_characters
 from pipeline.settings import CleanRules
 
 BULLET = re.compile(r"^\s*[•·◦▪●‣*–-]\s+(?P<text>.+)$")
@@ -551,7 +551,7 @@ def _take_description(kept: list[Kept], state: _State) -> tuple[str, list[Kept]]
 
 def clean_text(text: str, rules: CleanRules, default_language: str = "en") -> CleanResult:
     """Clean a plain-text dump into a :class:`CleanResult`."""
-    blocks = split_blocks(text)
+    blocks = split_blocks(remove_forbidden_characters(text))
     if not blocks:
         raise SnapshotError("the snapshot has no text")
     script = dominant_script(text)

@@ -39,6 +39,7 @@ but itself, which lets later stages tell whether the content changed.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +83,16 @@ class Document:
         """sha256 over the serialized document without its hash line."""
         text = serialize(self, include_hash=False)
         return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: Characters no HTML or XML document may hold (C0 controls but tab and line
+#: breaks, and the noncharacters U+FFFE/U+FFFF); scraped pages sometimes do.
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def remove_forbidden_characters(text: str) -> str:
+    """``text`` without the characters a document cannot hold."""
+    return _FORBIDDEN_CHARACTERS.sub("", text)
 
 
 def new_article() -> etree._Element:

@@ -163,8 +163,17 @@ def _run_text(run: Run) -> str:
 
 
 def _shell(element: etree._Element) -> etree._Element:
-    shell = html.Element(element.tag, dict(element.attrib))
-    return shell
+    """The element's tag and attributes, without content."""
+    try:
+        return html.Element(element.tag, dict(element.attrib))
+    except ValueError:
+        # lxml's HTML parser accepts tag and attribute names that lxml will not
+        # create (``<a<``, ``<p a"b=1>``); a copy keeps them as parsed.
+        shell = copy.copy(element)
+        for child in list(shell):
+            shell.remove(child)
+        shell.text = shell.tail = None
+        return shell
 
 
 def _signature(element: etree._Element, placeholder: bool) -> bytes:
