@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.fetch import FetchOptions, decode_html, parse_retry_after
 from pipeline.project import Project
 from pipeline.scrape import ScrapeOptions, read_url_list, scrape_urls, slug_for_target
-from tests.scrape_server import Reply, ScrapeServer, html_reply
+from scrape_server import Reply, ScrapeServer, html_reply
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scrape"
 
