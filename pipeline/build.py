@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -1047,7 +1048,7 @@ def _site_hash(project: Project, base_url: str, include_drafts: bool, preview: b
         include_drafts,
         preview,
         folder_hash([project.root / "templates", package_templates]),
-        stylesheet.hex() if len(stylesheet) < 64 else __import__("hashlib").sha256(stylesheet).hexdigest(),
+        hashlib.sha256(stylesheet).hexdigest(),
     )
 
 
@@ -1123,6 +1124,12 @@ def build_site(
 
     with project_lock(project.root):
         works: list[_ArticleWork] = []
+        owned = shard.select(
+            (slug, locale)
+            for slug in wanted_slugs
+            if project.clean_document_path(slug).is_file()
+            for locale in selected_locales
+        ) if shard is not None else set()
         for slug in project.all_slugs():
             if not project.clean_document_path(slug).is_file():
                 if slug in wanted_slugs:
@@ -1136,7 +1143,7 @@ def build_site(
                 continue
             wanted = selected_locales if slug in wanted_slugs else []
             if shard is not None:
-                wanted = [loc for loc in wanted if shard.owns(slug, loc)]
+                wanted = [loc for loc in wanted if (slug, loc) in owned]
                 if not wanted:
                     continue
             works.append(

@@ -13,8 +13,8 @@ translated title), so an up-to-date page is neither read nor rendered, and the
 index and sitemap are made from the manifest without reading every catalog.
 A catalog's completion is cached by its content hash for the same reason.
 
-Sharding: ``--shard K/N`` builds the (article, locale) pairs whose stable hash
-modulo N is K-1, and writes its records to ``output/.build-shards/K-of-N.json``
+Sharding: ``--shard K/N`` builds the K-th of N contiguous runs of the sorted
+(article, locale) pairs, and writes its records to ``output/.build-shards/K-of-N.json``
 instead of the manifest; copying every shard's output into one folder and
 running ``pipeline build --merge-shards`` there writes the index and sitemap.
 """
@@ -25,6 +25,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 MANIFEST_NAME = ".build-manifest.json"
 SHARDS_FOLDER = ".build-shards"
@@ -77,10 +78,18 @@ class Shard:
             raise ValueError(f"expected K/N with 1 <= K <= N, got {text!r}")
         return cls(number, count)
 
-    def owns(self, slug: str, locale: str) -> bool:
-        """Whether the page (slug, locale) is this shard's: a stable hash, the same on every machine."""
-        digest = hashlib.sha256(f"{slug}\0{locale}".encode("utf-8")).digest()
-        return int.from_bytes(digest[:8], "big") % self.count == self.number - 1
+    def select(self, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """This shard's share of the (slug, locale) pages: a contiguous run of them, sorted.
+
+        Every machine sorts the same pairs, so the shares do not overlap and
+        cover every page. Contiguous rather than hashed: an article's locales
+        stay together, so its catalogs (whose completions decide its language
+        switcher) are read by one or two shards, not by every shard.
+        """
+        ordered = sorted(pairs)
+        start = (self.number - 1) * len(ordered) // self.count
+        end = self.number * len(ordered) // self.count
+        return set(ordered[start:end])
 
     @property
     def file_name(self) -> str:
