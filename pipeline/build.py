@@ -773,6 +773,7 @@ class _BuildPlan:
     site_hash: str
     #: locale -> hash of its site.po.
     site_catalogs: dict[str, str]
+    infos: dict[str, LocaleInfo] = field(default_factory=dict)
 
 
 @dataclass
@@ -880,7 +881,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     old_article = work.old_article or {}
     reusable_titles = old_article.get("titles", {}) if old_article.get("document") == doc_hash else {}
     titles: dict[str, str] = {}
-    infos = {loc: locale_info(loc) for loc in plan.locales}
+    infos = plan.infos
     for locale in work.wanted:
         threshold = settings.threshold_for(locale)
         is_published = locale in published
@@ -1092,7 +1093,15 @@ def build_site(
     ``shard`` builds only its share of the (article, locale) pages and leaves
     the index and sitemap to :func:`merge_shards`.
     """
-    from pipeline.buildstate import MANIFEST_NAME, SHARDS_FOLDER, file_hash, manifest_bytes, page_key, read_manifest
+    from pipeline.buildstate import (
+        MANIFEST_NAME,
+        SHARDS_FOLDER,
+        combined_hash,
+        file_hash,
+        manifest_bytes,
+        page_key,
+        read_manifest,
+    )
 
     wanted_locales = [validate_locale_name(loc) for loc in locales]
     wanted_slugs = project.resolve_slugs(list(slugs))
@@ -1120,6 +1129,7 @@ def build_site(
         preview=preview,
         site_hash=_site_hash(project, base_url, include_drafts, preview, stylesheet),
         site_catalogs={loc: file_hash(project.catalog_path(loc, SITE_DOMAIN)) for loc in known[1:]},
+        infos=infos,
     )
 
     with project_lock(project.root):
@@ -1166,13 +1176,18 @@ def build_site(
             new_manifest["pages"].update(outcome.page_records)
             new_manifest["catalogs"][outcome.slug] = outcome.catalog_records
             new_manifest["articles"][outcome.slug] = outcome.article_record
-        if output_dir is None or preview or shard is not None:  # publish/pseudo build once into a new folder
-            write_if_changed(manifest_path, manifest_bytes(new_manifest))
         result.stylesheet_path = output / STYLESHEET
         write_if_changed(result.stylesheet_path, stylesheet)
         if shard is None:
             articles = [new_manifest["articles"][w.slug] for w in works]
-            _write_index_and_sitemap(project, plan, articles, infos, result)
+            # the index and sitemap of a thousand articles take seconds: made only when what they show changed
+            new_manifest["index"] = combined_hash(plan.site_hash, articles)
+            up_to_date = new_manifest["index"] == manifest["index"] and all(
+                (output / name).is_file() for name in ("index.html", "sitemap.xml")
+            )
+            _write_index_and_sitemap(project, plan, articles, infos, result, render=not up_to_date)
+        if output_dir is None or preview or shard is not None:  # publish/pseudo build once into a new folder
+            write_if_changed(manifest_path, manifest_bytes(new_manifest))
         if not wanted_locales and not list(slugs) and not result.errors and shard is None:
             for stale in _stale_pages(output, written):
                 stale.unlink()
@@ -1186,18 +1201,17 @@ def build_site(
 
 
 def _write_index_and_sitemap(
-    project: Project, plan: _BuildPlan, articles: list[dict], infos: dict[str, LocaleInfo], result: BuildResult
+    project: Project,
+    plan: _BuildPlan,
+    articles: list[dict],
+    infos: dict[str, LocaleInfo],
+    result: BuildResult,
+    render: bool = True,
 ) -> None:
     result.index_path = plan.output / "index.html"
-    index_text = _render_index(project, _Renderer(project), articles, infos)
-    if plan.preview:
-        index_text = _with_preview_script(index_text)
-    write_if_changed(result.index_path, index_text.encode("utf-8"))
     result.sitemap_path = plan.output / "sitemap.xml"
-    write_if_changed(
-        result.sitemap_path,
-        _sitemap(articles, infos, project.settings.source_language, plan.base_url).encode("utf-8"),
-    )
+    if render:
+        _render_index_and_sitemap(project, plan, articles, infos, result)
     if not plan.base_url:
         result.warnings.append(
             BuildWarning(
@@ -1205,6 +1219,19 @@ def _write_index_and_sitemap(
                 "do not accept; set base_url in [pipeline] of setup.cfg or pass --base-url"
             )
         )
+
+
+def _render_index_and_sitemap(
+    project: Project, plan: _BuildPlan, articles: list[dict], infos: dict[str, LocaleInfo], result: BuildResult
+) -> None:
+    index_text = _render_index(project, _Renderer(project), articles, infos)
+    if plan.preview:
+        index_text = _with_preview_script(index_text)
+    write_if_changed(result.index_path, index_text.encode("utf-8"))
+    write_if_changed(
+        result.sitemap_path,
+        _sitemap(articles, infos, project.settings.source_language, plan.base_url).encode("utf-8"),
+    )
 
 
 def merge_shards(project: Project, base_url: str | None = None, output_dir: Path | None = None) -> BuildResult:

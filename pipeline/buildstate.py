@@ -41,12 +41,9 @@ def file_hash(path: Path) -> str:
 
 
 def combined_hash(*parts: object) -> str:
-    """One hash over several values (strings, numbers, tuples), order kept."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """One hash over several values (strings, numbers, lists, dicts), order kept."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def folder_hash(folders: list[Path], pattern: str = "*") -> str:
