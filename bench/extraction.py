@@ -84,18 +84,11 @@ def summarize(per_page: dict[str, tuple[float | None, float]]) -> tuple[float, f
 
 def body_text(article) -> str:
     """The clean article's body text as the reference counts it."""
+    from pipeline.cleaning.htmlpage import remove_keep_tail
+
     body = copy.deepcopy(article)
     for element in list(body.iter("h1", "figure", "figcaption", "caption")):
-        parent = element.getparent()
-        if parent is None:
-            continue
-        tail = element.tail or ""
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-        parent.remove(element)
+        remove_keep_tail(element)
     blocks = []
     for element in body.iter():
         if element.tag in ("p", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "td", "th"):

@@ -68,14 +68,9 @@ def test_pages_without_base_url_are_valid_too(tmp_path: Path) -> None:
     assert errors == [], errors
 
 
-def test_the_shipped_article_builds_to_valid_pages(tmp_path: Path) -> None:
+def test_the_shipped_article_builds_to_valid_pages(shipped_project: Path) -> None:
     """The repository's own project, copied so that the test writes nothing in the checkout."""
-    project = tmp_path / "shipped"
-    project.mkdir()
-    shutil.copy(REPO / "setup.cfg", project / "setup.cfg")
-    shutil.copytree(REPO / "source", project / "source")
-    if (REPO / "locales").is_dir():
-        shutil.copytree(REPO / "locales", project / "locales")
+    project = shipped_project
     result = CliRunner().invoke(main, ["build", "--project", str(project), "--all"])
     assert result.exit_code == 0, result.output
     pages = built_pages(project)

@@ -189,7 +189,7 @@ def _remove_never_content(body: etree._Element) -> list[DroppedBlock]:
             if text or source:
                 detail = f"<{tag}>" + (f" {source}" if source else "")
                 dropped.append(DroppedBlock(text, reason, detail))
-        _remove_keep_tail(element)
+        remove_keep_tail(element)
     summary = [
         DroppedBlock("", "script" if tag in ("script", "noscript", "template") else "style",
                      f"{count} <{tag}> element{'s' if count > 1 else ''}")
@@ -208,9 +208,11 @@ def _hidden(element: etree._Element) -> bool:
     )
 
 
-def _remove_keep_tail(element: etree._Element) -> None:
+def remove_keep_tail(element: etree._Element) -> None:
     """Remove an element but keep the text that follows it."""
     parent = element.getparent()
+    if parent is None:
+        return
     tail = element.tail
     if tail:
         previous = element.getprevious()
@@ -832,7 +834,7 @@ def _inside_pre(element: etree._Element) -> bool:
 def _strip_edges(block: etree._Element) -> None:
     """No space at a block's start or end, and no line break there either."""
     while len(block) and block[0].tag == "br" and not (block.text or "").strip():
-        _remove_keep_tail(block[0])
+        remove_keep_tail(block[0])
     while len(block) and block[-1].tag == "br" and not (block[-1].tail or "").strip():
         block.remove(block[-1])
     if block.text:
@@ -862,7 +864,7 @@ def _remove_empty(article: etree._Element) -> None:
             continue  # empty cells keep a table's shape
         if element.find(".//img") is not None or "".join(element.itertext()).strip():
             continue
-        _remove_keep_tail(element)
+        remove_keep_tail(element)
 
 
 def _keep_linked_ids(article: etree._Element) -> None:
