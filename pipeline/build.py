@@ -919,7 +919,8 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         )
         if plan.preview:
             text = _with_preview_script(text)
-        changed = write_if_changed(path, text.encode("utf-8"))
+        # a page can be made again from the project's files: renamed into place, not fsynced
+        changed = write_if_changed(path, text.encode("utf-8"), durable=False)
         warnings = list(translated.warnings) + [w for w in page_warnings if w not in translated.warnings]
         outcome.warnings.extend(warnings)
         outcome.errors.extend(e for e in page_errors if e not in outcome.errors)
@@ -1177,7 +1178,7 @@ def build_site(
             new_manifest["catalogs"][outcome.slug] = outcome.catalog_records
             new_manifest["articles"][outcome.slug] = outcome.article_record
         result.stylesheet_path = output / STYLESHEET
-        write_if_changed(result.stylesheet_path, stylesheet)
+        write_if_changed(result.stylesheet_path, stylesheet, durable=False)
         if shard is None:
             articles = [new_manifest["articles"][w.slug] for w in works]
             # the index and sitemap of a thousand articles take seconds: made only when what they show changed
@@ -1227,10 +1228,11 @@ def _render_index_and_sitemap(
     index_text = _render_index(project, _Renderer(project), articles, infos)
     if plan.preview:
         index_text = _with_preview_script(index_text)
-    write_if_changed(result.index_path, index_text.encode("utf-8"))
+    write_if_changed(result.index_path, index_text.encode("utf-8"), durable=False)
     write_if_changed(
         result.sitemap_path,
         _sitemap(articles, infos, project.settings.source_language, plan.base_url).encode("utf-8"),
+        durable=False,
     )
 
 
