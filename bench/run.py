@@ -39,6 +39,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,8 +70,23 @@ class Run:
     max_rss_mb: float
 
 
-def run(command: list[str], cwd: Path | None = None, quiet: bool = True) -> Run:
-    """Run ``command``; its wall time and its own peak memory (``wait4``'s ru_maxrss)."""
+#: GNU time measures a command's own peak memory. ``wait4``'s ru_maxrss cannot:
+#: Linux carries the parent's high-water mark into the child across exec, so
+#: every tool would show at least this script's size.
+GNU_TIME = shutil.which("time") if Path("/usr/bin/time").exists() else None
+
+
+def run(command: list[str], cwd: Path | None = None, quiet: bool = True, memory: bool = False) -> Run:
+    """Run ``command``: its wall time, and with ``memory`` its own peak RSS (GNU time).
+
+    Measuring memory adds a process (a few ms), so timed runs leave it out
+    unless the command runs long enough for it not to matter.
+    """
+    rss_file = None
+    if memory and GNU_TIME:
+        handle, rss_file = tempfile.mkstemp(suffix=".rss")
+        os.close(handle)
+        command = [GNU_TIME, "-f", "%M", "-o", rss_file, *command]
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -84,12 +100,16 @@ def run(command: list[str], cwd: Path | None = None, quiet: bool = True) -> Run:
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr.decode()[-2000:]}")
-    return Run(elapsed, usage.ru_maxrss / 1024)
+    rss_mb = usage.ru_maxrss / 1024 if memory else 0.0
+    if rss_file is not None:
+        rss_mb = int(Path(rss_file).read_text().split()[-1]) / 1024
+        os.unlink(rss_file)
+    return Run(elapsed, rss_mb)
 
 
-def run_many(commands: list[list[str]], cwd: Path | None = None) -> Run:
+def run_many(commands: list[list[str]], cwd: Path | None = None, memory: bool = False) -> Run:
     """Several commands one after the other: total time, the largest peak memory."""
-    runs = [run(c, cwd) for c in commands]
+    runs = [run(c, cwd, memory=memory) for c in commands]
     return Run(sum(r.seconds for r in runs), max((r.max_rss_mb for r in runs), default=0.0))
 
 
@@ -361,15 +381,24 @@ class Row:
     def per_unit_ms(self) -> float:
         return 1000 * self.seconds / self.per
 
+    memory_mb: float | None = None  # from a run of its own, when the timed runs did not measure it
+
     @property
     def max_rss_mb(self) -> float:
-        return max(r.max_rss_mb for r in self.runs)
+        return self.memory_mb if self.memory_mb is not None else max(r.max_rss_mb for r in self.runs)
 
 
-def repeat(row: Row, runs: int, prepare, measure) -> Row:
+def repeat(row: Row, runs: int, prepare, measure, long_running: bool = False) -> Row:
+    """``runs`` timed runs of ``measure(prepare(), memory)``, and the peak memory.
+
+    A long-running command's timed runs measure memory too; a short one's
+    memory is measured in one more run, so that GNU time's own start-up is
+    not in any timing.
+    """
     for _ in range(runs):
-        state = prepare()
-        row.runs.append(measure(state))
+        row.runs.append(measure(prepare(), long_running))
+    if not long_running:
+        row.memory_mb = measure(prepare(), True).max_rss_mb
     return row
 
 
@@ -449,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             pot.unlink()
         return project
 
-    repeat(row, runs, fresh_subset, lambda p: run(pipeline_command("extract", "--project", str(p), "-q")))
+    repeat(row, runs, fresh_subset, lambda p, m: run(pipeline_command("extract", "--project", str(p), "-q"), memory=m))
     rows.append(row)
     ours["extract"] = row
     docs_dir = scratch / "peer-docs"
@@ -466,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(out, ignore_errors=True)
             return out
 
-        repeat(row, runs, clear, lambda o: run(["html2po", "--pot", "-i", str(docs_dir), "-o", str(o)]))
+        repeat(row, runs, clear, lambda o, m: run(["html2po", "--pot", "-i", str(docs_dir), "-o", str(o)], memory=m))
         rows.append(row)
     if peers["po4a-updatepo"]:
         out = scratch / "po4a-out"
@@ -479,10 +508,10 @@ def main(argv: list[str] | None = None) -> int:
             out.mkdir(parents=True)
             return out
 
-        repeat(row, runs, clear_po4a, lambda o: run_many([
+        repeat(row, runs, clear_po4a, lambda o, m: run_many([
             ["po4a-updatepo", "-f", "xhtml", "-M", "UTF-8", "-m", str(d), "-p", str(o / (d.stem + ".pot"))]
             for d in documents
-        ]))
+        ], memory=m))
         rows.append(row)
 
     # --- update ------------------------------------------------------------
@@ -499,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     def fresh_changed():
         return copy_project(changed_project, scratch / "update-ours")
 
-    repeat(row, runs, fresh_changed, lambda p: run(pipeline_command("update", "--project", str(p), "-q")))
+    repeat(row, runs, fresh_changed, lambda p, m: run(pipeline_command("update", "--project", str(p), "-q"), memory=m))
     quality["pipeline update"] = fuzzy_quality(scratch / "update-ours" / "locales", changed, locales)
     rows.append(row)
     ours["update"] = row
@@ -508,12 +537,12 @@ def main(argv: list[str] | None = None) -> int:
                   note="one process per catalog",
                   command="msgmerge --quiet --previous -o NEW.po OLD.po NEW.pot")
 
-        def msgmerge_all(p):
+        def msgmerge_all(p, memory=False):
             return run_many([
                 ["msgmerge", "--quiet", "--previous", "-o", str(p / "locales" / loc / "LC_MESSAGES" / f"{s}.po"),
                  str(p / "locales" / loc / "LC_MESSAGES" / f"{s}.po"), str(p / "locales" / f"{s}.pot")]
                 for loc in locales for s in subset
-            ])
+            ], memory=memory)
 
         repeat(row, runs, lambda: copy_project(changed_project, scratch / "update-msgmerge"), msgmerge_all)
         quality["GNU msgmerge"] = fuzzy_quality(scratch / "update-msgmerge" / "locales", changed, locales)
@@ -523,12 +552,12 @@ def main(argv: list[str] | None = None) -> int:
                   note="one process per article, all locales; without --previous, which makes pybabel write unreadable files",
                   command="pybabel update -i P/locales/SLUG.pot -d P/locales -D SLUG")
 
-        def pybabel_all(p):
+        def pybabel_all(p, memory=False):
             return run_many([
                 ["pybabel", "-q", "update", "-i", str(p / "locales" / f"{s}.pot"),
                  "-d", str(p / "locales"), "-D", s]
                 for s in subset
-            ])
+            ], memory=memory)
 
         repeat(row, runs, lambda: copy_project(changed_project, scratch / "update-pybabel"), pybabel_all)
         quality["pybabel update"] = fuzzy_quality(scratch / "update-pybabel" / "locales", changed, locales)
@@ -544,9 +573,14 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(small / "output", ignore_errors=True)
         return small
 
-    repeat(row, runs, cold_subset, lambda p: run(pipeline_command("build", "--project", str(p), "-q")))
+    repeat(row, runs, cold_subset, lambda p, m: run(pipeline_command("build", "--project", str(p), "-q"), memory=m))
     rows.append(row)
     ours["build"] = row
+    row = Row("build", f"pipeline build --jobs {args.jobs}", f"{n_sub} articles × {len(locales) + 1} languages",
+              per=pages_subset, note="cold", command=f"pipeline build --jobs {args.jobs}")
+    repeat(row, runs, cold_subset,
+           lambda p, m: run(pipeline_command("build", "--project", str(p), "-q", "--jobs", str(args.jobs)), memory=m))
+    rows.append(row)
     peer_pages = [(slug, locales[i % len(locales)]) for i, slug in enumerate(subset)]
     if peers["po2html"] and peers["html2po"]:
         html2po_out = scratch / "html2po-out"
@@ -561,13 +595,13 @@ def main(argv: list[str] | None = None) -> int:
                   command="po2html -t DOCS/ -i LOCALE_POS/ -o OUT/LOCALE/")
         out = scratch / "po2html-out"
 
-        def po2html_all(o):
+        def po2html_all(o, memory=False):
             for loc in {loc for _, loc in peer_pages}:
                 (o / loc).mkdir(parents=True, exist_ok=True)
             return run_many([
                 ["po2html", "-t", str(docs_dir), "-i", str(po_dir / loc), "-o", str(o / loc)]
                 for loc in sorted({loc for _, loc in peer_pages})
-            ])
+            ], memory=memory)
 
         repeat(row, runs, lambda: (shutil.rmtree(out, ignore_errors=True), out)[1], po2html_all)
         rows.append(row)
@@ -584,13 +618,13 @@ def main(argv: list[str] | None = None) -> int:
                   command="po4a-translate -f xhtml -M UTF-8 -k 0 -m DOC.html -p LOCALE.po -l OUT.html")
         out = scratch / "po4a-translate-out"
 
-        def po4a_all(o):
+        def po4a_all(o, memory=False):
             o.mkdir(parents=True, exist_ok=True)
             return run_many([
                 ["po4a-translate", "-f", "xhtml", "-M", "UTF-8", "-k", "0", "-m", str(docs_dir / f"{slug}.html"),
                  "-p", str(po4a_po / loc / f"{slug}.po"), "-l", str(o / f"{loc}-{slug}.html")]
                 for slug, loc in peer_pages
-            ])
+            ], memory=memory)
 
         repeat(row, runs, lambda: (shutil.rmtree(out, ignore_errors=True), out)[1], po4a_all)
         rows.append(row)
@@ -615,17 +649,17 @@ def main(argv: list[str] | None = None) -> int:
 
     row = Row("site", "pipeline build (cold)", f"{len(slugs)} × {len(locales) + 1} pages", per=pages_full,
               command="pipeline build")
-    site_rows.append(repeat(row, runs, cold_site, lambda p: run(pipeline_command("build", "--project", str(p), "-q"))))
+    site_rows.append(repeat(row, runs, cold_site, lambda p, m: run(pipeline_command("build", "--project", str(p), "-q"), memory=m), long_running=True))
     build_help = subprocess.run(pipeline_command("build", "--help"), capture_output=True, text=True).stdout
     if "--jobs" not in build_help:
         say("pipeline build has no --jobs option here: the parallel build is skipped")
     row = Row("site", f"pipeline build --jobs {args.jobs} (cold)", f"{len(slugs)} × {len(locales) + 1} pages",
               per=pages_full, command=f"pipeline build --jobs {args.jobs}")
     if "--jobs" in build_help:
-        site_rows.append(repeat(row, runs, cold_site, lambda p: run(pipeline_command("build", "--project", str(p), "-q", "--jobs", str(args.jobs)))))
+        site_rows.append(repeat(row, runs, cold_site, lambda p, m: run(pipeline_command("build", "--project", str(p), "-q", "--jobs", str(args.jobs)), memory=m), long_running=True))
     row = Row("site", "pipeline build (no change)", "nothing changed since the last build", per=1,
               command="pipeline build")
-    site_rows.append(repeat(row, runs, site_project, lambda p: run(pipeline_command("build", "--project", str(p), "-q"))))
+    site_rows.append(repeat(row, runs, site_project, lambda p, m: run(pipeline_command("build", "--project", str(p), "-q"), memory=m), long_running=True))
     touched = site / "locales" / locales[0] / "LC_MESSAGES" / f"{slugs[len(slugs) // 2]}.po"
 
     def save_one_po():
@@ -637,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
 
     row = Row("site", "pipeline build (one .po saved)", "one catalog edited", per=1,
               command="pipeline build")
-    site_rows.append(repeat(row, runs, save_one_po, lambda p: run(pipeline_command("build", "--project", str(p), "-q"))))
+    site_rows.append(repeat(row, runs, save_one_po, lambda p, m: run(pipeline_command("build", "--project", str(p), "-q"), memory=m), long_running=True))
     site_changed = work / "site-changed"
     row = Row("site", "pipeline update", f"{len(slugs)} × {len(locales)} catalogs, 10 % of paragraphs changed",
               per=len(slugs) * len(locales), command="pipeline update")
@@ -659,7 +693,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for stale in (work / "site-changed.pots", work / "site-changed.source"):
         shutil.rmtree(stale, ignore_errors=True)
-    site_rows.append(repeat(row, runs, changed_site, lambda p: run(pipeline_command("update", "--project", str(p), "-q"))))
+    site_rows.append(repeat(row, runs, changed_site, lambda p, m: run(pipeline_command("update", "--project", str(p), "-q"), memory=m), long_running=True))
     row = Row("site", "pipeline extract", f"{len(slugs)} articles", per=len(slugs),
               command="pipeline extract")
 
@@ -669,15 +703,64 @@ def main(argv: list[str] | None = None) -> int:
             pot.unlink()
         return project
 
-    site_rows.append(repeat(row, runs, no_templates, lambda p: run(pipeline_command("extract", "--project", str(p), "-q"))))
+    site_rows.append(repeat(row, runs, no_templates, lambda p, m: run(pipeline_command("extract", "--project", str(p), "-q"), memory=m), long_running=True))
     row = Row("site", "pipeline --help", "", per=1, command="pipeline --help")
-    site_rows.append(repeat(row, max(runs, 5), lambda: None, lambda _: run(pipeline_command("--help"))))
+    site_rows.append(repeat(row, max(runs, 5), lambda: None, lambda _, m: run(pipeline_command("--help"), memory=m)))
 
     report = render(args, locales, rows, ours, quality, n_changed, site_rows, len(slugs), n_sub)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     say(f"written {args.output}")
     return 0
+
+
+def _row(rows: list[Row], tool: str) -> Row | None:
+    return next((r for r in rows if r.tool == tool), None)
+
+
+def targets(rows: list[Row], ours: dict[str, Row], quality: dict, site_rows: list[Row]) -> list[str]:
+    """One line per target of issue 8, measured by this run (absent peers are left out)."""
+    lines = []
+
+    def line(target: str, measured: str, met: bool) -> None:
+        lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
+
+    def faster(mine: Row | None, peer_tool: str, factor: float, label: str) -> None:
+        peer = _row(rows, peer_tool)
+        if peer is None or mine is None:
+            return
+        ratio = peer.per_unit_ms / mine.per_unit_ms
+        line(f"{mine.tool.removeprefix('pipeline ')} ≥ {factor:g}× faster than {label}",
+             f"{ratio:.1f}× ({mine.per_unit_ms:.1f} vs {peer.per_unit_ms:.1f} ms per page)", ratio >= factor)
+
+    parallel_build = next((r for r in rows if r.tool.startswith("pipeline build --jobs")), None)
+    faster(ours.get("extract"), "Translate Toolkit html2po", 10, "html2po")
+    for mine in (ours.get("build"), parallel_build):
+        faster(mine, "Translate Toolkit po2html", 10, "po2html")
+        faster(mine, "po4a-translate -f xhtml", 50, "po4a-translate")
+    msgmerge = _row(rows, "GNU msgmerge")
+    if msgmerge is not None and "update" in ours:
+        mine = ours["update"].per_unit_ms
+        line("update no slower than msgmerge", f"{mine:.1f} vs {msgmerge.per_unit_ms:.1f} ms per catalog",
+             mine <= msgmerge.per_unit_ms)
+    if "GNU msgmerge" in quality and "pipeline update" in quality:
+        mine, theirs = quality["pipeline update"][0], quality["GNU msgmerge"][0]
+        line("fuzzy quality at least msgmerge's", f"{mine} vs {theirs} correct", mine >= theirs)
+    no_change = _row(site_rows, "pipeline build (no change)")
+    if no_change is not None:
+        line("no-change build of the whole site < 1 s", f"{no_change.seconds:.2f} s", no_change.seconds < 1)
+    memory = max((r.max_rss_mb for r in site_rows), default=0)
+    line("peak memory ≤ 200 MB on the whole site", f"{memory:.0f} MB", memory <= 200)
+    cold = _row(site_rows, "pipeline build (cold)")
+    parallel = next((r for r in site_rows if r.tool.startswith("pipeline build --jobs")), None)
+    if cold is not None and parallel is not None:
+        speedup = cold.seconds / parallel.seconds
+        line(f"{parallel.tool.split(' (')[0]} scales on {os.cpu_count()} cores", f"{speedup:.2f}× faster than one process",
+             speedup >= 1.5)
+    help_row = _row(site_rows, "pipeline --help")
+    if help_row is not None:
+        line("pipeline --help < 150 ms", f"{1000 * help_row.seconds:.0f} ms", help_row.seconds < 0.15)
+    return lines
 
 
 def render(args, locales, rows, ours, quality, n_changed, site_rows, articles, n_sub) -> str:
@@ -693,7 +776,9 @@ def render(args, locales, rows, ours, quality, n_changed, site_rows, articles, n
         "keeps the tags. Side by side: the first "
         f"{n_sub} articles, every tool on the same clean documents; the peers work on their own catalogs of them "
         "(their msgids keep the full HTML tags), filled the same way. Times are wall time of the whole "
-        "command, process start included; peak RSS is the largest of the tool's processes (`wait4`).",
+        "command, process start included. Peak RSS is the largest of the tool's processes, as GNU time's "
+        "`%M` reports it (not `wait4` from this script, which would carry the script's own size into every tool); "
+        "for the side-by-side rows it comes from one more run of its own, so the timed runs carry no GNU time.",
         "",
         "## Side by side",
         "",
@@ -705,6 +790,12 @@ def render(args, locales, rows, ours, quality, n_changed, site_rows, articles, n
         "| tool | correct fuzzy | other translation offered | total changed |",
         "| --- | ---: | ---: | ---: |",
         *[f"| {tool} | {c} | {w} | {t} |" for tool, (c, w, t) in quality.items()],
+        "",
+        "## Issue 8's targets",
+        "",
+        "| target | measured | met |",
+        "| --- | --- | :---: |",
+        *targets(rows, ours, quality, site_rows),
         "",
         "## The whole site",
         "",
