@@ -187,9 +187,9 @@ def _translation_errors(msgid: str, msgstr: str) -> list[str]:
     The markup itself is checked again when the translation is applied
     (``MarkupMismatch``), so a bad tag never reaches a page whatever the checks say.
     """
-    from pipeline.checks import check_pair
+    from pipeline.checks import translation_errors
 
-    return [p.message for p in check_pair(msgid, msgstr) if p.severity == "error"]
+    return [p.message for p in translation_errors(msgid, msgstr)]
 
 
 def _completion(project: Project, locale: str, slug: str) -> float:
@@ -278,6 +278,52 @@ def _mark_untranslated_elements(body, source_language: str) -> None:
             element.set("lang", source_language)
 
 
+class ArticleBlocks:
+    """The blocks of an article, found once for all its locales.
+
+    Finding the blocks (and making their messages) costs more than
+    translating them; an article's pages in ten locales each start from a
+    copy of the same document, whose blocks sit at the same places. So the
+    blocks are found in the document once, remembered by the positions of
+    their elements in document order, and found in each copy by position.
+    """
+
+    def __init__(self, body, skip_classes: tuple[str, ...]) -> None:
+        from pipeline.formats.messages import iter_blocks
+
+        self.body = body
+        self.blocks = list(iter_blocks(body, skip_classes))
+        position = {element: index for index, element in enumerate(body.iter())}
+        self._places = [
+            (
+                position[block.run.owner] if block.run is not None else position[block.element],
+                position[block.run.anchor] if block.run is not None and block.run.anchor is not None else None,
+                [position[child] for child in block.run.children] if block.run is not None else [],
+            )
+            for block in self.blocks
+        ]
+
+    def in_copy(self):
+        """A deep copy of the body and its blocks (same messages, the copy's elements)."""
+        from pipeline.formats.messages import Block, Run
+
+        body = copy.deepcopy(self.body)
+        elements = list(body.iter())  # the same order as the original's: the copy has its shape
+        blocks = []
+        for block, (owner, anchor, children) in zip(self.blocks, self._places):
+            if block.run is None:
+                blocks.append(Block(message=block.message, element=elements[owner], attribute=block.attribute))
+                continue
+            run = Run(
+                elements[owner],
+                block.run.starts_with_text,
+                elements[anchor] if anchor is not None else None,
+                [elements[child] for child in children],
+            )
+            blocks.append(Block(message=block.message, run=run))
+        return body, blocks
+
+
 def translate_article(
     doc: document_format.Document,
     translations: dict[str, str],
@@ -285,13 +331,19 @@ def translate_article(
     skip_classes: tuple[str, ...],
     catalog_path: Path | None,
     translate: bool = True,
+    article_blocks: ArticleBlocks | None = None,
 ) -> TranslatedArticle:
-    """A copy of the article with each block translated, or marked as in the source language."""
-    from pipeline.formats.messages import MarkupMismatch, apply_to_run, iter_blocks, normalize_space
+    """A copy of the article with each block translated, or marked as in the source language.
 
-    body = copy.deepcopy(doc.body)
+    ``article_blocks``: the document's blocks found already (for the same
+    ``skip_classes``), when several locales are made from one document.
+    """
+    from pipeline.formats.messages import MarkupMismatch, apply_to_run, normalize_space
+
+    if article_blocks is None:
+        article_blocks = ArticleBlocks(doc.body, skip_classes)
+    body, blocks = article_blocks.in_copy()
     result = TranslatedArticle(body=body, title=doc.title, description=doc.description)
-    blocks = list(iter_blocks(body, skip_classes))
     result.blocks = len(blocks)
     if not translate:
         return result
@@ -484,6 +536,7 @@ class _Article:
     catalogs: dict[str, object]  # locale -> Catalog or None
     completion: dict[str, float]
     published: list[str]  # locales published (source first)
+    blocks: ArticleBlocks | None = None
 
 
 def _reindent(element, depth: int) -> None:
@@ -624,6 +677,7 @@ def _render_page(
         settings.skip_classes,
         catalog_path,
         translate=not is_source,
+        article_blocks=article.blocks,
     )
     translations, site_warnings, site_errors = renderer.site_translations(None if is_source else locale)
     warnings.extend(site_warnings)
@@ -817,6 +871,7 @@ class _LazyArticle:
     def __init__(self, project: Project, slug: str, errors: list[str]) -> None:
         self.project, self.slug, self.errors = project, slug, errors
         self._doc: document_format.Document | None = None
+        self._blocks: ArticleBlocks | None = None
         self.catalogs: dict[str, object] = {}
 
     @property
@@ -824,6 +879,12 @@ class _LazyArticle:
         if self._doc is None:
             self._doc = _read_document(self.project, self.slug)
         return self._doc
+
+    @property
+    def blocks(self) -> ArticleBlocks:
+        if self._blocks is None:
+            self._blocks = ArticleBlocks(self.doc.body, self.project.settings.skip_classes)
+        return self._blocks
 
     def catalog(self, locale: str):
         if locale not in self.catalogs:
@@ -913,7 +974,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         page_errors: list[str] = []
         if locale != source:
             article.catalog(locale)
-        lazy = _Article(slug, article.doc, article.catalogs, completion, published)
+        lazy = _Article(slug, article.doc, article.catalogs, completion, published, article.blocks)
         text, translated = _render_page(
             project, renderer, lazy, locale, infos, plan.base_url, not is_published, page_warnings, page_errors
         )

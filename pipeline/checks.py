@@ -261,6 +261,19 @@ def check_pair(msgid: str, msgstr: str, source_language: str = "en") -> list[Pro
     )
 
 
+def translation_errors(msgid: str, msgstr: str) -> list[Problem]:
+    """The errors of :func:`check_pair` alone: what keeps a translation out of a page.
+
+    The build asks this of every translation it uses, so it leaves out the
+    checks that can only warn (numbers, web addresses); a test keeps the two
+    functions agreeing on errors.
+    """
+    if not msgstr:
+        return []
+    problems = check_characters(msgid, msgstr) + check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr)
+    return [p for p in problems if p.severity == ERROR]
+
+
 def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:
     text = error.message
     match = re.match(r"^(.*?):(\d+): (.*)$", text, re.S)
