@@ -16,7 +16,6 @@ character, since it has no spaces between words.
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import re
 from collections import Counter
@@ -215,66 +214,85 @@ def _grams(text: str) -> set[str]:
 
 
 class FuzzyIndex:
-    """Finds the most similar msgid, as msgmerge does, without comparing with everything.
+    """Finds the most similar msgid, as msgmerge does.
 
-    Similarity is difflib's ratio (msgmerge's fstrcmp is the same measure:
-    twice the matched characters over the total length). Candidates are first
-    narrowed by shared character trigrams (ignoring trigrams common to many
-    entries), then by the length bound and quick ratios, before the exact
-    ratio is computed.
+    Similarity is msgmerge's fstrcmp: twice the longest common subsequence
+    over the total length (the insert/delete edit distance), computed by
+    rapidfuzz's ``Indel`` in C++. A small set (a catalog, the memory of a
+    small site) is compared whole, which finds the true best match. A large
+    one (the memory of a thousand articles) is first narrowed to the entries
+    sharing the most rare character trigrams; that index is built on the
+    first search only, since most merges find their matches in their own
+    catalog and never search the memory.
     """
 
     CANDIDATES = 40
+    #: Up to this many entries, every one is compared (rapidfuzz: about 1 us each).
+    EXHAUSTIVE = 2000
 
     def __init__(self) -> None:
-        self.entries: list[tuple[str, object]] = []
-        self.postings: dict[str, list[int]] = {}
-        self.by_length: dict[int, list[int]] = {}
+        self.msgids: list[str] = []
+        self.payloads: list[object] = []
+        self._postings: dict[str, list[int]] | None = None
+        self._by_length: dict[int, list[int]] = {}
 
     def add(self, msgid: str, payload: object) -> None:
-        index = len(self.entries)
-        self.entries.append((msgid, payload))
-        for gram in _grams(msgid):
-            self.postings.setdefault(gram, []).append(index)
-        self.by_length.setdefault(len(msgid), []).append(index)
+        self.msgids.append(msgid)
+        self.payloads.append(payload)
+        self._postings = None  # rebuilt on the next search that needs it
 
-    def best(
-        self, text: str, threshold: float = FUZZY_THRESHOLD, exclude: Callable[[object], bool] | None = None
-    ) -> tuple[float, str, object] | None:
-        """(ratio, msgid, payload) of the most similar msgid, ignoring payloads ``exclude`` refuses."""
-        if not self.entries:
-            return None
-        limit = max(100, len(self.entries) // 50)
+    def __len__(self) -> int:
+        return len(self.msgids)
+
+    def _trigram_index(self) -> dict[str, list[int]]:
+        if self._postings is None:
+            self._postings, self._by_length = {}, {}
+            for index, msgid in enumerate(self.msgids):
+                for gram in _grams(msgid):
+                    self._postings.setdefault(gram, []).append(index)
+                self._by_length.setdefault(len(msgid), []).append(index)
+        return self._postings
+
+    def _candidates(self, text: str, threshold: float) -> list[int]:
+        """Entries worth comparing with ``text``: all of a small set, the likeliest of a large one."""
+        if len(self.msgids) <= self.EXHAUSTIVE:
+            return list(range(len(self.msgids)))
+        postings = self._trigram_index()
+        limit = max(100, len(self.msgids) // 50)
         shared: Counter[int] = Counter()
         for gram in _grams(text):
-            posting = self.postings.get(gram)
+            posting = postings.get(gram)
             if posting and len(posting) <= limit:
                 shared.update(posting)
         if len(text) < 24:  # short texts may share no rare trigram: look at all of similar length
             low, high = int(len(text) * threshold / (2 - threshold)), int(len(text) * (2 - threshold) / threshold) + 1
             for length in range(low, high + 1):
-                for index in self.by_length.get(length, ()):
+                for index in self._by_length.get(length, ()):
                     shared.setdefault(index, 0)
-        ranked = [i for i, _ in shared.most_common(self.CANDIDATES * 5)]
-        matcher = difflib.SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(text)
-        best: tuple[float, str, object] | None = None
-        floor = threshold
-        for index in ranked:
-            msgid, payload = self.entries[index]
-            if exclude is not None and exclude(payload):
-                continue
-            total = len(msgid) + len(text)
-            if not total or 2 * min(len(msgid), len(text)) / total < floor:
-                continue
-            matcher.set_seq1(msgid)
-            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= floor and (best is None or ratio > best[0]):
-                best = (ratio, msgid, payload)
-                floor = ratio
-        return best
+        return [i for i, _ in shared.most_common(self.CANDIDATES * 5)]
+
+    def best(
+        self, text: str, threshold: float = FUZZY_THRESHOLD, exclude: Callable[[object], bool] | None = None
+    ) -> tuple[float, str, object] | None:
+        """(ratio, msgid, payload) of the most similar msgid, ignoring payloads ``exclude`` refuses.
+
+        Of equally similar msgids, the first added wins.
+        """
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
+        if not self.msgids or not text:
+            return None
+        candidates = self._candidates(text, threshold)
+        found = process.extract(
+            text, [self.msgids[i] for i in candidates], scorer=Indel.normalized_similarity,
+            score_cutoff=threshold, limit=None,
+        )
+        for _, ratio, position in sorted(found, key=lambda hit: (-hit[1], candidates[hit[2]])):
+            index = candidates[position]
+            if exclude is None or not exclude(self.payloads[index]):
+                return (ratio, self.msgids[index], self.payloads[index])
+        return None
 
 
 # --------------------------------------------------------------------------
