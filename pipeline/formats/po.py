@@ -459,6 +459,7 @@ _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*
 _CHARSET = re.compile(rb"charset=([A-Za-z0-9._:-]+)")
 
 
+_PLURAL_KEY = re.compile(r"msgstr\[(\d+)\]")
 _ESCAPE_SEQUENCE = re.compile(r"\\([0-7]{1,3}|.?)", re.S)
 
 
@@ -520,6 +521,131 @@ def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
         raise CatalogError(f"{name}:{line}: the file is not valid {charset} text") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    entries = _fast_entries(text)
+    if entries is None:  # something unusual, or an error: the careful reader decides and says where
+        entries = _line_entries(text, name)
+    return _build_catalog(entries, name, charset)
+
+
+# A well-formed file, as GNU gettext, Poedit and this module write them, is cut
+# into lines by one regular expression over the whole text, which also names
+# each line's kind and parts; the line reader below handles everything else
+# (stray whitespace, CRLF, odd spacing) and every error, with its file:line.
+_FAST_LINE = re.compile(
+    r"(?:(?P<prefix>#~ |#\| |#~\| )?"  # obsolete, previous, obsolete previous
+    r"(?:(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>[0-9]+)\])?) )?"
+    r'"(?P<string>(?:[^"\\\n]|\\.)*)"'
+    r"|(?P<comment>#(?![~|])[^\n]*)"  # "#~" and "#|" lines the first branch refused: line reader
+    r")?\n"
+)
+
+
+class _Unusual(Exception):
+    """The fast reader met something it leaves to the line reader."""
+
+
+def _fast_entries(text: str) -> list[_Entry] | None:
+    """The entries :func:`_line_entries` finds in ``text``, or None to let it decide."""
+    if not text.endswith("\n"):
+        text += "\n"
+    entries: list[_Entry] = []
+    entry = _Entry()
+    position = 0
+    number = 0
+    last: tuple[dict, str, int | None] | None = None  # where continuation strings go: fields, key, plural
+
+    def finish() -> None:
+        nonlocal entry, last
+        if not entry.empty():
+            if "msgid" not in entry.fields or ("msgstr" not in entry.fields and not entry.plural_strings):
+                raise _Unusual
+            entries.append(entry)
+        entry = _Entry()
+        last = None
+
+    try:
+        for match in _FAST_LINE.finditer(text):
+            if match.start() != position:
+                return None  # a line no branch describes
+            position = match.end()
+            number += 1
+            string = match.group("string")
+            if string is None:
+                comment = match.group("comment")
+                if comment is None:
+                    continue  # a blank line
+                if entry.fields:
+                    finish()
+                _take_comment(entry, comment.strip())
+                last = None
+                continue
+            if "\\" in string:
+                string = _unescape(string, "")
+            prefix, keyword = match.group("prefix"), match.group("keyword")
+            if prefix is not None and prefix != "#~ ":  # a previous msgid: "#| " or "#~| "
+                if entry.fields:
+                    finish()
+                if keyword is not None:
+                    entry.previous[keyword] = string
+                    last = (entry.previous, keyword, None)
+                elif last is not None and last[0] is entry.previous:
+                    entry.previous[last[1]] += string
+                else:
+                    raise _Unusual
+                continue
+            obsolete = prefix is not None
+            if keyword is None:
+                if last is None or last[0] is not entry.fields or obsolete != entry.obsolete:
+                    raise _Unusual
+                entry.fields[last[1]] += string
+                if last[2] is not None:
+                    entry.plural_strings[last[2]] += string
+                continue
+            if keyword in ("msgctxt", "msgid") and (
+                "msgstr" in entry.fields or entry.plural_strings or (keyword == "msgctxt" and entry.fields)
+                or (keyword == "msgid" and "msgid" in entry.fields)
+            ):
+                finish()
+            if entry.empty():
+                entry.lineno = number
+                entry.obsolete = obsolete
+            elif obsolete != entry.obsolete:
+                raise _Unusual
+            index = match.group("index")
+            if index is None:
+                if keyword in entry.fields:
+                    raise _Unusual  # a second msgid, msgstr...: the line reader says where
+                last = (entry.fields, keyword, None)
+            else:
+                plural = int(index)
+                entry.plural_strings[plural] = string
+                entry.fields.setdefault("msgstr[]", "")
+                last = (entry.fields, keyword, plural)
+            entry.fields[keyword] = string
+        if position != len(text):
+            return None
+        finish()
+    except (_Unusual, CatalogError):
+        return None
+    return entries
+
+
+def _take_comment(entry: _Entry, line: str) -> None:
+    """A ``#`` line (stripped, neither ``#~`` nor ``#|``) into ``entry``."""
+    marker, rest = line[:2], line[2:]
+    if marker == "#.":
+        entry.auto_comments.append(rest.strip())
+    elif marker == "#:":
+        entry.locations += _parse_locations(rest)
+    elif marker == "#,":
+        entry.flags += [f.strip() for f in rest.split(",") if f.strip()]
+    else:
+        comment = line[1:]
+        entry.user_comments.append(comment[1:] if comment.startswith(" ") else comment)
+
+
+def _line_entries(text: str, name: str) -> list[_Entry]:
+    """The entries of ``text``, line by line; :class:`CatalogError` ``file:line: message`` on bad input."""
     entries: list[_Entry] = []
     entry = _Entry()
 
@@ -587,7 +713,7 @@ def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
             continue
         raise CatalogError(f"{where}: unexpected text {line[:40]!r}: expected a msgid, msgstr or comment")
     finish()
-    return _build_catalog(entries, name, charset)
+    return entries
 
 
 def _take_field(entry: _Entry, line: str, where: str, previous: bool) -> None:
@@ -613,7 +739,7 @@ def _take_field(entry: _Entry, line: str, where: str, previous: bool) -> None:
     value = _unescape(string.group(1), where)
     key = entry.last[1]
     target[key] += value
-    match = re.match(r"msgstr\[(\d+)\]", key)
+    match = _PLURAL_KEY.match(key)
     if match and not previous:
         entry.plural_strings[int(match.group(1))] += value
 
