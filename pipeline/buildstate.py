@@ -13,6 +13,26 @@ translated title), so an up-to-date page is neither read nor rendered, and the
 index and sitemap are made from the manifest without reading every catalog.
 A catalog's completion is cached by its content hash for the same reason.
 
+Hashing every input of a large site costs more than the rest of a build that
+changes nothing, so, as git's index does, the manifest also remembers each
+input file's size, modification and change times (nanoseconds) and inode
+next to its hash (:class:`FileHashes`): a file whose stat is unchanged keeps
+its recorded hash, any other is read and hashed again. What that guarantees:
+
+* any change made through the file system's usual calls is seen: writing a
+  file sets its modification and change times; setting the modification
+  time back (``touch -d``, ``os.utime``, an editor or ``rsync`` keeping it)
+  still sets the change time, which nobody can set back;
+* "racy" files, changed so shortly before the build that a later change
+  could keep all four values (file systems count time in steps: a clock
+  tick, or 2 s on FAT), are hashed but not remembered until their times are
+  at least :data:`RACY_SECONDS` older than the start of a build; this is
+  git's rule, with a margin instead of the index file's own time so that
+  inputs and output on different file systems are covered too;
+* what is not seen: a file changed behind the kernel's back (a disk image
+  edited offline, a clock set back by more than the margin between two
+  builds). ``rm output/.build-manifest.json`` hashes everything again.
+
 Sharding: ``--shard K/N`` builds the K-th of N contiguous runs of the sorted
 (article, locale) pairs, and writes its records to ``output/.build-shards/K-of-N.json``
 instead of the manifest; copying every shard's output into one folder and
@@ -23,6 +43,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -38,6 +60,53 @@ def file_hash(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return ""
+
+
+#: A file whose modification or change time is less than this many seconds
+#: before the start of the build is hashed every time: a change within the
+#: same time step as the last one could keep its stat (racy-git).
+RACY_SECONDS = 3
+
+
+class FileHashes:
+    """Content hashes of a build's input files, trusting the stat of files already hashed.
+
+    ``records`` are the manifest's ``files`` of the last build: key -> [size,
+    mtime_ns, ctime_ns, inode, sha256]; keys are paths relative to ``root``
+    (a moved project hashes everything once). The records of the files
+    hashed through this object are in :attr:`records` afterwards, for the
+    next manifest. ``started_ns`` is when the build started (before any file
+    was looked at): only files whose times are older by :data:`RACY_SECONDS`
+    are recorded.
+    """
+
+    def __init__(self, root: str | Path, records: dict[str, list], started_ns: int) -> None:
+        self._prefix = os.path.join(str(root), "")
+        self._old = records
+        self._trust_before_ns = started_ns - RACY_SECONDS * 1_000_000_000
+        self.records: dict[str, list] = {}
+
+    def key(self, path: str | Path) -> str:
+        path = str(path)
+        return path[len(self._prefix) :] if path.startswith(self._prefix) else path
+
+    def hash(self, path: str | Path) -> str:
+        """sha256 of the file's bytes (as :func:`file_hash`); "" when it does not exist."""
+        path = str(path)
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            return ""
+        signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        key = self.key(path)
+        old = self._old.get(key)
+        if old is not None and old[:4] == signature:
+            self.records[key] = old
+            return old[4]
+        digest = file_hash(Path(path))
+        if digest and max(stat.st_mtime_ns, stat.st_ctime_ns) < self._trust_before_ns:
+            self.records[key] = signature + [digest]
+        return digest
 
 
 def combined_hash(*parts: object) -> str:
@@ -94,7 +163,7 @@ class Shard:
 
 
 def empty_manifest() -> dict:
-    return {"version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": ""}
+    return {"version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": "", "files": {}}
 
 
 def read_manifest(path: Path) -> dict:

@@ -91,7 +91,10 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
             )
     root = project.root
     reporter.detail(f"base URL: {project.settings.base_url or '(none: relative URLs)'}")
+    listed_up_to_date = reporter.verbose and not reporter.quiet  # a large site has thousands
     for page in result.pages:
+        if not page.rendered and not listed_up_to_date:
+            continue
         state = "draft (not published)" if page.draft else "published"
         detail = f"{page.locale}, {page.completion:.0f}% translated, {state}"
         if page.fallbacks:

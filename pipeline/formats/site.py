@@ -7,6 +7,7 @@ compute the same URLs and language tags without rendering anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from xml.sax.saxutils import escape, quoteattr
 
 #: gettext ``@modifier`` values that name a script, as BCP 47 writes it.
@@ -43,19 +44,39 @@ def language_tag(locale: str) -> str:
 
 @dataclass(frozen=True)
 class LocaleInfo:
-    """How a locale shows on a page: its tag, writing direction and own name."""
+    """How a locale shows on a page: its tag, writing direction and own name.
+
+    Only the tag is computed at once: the rest comes from Babel's CLDR data,
+    loaded when a page is rendered (a build that renders nothing, the common
+    case of an incremental build, does not load it: half a second).
+    """
 
     #: The gettext name used for folders and catalogs (``zh_CN``).
     name: str
     #: The BCP 47 tag used in ``lang``, ``hreflang`` and output folders (``zh-CN``).
     tag: str
-    #: ``ltr`` or ``rtl``.
-    direction: str
-    #: The language's name in itself (``中文 (简体, 中国)``).
-    native_name: str
-    #: The Babel locale used to format dates and numbers (a near one when Babel
-    #: does not know the exact locale, e.g. a pseudo-locale).
-    formatting_locale: str
+    #: The formatting locale used when Babel does not know the locale.
+    fallback_formatting: str = "en"
+
+    @cached_property
+    def _facts(self) -> tuple[str, str, str]:
+        return _babel_facts(self.name, self.tag, self.fallback_formatting)
+
+    @property
+    def direction(self) -> str:
+        """``ltr`` or ``rtl``."""
+        return self._facts[0]
+
+    @property
+    def native_name(self) -> str:
+        """The language's name in itself (``中文 (简体, 中国)``)."""
+        return self._facts[1]
+
+    @property
+    def formatting_locale(self) -> str:
+        """The Babel locale used to format dates and numbers (a near one when Babel
+        does not know the exact locale, e.g. a pseudo-locale)."""
+        return self._facts[2]
 
 
 def native_language_name(locale) -> str:
@@ -79,9 +100,13 @@ def native_language_name(locale) -> str:
 
 def locale_info(name: str, fallback_formatting: str = "en") -> LocaleInfo:
     """Facts about a locale from Babel's CLDR data, with safe fallbacks for unknown ones."""
+    return LocaleInfo(name=name, tag=language_tag(name), fallback_formatting=fallback_formatting)
+
+
+def _babel_facts(name: str, tag: str, fallback_formatting: str) -> tuple[str, str, str]:
+    """(direction, native name, formatting locale) of a locale."""
     from babel import Locale, UnknownLocaleError
 
-    tag = language_tag(name)
     babel_locale = None
     for candidate in (name.partition("@")[0], name.split("_")[0].split("-")[0].split("@")[0]):
         try:
@@ -91,19 +116,12 @@ def locale_info(name: str, fallback_formatting: str = "en") -> LocaleInfo:
             continue
     if babel_locale is None:
         language = tag.split("-")[0]
-        return LocaleInfo(
-            name=name,
-            tag=tag,
-            direction="rtl" if language in RTL_LANGUAGES else "ltr",
-            native_name=tag,
-            formatting_locale=fallback_formatting,
-        )
+        return ("rtl" if language in RTL_LANGUAGES else "ltr", tag, fallback_formatting)
     direction = "rtl" if babel_locale.character_order == "right-to-left" else "ltr"
     native = native_language_name(babel_locale) or tag
     # CLDR gives lowercase names for some languages ("français"); a menu entry starts a line.
     native = native[:1].upper() + native[1:]
-    return LocaleInfo(name=name, tag=tag, direction=direction, native_name=native,
-                      formatting_locale=str(babel_locale))
+    return (direction, native, str(babel_locale))
 
 
 def page_path(tag: str, slug: str) -> str:
