@@ -1260,9 +1260,11 @@ def build_site(
             if project.clean_document_path(slug).is_file()
             for locale in selected_locales
         ) if shard is not None else set()
+        wanted_set = set(wanted_slugs)
         for slug in project.all_slugs():
-            if not project.clean_document_path(slug).is_file():
-                if slug in wanted_slugs:
+            document_path, catalog_paths = _input_paths(plan, slug)
+            if not os.path.isfile(document_path):
+                if slug in wanted_set:
                     _read_document(project, slug)  # raises MissingDocumentError, saying what to run
                 result.warnings.append(
                     BuildWarning(
@@ -1271,12 +1273,11 @@ def build_site(
                     )
                 )
                 continue
-            wanted = selected_locales if slug in wanted_slugs else []
+            wanted = selected_locales if slug in wanted_set else []
             if shard is not None:
                 wanted = [loc for loc in wanted if (slug, loc) in owned]
                 if not wanted:
                     continue
-            document_path, catalog_paths = _input_paths(plan, slug)
             works.append(
                 _ArticleWork(
                     slug,
