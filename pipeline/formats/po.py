@@ -20,11 +20,13 @@ The writer also never writes a version or the clock into a file (no
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
@@ -155,31 +157,20 @@ def _pair_breaks(before: str, after: str) -> bool:
     return True
 
 
-def _break_opportunities(text: str, prohibited: set[int]) -> list[bool]:
-    """``result[i]``: a line may break before ``text[i]``."""
-    classes = [_line_class(c) for c in text]
-    result = [False] * len(text)
-    last_non_space = None  # class of the last character that is not a space
-    base = None  # class a combining mark attaches to
-    for i in range(1, len(text)):
-        before, after = classes[i - 1], classes[i]
-        if before != "SP":
-            last_non_space = base if before == "CM" and base else before
-            if before != "CM":
-                base = before
-        if i in prohibited or after == "SP":
-            continue
-        if before == "SP":
-            context = last_non_space
-            result[i] = not (
-                context == "OP"
-                or (context == "QU" and after == "OP")
-                or (context in ("CL", "CP") and after == "NS")
-                or (context == "B2" and after == "B2")
-            )
-        else:
-            result[i] = _pair_breaks(last_non_space or before, after)
-    return result
+class _CharTable(dict):
+    """A per-character table filled on first use of each character.
+
+    A catalog uses a few hundred distinct characters: each is classified once.
+    Keys are characters, or code points for ``str.translate``.
+    """
+
+    def __init__(self, compute) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
 
 
 @functools.lru_cache(maxsize=4096)
@@ -189,100 +180,84 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+_CLASS = _CharTable(_line_class)
+_WIDTH_TABLE = _CharTable(lambda code: chr(_width(chr(code))))  # for str.translate
+_LETTER_OR_DIGIT = frozenset(("AL", "NU"))  # never a break between these two classes
+
+
+def _base_class(text: str, index: int) -> str:
+    """The class a line break sees at ``index`` (not a space): a combining mark takes its base's."""
+    found = _CLASS[text[index]]
+    if found != "CM":
+        return found
+    k = index - 1
+    while k >= 0 and _CLASS[text[k]] in ("SP", "CM"):
+        k -= 1
+    return _CLASS[text[k]] if k >= 0 else "CM"
+
+
+def _is_break(text: str, i: int, prohibited: set[int]) -> bool:
+    """Whether a line may break before ``text[i]`` (UAX #14 as libunistring applies it)."""
+    if i in prohibited:
+        return False
+    after, before = _CLASS[text[i]], _CLASS[text[i - 1]]
+    if after == "SP" or (after in _LETTER_OR_DIGIT and before in _LETTER_OR_DIGIT):
+        return False
+    if before != "SP":
+        return _pair_breaks(_base_class(text, i - 1), after)
+    k = i - 2
+    while k >= 0 and _CLASS[text[k]] == "SP":
+        k -= 1
+    context = _base_class(text, k) if k >= 0 else None
+    return not (
+        context == "OP"
+        or (context == "QU" and after == "OP")
+        or (context in ("CL", "CP") and after == "NS")
+        or (context == "B2" and after == "B2")
+    )
+
+
 def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
-    """Break positions in ``portion`` as libunistring's ``ulc_width_linebreaks`` picks them."""
-    if portion.isascii() and portion.isprintable():
-        return _wrap_ascii(portion, prohibited, width, start_column)
-    possible = _break_opportunities(portion, prohibited)
+    """Break positions in ``portion`` as libunistring's ``ulc_width_linebreaks`` picks them.
+
+    Its greedy rule ends each line at the last break opportunity that still
+    fits (or, when none does, at the first one), so only the few positions
+    before where each line reaches the width are examined, not every one.
+    Columns count wide CJK characters two and combining marks none.
+    """
+    size = len(portion)
+    if portion.isascii():
+        columns: Sequence[int] = range(size + 1)
+    else:
+        columns = [0, *itertools.accumulate(portion.translate(_WIDTH_TABLE).encode("latin-1"))]
     breaks: list[int] = []
-    last_break: int | None = None
-    last_column = start_column
-    piece_width = 0
-    for index, char in enumerate(portion):
-        if possible[index]:
-            if last_break is not None and last_column + piece_width > width:
-                breaks.append(last_break)
-                last_column = 0
-            last_break = index
-            last_column += piece_width
-            piece_width = 0
-        piece_width += _width(char)
-    if last_break is not None and last_column + piece_width > width:
-        breaks.append(last_break)
-    return breaks
+    line_start, column = 0, start_column
+    while True:
+        room = columns[line_start] + width - column  # the last column this line may reach
+        if columns[size] <= room:
+            return breaks
+        fits = bisect.bisect_right(columns, room) - 1  # the furthest position that fits
+        position = next((i for i in range(fits, line_start, -1) if _is_break(portion, i, prohibited)), None)
+        if position is None:  # no opportunity fits: the line overflows to the first one
+            start = max(fits, line_start) + 1
+            position = next((i for i in range(start, size) if _is_break(portion, i, prohibited)), None)
+            if position is None:
+                return breaks
+        breaks.append(position)
+        line_start, column = position, 0
 
 
-# ASCII text (most msgids) takes a shorter road to the same breaks: its
-# characters are classified in one ``str.translate``, all are one column wide,
-# and only positions next to something other than a letter or a digit can be
-# break opportunities (AL and NU never break between each other).
-_CLASS_NAMES = sorted({*_ASCII_CLASSES.values(), "AL", "NU"})
-_CLASS_CODES = {name: chr(ord("a") + i) for i, name in enumerate(_CLASS_NAMES)}
-_CLASS_OF_CODE = {code: name for name, code in _CLASS_CODES.items()}
-_ASCII_TABLE = {i: _CLASS_CODES[_line_class(chr(i))] for i in range(128)}
-_LETTER_OR_DIGIT = _CLASS_CODES["AL"] + _CLASS_CODES["NU"]
-_NOT_LETTER_OR_DIGIT = re.compile(f"[^{_LETTER_OR_DIGIT}]")
-_SPACE_CODE = _CLASS_CODES["SP"]
-
-
-def _ascii_opportunities(text: str, prohibited: set[int]) -> list[int]:
-    """The positions of :func:`_break_opportunities` that are True, for printable ASCII text."""
-    codes = text.translate(_ASCII_TABLE)
-    candidates = sorted({j + k for m in _NOT_LETTER_OR_DIGIT.finditer(codes) for j in (m.start(),) for k in (0, 1)})
-    found = []
-    for i in candidates:
-        if i < 1 or i >= len(text) or i in prohibited or codes[i] == _SPACE_CODE:
-            continue
-        after = _CLASS_OF_CODE[codes[i]]
-        if codes[i - 1] == _SPACE_CODE:
-            k = i - 2
-            while k >= 0 and codes[k] == _SPACE_CODE:
-                k -= 1
-            context = _CLASS_OF_CODE[codes[k]] if k >= 0 else None
-            possible = not (
-                context == "OP"
-                or (context == "QU" and after == "OP")
-                or (context in ("CL", "CP") and after == "NS")
-                or (context == "B2" and after == "B2")
-            )
-        else:
-            possible = _pair_breaks(_CLASS_OF_CODE[codes[i - 1]], after)
-        if possible:
-            found.append(i)
-    return found
-
-
-def _wrap_ascii(text: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
-    """:func:`_wrap_portion` for printable ASCII text, walking from opportunity to opportunity."""
-    breaks: list[int] = []
-    last_break: int | None = None
-    last_column = start_column
-    previous = 0
-    for position in _ascii_opportunities(text, prohibited):
-        piece = position - previous
-        if last_break is not None and last_column + piece > width:
-            breaks.append(last_break)
-            last_column = 0
-        last_break = position
-        last_column += piece
-        previous = position
-    if last_break is not None and last_column + len(text) - previous > width:
-        breaks.append(last_break)
-    return breaks
+_ESCAPE_TABLE = {ord(char): "\\" + code for char, code in _ESCAPES.items()}
+_ESCAPABLE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
 def _escaped_portion(portion: str) -> tuple[str, set[int]]:
     """The escaped text and the positions where GNU forbids a break (inside escapes)."""
-    out: list[str] = []
-    prohibited: set[int] = set()
-    for char in portion:
-        if char in _ESCAPES:
-            out.append("\\")
-            prohibited.add(len(out))
-            out.append(_ESCAPES[char])
-        else:
-            out.append(char)
-    text = "".join(out)
+    # The k-th escaped character lands k characters further right; its letter one more.
+    prohibited = {m.start() + k + 1 for k, m in enumerate(_ESCAPABLE.finditer(portion))}
+    if not prohibited:
+        return portion, prohibited
+    text = portion.translate(_ESCAPE_TABLE)
     if portion.endswith("\n"):
         prohibited.add(len(text) - 2)  # never break just before the final "\n"
     return text, prohibited
