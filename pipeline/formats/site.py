@@ -161,15 +161,18 @@ def sitemap_xml(entries: list[SitemapEntry]) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">',
     ]
+    links: dict[tuple[tuple[str, str], ...], list[str]] = {}  # an article's pages share their alternates
     for entry in entries:
         lines.append("  <url>")
         lines.append(f"    <loc>{escape(entry.loc)}</loc>")
         if entry.lastmod:
             lines.append(f"    <lastmod>{escape(entry.lastmod)}</lastmod>")
-        for hreflang, href in entry.alternates:
-            lines.append(
+        if entry.alternates not in links:
+            links[entry.alternates] = [
                 f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>'
-            )
+                for hreflang, href in entry.alternates
+            ]
+        lines.extend(links[entry.alternates])
         lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
