@@ -509,7 +509,7 @@ def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
 _FAST_LINE = re.compile(
     r"(?:(?P<prefix>#~ |#\| |#~\| )?"  # obsolete, previous, obsolete previous
     r"(?:(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>[0-9]+)\])?) )?"
-    r'"(?P<string>(?:[^"\\\n]|\\.)*)"'
+    r'"(?P<string>[^"\\\n]*(?:\\.[^"\\\n]*)*)"'  # escapes: backslash and any character
     r"|(?P<comment>#(?![~|])[^\n]*)"  # "#~" and "#|" lines the first branch refused: line reader
     r")?\n"
 )
@@ -540,13 +540,13 @@ def _fast_entries(text: str) -> list[_Entry] | None:
 
     try:
         for match in _FAST_LINE.finditer(text):
-            if match.start() != position:
+            start, position_after = match.span()
+            if start != position:
                 return None  # a line no branch describes
-            position = match.end()
+            position = position_after
             number += 1
-            string = match.group("string")
+            prefix, keyword, index, string, comment = match.groups()
             if string is None:
-                comment = match.group("comment")
                 if comment is None:
                     continue  # a blank line
                 if entry.fields:
@@ -556,7 +556,6 @@ def _fast_entries(text: str) -> list[_Entry] | None:
                 continue
             if "\\" in string:
                 string = _unescape(string, "")
-            prefix, keyword = match.group("prefix"), match.group("keyword")
             if prefix is not None and prefix != "#~ ":  # a previous msgid: "#| " or "#~| "
                 if entry.fields:
                     finish()
@@ -586,7 +585,6 @@ def _fast_entries(text: str) -> list[_Entry] | None:
                 entry.obsolete = obsolete
             elif obsolete != entry.obsolete:
                 raise _Unusual
-            index = match.group("index")
             if index is None:
                 if keyword in entry.fields:
                     raise _Unusual  # a second msgid, msgstr...: the line reader says where
