@@ -27,7 +27,7 @@ from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError, InvalidNameError, PipelineError
 from pipeline.formats.messages import TOKEN
-from pipeline.formats.po import read_catalog, write_catalog
+from pipeline.formats.po import messages, read_catalog, write_catalog
 from pipeline.project import Project, validate_locale_name
 from pipeline.site_labels import seeded_translation
 
@@ -357,16 +357,32 @@ class TranslationMemory:
         return self.index.best(msgid, exclude=lambda entry: entry.domain == domain)
 
 
-def translation_memory(project: Project, locale: str, domains: list[str]) -> TranslationMemory:
-    """Finished translations of every catalog of ``locale``, read one catalog at a time."""
+#: Parsed files an update keeps for later use (the first domains' catalogs from
+#: the memory's reading, their templates for the next locales): each file is
+#: then read once, not twice, on small sites, while a large site's memory
+#: stays flat (about 100 kB per parsed catalog).
+KEPT_PARSED = 100
+
+
+def translation_memory(
+    project: Project, locale: str, domains: list[str], kept: dict[str, Catalog] | None = None
+) -> TranslationMemory:
+    """Finished translations of every catalog of ``locale``, read one catalog at a time.
+
+    The first :data:`KEPT_PARSED` catalogs read are put in ``kept`` (by domain)
+    when it is given, for the merge to use instead of reading them again.
+    """
     memory = TranslationMemory()
     for domain in domains:
         path = project.catalog_path(locale, domain)
         if not path.exists():
             continue
-        for m in read_catalog(path):
-            if m.id and is_translated(m) and not m.fuzzy:
+        catalog = read_catalog(path)
+        for m in messages(catalog):
+            if is_translated(m) and not m.fuzzy:
                 memory.add(_singular(m), Remembered(m.id, m.string, domain))
+        if kept is not None and len(kept) < KEPT_PARSED:
+            kept[domain] = catalog
     return memory
 
 
@@ -395,7 +411,7 @@ def merge(
     the article's own previous text is the better guess, even when another
     article has a near-copy of the paragraph.
     """
-    active = [m for m in old if m.id]
+    active = messages(old)
     obsolete_before = list(old.obsolete.values())
     by_key = {_key(m): m for m in active}
     obsolete_by_key = {_key(m): m for m in obsolete_before}
@@ -411,9 +427,7 @@ def merge(
     used: set[int] = set()
     nplurals = old.num_plurals
 
-    for new in template:
-        if not new.id:
-            continue
+    for new in messages(template):
         key = _key(new)
         merged = Message(new.id, "", locations=new.locations, auto_comments=new.auto_comments, context=new.context)
         merged.flags = {f for f in new.flags if f != "fuzzy"}
@@ -450,7 +464,7 @@ def merge(
                 counts.new += 1
         old[new.id] = merged
 
-    template_keys = {_key(m) for m in template if m.id}
+    template_keys = {_key(m) for m in messages(template)}
     newly = {id(m) for m in active}
     for message in obsolete_before + active:
         if id(message) in used or not is_translated(message) or _key(message) in template_keys:
@@ -472,16 +486,25 @@ def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> Updat
     chosen = list(locales) or project.catalog_locales()
     if not chosen:
         raise PipelineError("no catalogs to update: create them with 'pipeline init LOCALE'")
+    templates: dict[str, Catalog] = {}
     for locale in chosen:
         validate_locale_name(locale)
         if not (project.locales_dir / locale / "LC_MESSAGES").is_dir():
             raise PipelineError(f"no catalogs for {locale!r}: create them with 'pipeline init {locale}'")
-        memory = translation_memory(project, locale, domains)
+        already_read: dict[str, Catalog] = {}
+        memory = translation_memory(project, locale, domains, already_read)
         for domain in domains:
-            template = read_catalog(project.template_path(domain))  # one at a time: memory stays flat
+            if domain in templates:
+                template = templates[domain]
+            else:
+                template = read_catalog(project.template_path(domain))
+                if len(templates) < KEPT_PARSED:  # merges never change a template: the next locales reuse it
+                    templates[domain] = template
             path = project.catalog_path(locale, domain)
             counts = FileUpdate(locale, domain, path)
-            if path.exists():
+            if domain in already_read:
+                catalog = already_read.pop(domain)
+            elif path.exists():
                 catalog = read_catalog(path)
             else:  # a new article: its catalog starts from the translation memory
                 babel_locale = parse_locale(locale)

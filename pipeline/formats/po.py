@@ -371,6 +371,20 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
     return lines
 
 
+def messages(catalog: Catalog) -> list[Message]:
+    """The catalog's messages without its header entry, in order.
+
+    Iterating a Babel catalog first builds its header message, formatting its
+    dates (a quarter of a millisecond each time, and ``update`` walks each
+    catalog several times): read the messages directly when Babel keeps them
+    where it always has.
+    """
+    stored = getattr(catalog, "_messages", None)
+    if isinstance(stored, dict):
+        return [m for m in stored.values() if m.id]
+    return [m for m in catalog if m.id]
+
+
 def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     """The header entry's fields.
 
@@ -409,9 +423,7 @@ def format_catalog(catalog: Catalog) -> bytes:
     header_value = "".join(f"{name}: {value}\n" for name, value in header_fields(catalog))
     lines += wrap_field("msgid", "")
     lines += wrap_field("msgstr", header_value)
-    for message in catalog:
-        if message.id == "":
-            continue
+    for message in messages(catalog):
         lines.append("")
         lines += _message_lines(message)
     for message in catalog.obsolete.values():
