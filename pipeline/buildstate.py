@@ -100,7 +100,7 @@ class FileHashes:
         signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         key = self.key(path)
         old = self._old.get(key)
-        if old is not None and old[:4] == signature:
+        if isinstance(old, list) and len(old) == 5 and old[:4] == signature:  # a damaged record is ignored
             self.records[key] = old
             return old[4]
         digest = file_hash(Path(path))

@@ -158,3 +158,11 @@ def test_a_page_cut_short_after_a_crash_is_built_again(tmp_path: Path) -> None:
 
     assert second.rendered == [(page.slug, page.locale)]
     assert page.path.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_a_damaged_record_is_hashed_again_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "a.po"
+    path.write_bytes(b"content")
+    stat = os.stat(path)
+    for damaged in ([stat.st_size], "text", None, [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]):
+        assert FileHashes(tmp_path, {"a.po": damaged}, time.time_ns() + _LATER).hash(path) == _sha(b"content")
