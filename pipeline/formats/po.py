@@ -265,12 +265,15 @@ def _escaped_portion(portion: str) -> tuple[str, set[int]]:
 
 def wrap_field(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
     """The lines of ``name "value"`` as GNU gettext's ``wrap()`` writes them."""
-    if len(value) > 4096:  # not kept in the cache: a huge message would stay in memory
+    # Only source texts are remembered: update writes each msgid once per locale
+    # (a thousand-article site has some 25,000), while a translation is written
+    # once and would only push them out. A huge message is not kept in memory.
+    if name.startswith("msgstr") or len(value) > 4096:
         return list(_wrapped.__wrapped__(name, value, prefix, width))
     return list(_wrapped(name, value, prefix, width))
 
 
-@functools.lru_cache(maxsize=8192)  # update writes each msgid once per locale: wrap it once
+@functools.lru_cache(maxsize=65536)
 def _wrapped(name: str, value: str, prefix: str, width: int) -> tuple[str, ...]:
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
