@@ -481,6 +481,9 @@ def _environment(project: Project):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # one build renders from one version of the templates (an environment per build):
+        # no need to look at their files again for every page
+        auto_reload=False,
     )
     _install(env, gettext.NullTranslations())  # newstyle must be set before templates compile
     return env
@@ -604,7 +607,7 @@ def reading_minutes(body) -> int:
     """Minutes to read an article: words for spaced scripts, characters for CJK."""
     text = " ".join(body.itertext())
     cjk = len(_CJK.findall(text))
-    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    words = len(_WORD.findall(_CJK.sub(" ", text) if cjk else text))
     minutes = words / WORDS_PER_MINUTE + cjk / CJK_CHARACTERS_PER_MINUTE
     return max(1, int(minutes + 0.5))
 
