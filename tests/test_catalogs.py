@@ -337,3 +337,37 @@ def test_wrapping_matches_msgcat_in_many_scripts(tmp_path):
     path = tmp_path / "many.po"
     write_catalog(path, catalog)
     assert msgcat(path) == path.read_bytes()
+
+
+def test_update_of_many_locales_at_once_equals_one_at_a_time(tmp_path, monkeypatch):
+    """Parsed templates and catalogs kept between merges change nothing in what is written."""
+    import shutil
+
+    import pipeline.catalogs as catalogs
+
+    project = make_project(tmp_path, slugs=("one", "two", "three"))
+    extract(project, ["one", "two", "three"])
+    for locale in ("de", "fr", "zh_CN"):
+        init(project, locale)
+        for slug in ("one", "two"):
+            translate_all(project.catalog_path(locale, slug), lambda msgid, l=locale: f"{l} {msgid}")
+    for slug in ("one", "three"):
+        edit_article(project, slug, f"<figcaption>{CHANGED_OLD}</figcaption>", f"<figcaption>{CHANGED_NEW}</figcaption>")
+    extract(project, ["one", "two", "three"])
+    copies = {}
+    for name in ("together", "apart", "nothing_kept"):
+        shutil.copytree(project.root, tmp_path / name)
+        copies[name] = type(project).load(tmp_path / name)
+    update(copies["together"])
+    for locale in ("zh_CN", "de", "fr"):
+        update(copies["apart"], [locale])
+    monkeypatch.setattr(catalogs, "KEPT_TEMPLATES", 0)
+    monkeypatch.setattr(catalogs, "KEPT_CATALOGS", 0)
+    update(copies["nothing_kept"])
+    files = sorted(p.relative_to(tmp_path / "together") for p in (tmp_path / "together").rglob("*.po"))
+    assert len(files) == 3 * 4
+    for relative in files:
+        together = (tmp_path / "together" / relative).read_bytes()
+        assert together == (tmp_path / "apart" / relative).read_bytes() == (tmp_path / "nothing_kept" / relative).read_bytes()
+    fuzzy = read_catalog(copies["together"].catalog_path("fr", "one")).get(CHANGED_NEW)
+    assert fuzzy.fuzzy and fuzzy.string == f"fr {CHANGED_OLD}" and fuzzy.previous_id == [CHANGED_OLD]
