@@ -21,6 +21,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -1071,10 +1072,11 @@ def _page_intact(path: Path, record: dict) -> bool:
     a power cut one could be empty or cut short; its recorded size finds it.
     """
     try:
-        size = os.stat(path).st_size
+        status = os.stat(path)
     except FileNotFoundError:
         return False
-    return size == record.get("size", size)  # records of older builds have no size
+    # records of older builds have no size
+    return stat.S_ISREG(status.st_mode) and status.st_size == record.get("size", status.st_size)
 
 
 def _input_paths(plan: _BuildPlan, slug: str) -> tuple[str, dict[str, str]]:
