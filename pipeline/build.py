@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from pipeline.errors import CatalogError, PipelineError
-from pipeline.formats import document as document_format
 from pipeline.formats.site import (
     LocaleInfo,
     SitemapEntry,
@@ -44,6 +43,8 @@ from pipeline.pseudo import is_pseudo_locale
 
 if TYPE_CHECKING:
     from pipeline.buildstate import Shard
+    # imported where used: it loads lxml, which a build that renders nothing does not need
+    from pipeline.formats import document as document_format
 
 SITE_DOMAIN = "site"
 STYLESHEET = "style.css"
@@ -509,7 +510,6 @@ class _Renderer:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.env = _environment(project)
         self._site: dict[str, tuple[object, list[BuildWarning], list[str]]] = {}
 
     def site_translations(self, locale: str | None) -> tuple[object, list[BuildWarning], list[str]]:
@@ -525,6 +525,11 @@ class _Renderer:
             )
             self._site[locale] = (site_translations(catalog, path, warnings), warnings, errors)
         return self._site[locale]
+
+    @cached_property
+    def env(self):
+        """Made at the first page to render: a build that renders nothing does not import Jinja."""
+        return _environment(self.project)
 
     def render(self, template: str, translations, context: dict) -> str:
         _install(self.env, translations)
@@ -546,11 +551,11 @@ class _Article:
     blocks: ArticleBlocks | None = None
 
 
-def _reindent(element, depth: int) -> None:
-    """Lay containers out one child a line, as the clean document does, whatever translation did."""
+def _reindent(element, depth: int, containers: frozenset[str] | set[str]) -> None:
+    """Lay ``containers`` out one child a line, as the clean document does, whatever translation did."""
     children = [c for c in element if isinstance(c.tag, str)]
     if (
-        element.tag not in document_format.CONTAINER_TAGS
+        element.tag not in containers
         or not children
         or (element.text or "").strip()
         or any((c.tail or "").strip() for c in element)
@@ -558,7 +563,7 @@ def _reindent(element, depth: int) -> None:
         return
     element.text = "\n" + "  " * (depth + 1)
     for child in element:
-        _reindent(child, depth + 1)
+        _reindent(child, depth + 1, containers)
         child.tail = "\n" + "  " * (depth + 1)
     element[-1].tail = "\n" + "  " * depth
 
@@ -566,9 +571,11 @@ def _reindent(element, depth: int) -> None:
 def _inner_html(elements: Iterable) -> str:
     from lxml import html
 
+    from pipeline.formats.document import CONTAINER_TAGS
+
     parts = []
     for element in elements:
-        _reindent(element, 0)
+        _reindent(element, 0, CONTAINER_TAGS)
         parts.append(html.tostring(element, encoding="unicode", method="html", with_tail=False))
     return "\n".join(parts)
 
@@ -808,6 +815,8 @@ def all_locales(project: Project) -> list[str]:
 
 
 def _read_document(project: Project, slug: str) -> document_format.Document:
+    from pipeline.formats import document as document_format
+
     path = project.clean_document_path(slug)
     if not path.is_file():
         has_snapshot = project.snapshot_path(slug) is not None

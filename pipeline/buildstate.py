@@ -109,9 +109,14 @@ class FileHashes:
         return digest
 
 
+#: The JSON form hashed by :func:`combined_hash`; made once, as ``json.dumps`` with
+#: these options makes a new encoder at every call (half the cost for small values).
+_HASH_ENCODER = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
 def combined_hash(*parts: object) -> str:
     """One hash over several values (strings, numbers, lists, dicts), order kept."""
-    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    text = _HASH_ENCODER.encode(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
