@@ -76,6 +76,12 @@ class Run:
 GNU_TIME = shutil.which("time") if Path("/usr/bin/time").exists() else None
 
 
+#: The tools run as on a user's machine, where Python caches compiled modules:
+#: a workplace that sets PYTHONDONTWRITEBYTECODE would make every Python tool
+#: (ours, Translate Toolkit, pybabel) compile its modules again at each start.
+USER_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command: list[str], cwd: Path | None = None, quiet: bool = True, memory: bool = False) -> Run:
     """Run ``command``: its wall time, and with ``memory`` its own peak RSS (GNU time).
 
@@ -91,6 +97,7 @@ def run(command: list[str], cwd: Path | None = None, quiet: bool = True, memory:
     process = subprocess.Popen(
         command,
         cwd=cwd,
+        env=USER_ENVIRONMENT,
         stdout=subprocess.DEVNULL if quiet else None,
         stderr=subprocess.PIPE,
     )
