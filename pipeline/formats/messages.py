@@ -104,9 +104,14 @@ class Run:
     children: list[etree._Element]
 
 
+_ESCAPE_LOOKALIKE = re.compile(r"&(?=(?:lt|amp);)")
+_SPACES = re.compile(r"[ \t\r\n\f]+")
+
+
 def escape_text(text: str) -> str:
     """Literal text as it stands in a message."""
-    text = re.sub(r"&(?=(?:lt|amp);)", "&amp;", text)
+    if "&" in text:
+        text = _ESCAPE_LOOKALIKE.sub("&amp;", text)
     return text.replace("<", "&lt;")
 
 
@@ -176,10 +181,12 @@ def _shell(element: etree._Element) -> etree._Element:
         return shell
 
 
-def _signature(element: etree._Element, placeholder: bool) -> bytes:
+def _signature(element: etree._Element, placeholder: bool) -> object:
+    """What must be equal for two elements to share a name: a placeholder's whole
+    markup, a normal tag's name and attributes in order (what its shell holds)."""
     if placeholder:
         return etree.tostring(element, with_tail=False)
-    return etree.tostring(_shell(element))
+    return (element.tag, tuple(element.items()))
 
 
 def _base_name(tag: str) -> str:
@@ -221,8 +228,7 @@ def _assign_names(
     # met again later could get a new id and have no name.
     names.elements = [node for node, _ in flat]
     for base, nodes in by_tag.items():
-        signatures = {_signature(n, p) for n, p in nodes}
-        number = len(nodes) > 1 and len(signatures) > 1
+        number = len(nodes) > 1 and len({_signature(n, p) for n, p in nodes}) > 1
         for index, (node, placeholder) in enumerate(nodes, start=1):
             names[id(node)] = (f"{base}{index}" if number else base, placeholder)
     return names
@@ -242,7 +248,7 @@ def _render(nodes: list[etree._Element], names: dict[int, tuple[str, bool]]) -> 
 
 
 def normalize_space(text: str) -> str:
-    return re.sub(r"[ \t\r\n\f]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
@@ -283,25 +289,44 @@ def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notransl
     Element runs come before the attributes of the elements inside them, so the
     order of messages follows the reading order.
     """
-    for element in root.iter():
-        if not _is_element(element):
-            continue
-        if any(skipped(a, skip_classes) for a in element.iterancestors()) or skipped(element, skip_classes):
-            continue
-        if element.tag in BLOCK_KINDS and not _inside_inline(element):
-            kind = BLOCK_KINDS[element.tag]
-            for run in iter_runs(element):
-                message = run_message(run, kind, skip_classes)
-                if is_translatable_text(message.text):
-                    yield Block(message=message, run=run)
-        for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
-            value = element.get(attribute)
-            if value is not None and is_translatable_text(value):
-                yield Block(
-                    message=Message(normalize_space(value), kind),
-                    element=element,
-                    attribute=attribute,
-                )
+    if any(skipped(a, skip_classes) for a in root.iterancestors()):
+        return
+    # One walk that carries down what each element needs from its ancestors
+    # (skipped or not, inside an inline run or not), rather than looking up
+    # every element's ancestors again: that was most of an extract's time.
+    # A stack, not recursion: documents may nest deeper than Python recurses.
+    stack: list[tuple[etree._Element, bool]] = [(root, _inside_inline(root))]
+    while stack:
+        element, inside_inline = stack.pop()
+        if skipped(element, skip_classes):
+            continue  # and so is everything inside it
+        yield from _element_blocks(element, inside_inline, skip_classes)
+        tag = element.tag
+        # What _inside_inline would find for a child: its nearest ancestor that
+        # is a block kind (not inside) or an inline element (inside); other
+        # block-level containers (ul, table...) pass their own state on.
+        if tag in BLOCK_KINDS:
+            children_inside = False
+        elif tag not in BLOCK_LEVEL:
+            children_inside = True
+        else:
+            children_inside = inside_inline
+        stack.extend((child, children_inside) for child in reversed(element) if _is_element(child))
+
+
+def _element_blocks(element: etree._Element, inside_inline: bool, skip_classes: tuple[str, ...]) -> Iterator[Block]:
+    """The blocks of one element: its inline runs (a block kind's), then its attributes."""
+    tag = element.tag
+    if tag in BLOCK_KINDS and not inside_inline:
+        kind = BLOCK_KINDS[tag]
+        for run in iter_runs(element):
+            message = run_message(run, kind, skip_classes)
+            if is_translatable_text(message.text):
+                yield Block(message=message, run=run)
+    for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
+        value = element.get(attribute)
+        if value is not None and is_translatable_text(value):
+            yield Block(message=Message(normalize_space(value), kind), element=element, attribute=attribute)
 
 
 def _inside_inline(element: etree._Element) -> bool:
