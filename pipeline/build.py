@@ -217,8 +217,10 @@ def _usable_translations(catalog) -> dict[str, str]:
     table: dict[str, str] = {}
     if catalog is None:
         return table
-    for message in catalog:
-        if not message.id or not isinstance(message.id, str) or not _is_translated(message):
+    from pipeline.formats.po import messages
+
+    for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
+        if not isinstance(message.id, str) or not _is_translated(message):
             continue
         if message.context and message.id in table:
             continue  # the context-free entry wins; articles do not use contexts
