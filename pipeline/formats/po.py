@@ -247,7 +247,17 @@ def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: 
         line_start, column = position, 0
 
 
-_ESCAPE_TABLE = {ord(char): "\\" + code for char, code in _ESCAPES.items()}
+#: The backslash first, so the backslashes the others add are not doubled.
+_ESCAPE_ORDER = sorted(_ESCAPES, key=lambda char: char != "\\")
+
+
+def _escape_all(text: str) -> str:
+    """``escape`` for whole strings: one C-level replace per character present
+    (str.translate with a dict looks up every character of the text)."""
+    for char in _ESCAPE_ORDER:
+        if char in text:
+            text = text.replace(char, "\\" + _ESCAPES[char])
+    return text
 _ESCAPABLE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
@@ -257,7 +267,7 @@ def _escaped_portion(portion: str) -> tuple[str, set[int]]:
     prohibited = {m.start() + k + 1 for k, m in enumerate(_ESCAPABLE.finditer(portion))}
     if not prohibited:
         return portion, prohibited
-    text = portion.translate(_ESCAPE_TABLE)
+    text = _escape_all(portion)
     if portion.endswith("\n"):
         prohibited.add(len(text) - 2)  # never break just before the final "\n"
     return text, prohibited
