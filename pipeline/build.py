@@ -1186,20 +1186,58 @@ def _site_hash(project: Project, base_url: str, include_drafts: bool, preview: b
     )
 
 
-def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int):
-    """Each article's outcome, in order; in ``jobs`` processes when there is enough work."""
-    if jobs <= 1 or len(works) < 2:
-        renderer = _Renderer(plan.project)
-        for work in works:
-            yield _build_article(plan, work, renderer)
-        return
+#: ``--jobs auto``: the articles go to a pool of processes once this process has
+#: rendered this many pages and at least :data:`AUTO_POOL_MIN_ARTICLES` articles
+#: are left. A pool costs its start-up and sends every article's work and
+#: outcome between processes; a build after one saved catalog renders a page or
+#: two and must not pay that, a cold build of hundreds of pages gains from it.
+AUTO_POOL_AFTER_PAGES = 22
+AUTO_POOL_MIN_ARTICLES = 8
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (a container or ``taskset`` can allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int | None):
+    """Each article's outcome, in order; in ``jobs`` processes (None: decided as it goes, see above)."""
+    renderer = _Renderer(plan.project)
+    processes = available_cpus() if jobs is None else jobs
+    rendered = 0
+    for position, work in enumerate(works):
+        left = works[position:]
+        # the first article is always built here, so the workers start with what it loaded
+        if processes > 1 and position >= 1 and len(left) >= 2:
+            if jobs is not None or (rendered >= AUTO_POOL_AFTER_PAGES and len(left) >= AUTO_POOL_MIN_ARTICLES):
+                yield from _run_in_pool(plan, left, processes, renderer)
+                return
+        outcome = _build_article(plan, work, renderer)
+        rendered += sum(1 for page in outcome.pages if page.rendered)
+        yield outcome
+
+
+def _run_in_pool(plan: _BuildPlan, works: list[_ArticleWork], processes: int, renderer: _Renderer):
+    global _worker_renderer
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        # chunks: fewer round trips; map keeps the order, so the output does not depend on jobs
-        yield from pool.map(
-            _build_article_in_worker, [plan] * len(works), works, chunksize=max(1, min(16, len(works) // (jobs * 4)))
-        )
+    # Forked workers (Linux) start with this process's renderer: templates compiled,
+    # site catalogs read, locale data loaded by the pages rendered so far.
+    _worker_renderer = renderer
+    try:
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            # chunks: fewer round trips; map keeps the order, so the output does not depend on jobs
+            yield from pool.map(
+                _build_article_in_worker,
+                [plan] * len(works),
+                works,
+                chunksize=max(1, min(16, len(works) // (processes * 4))),
+            )
+    finally:
+        _worker_renderer = None
 
 
 def build_site(
@@ -1210,7 +1248,7 @@ def build_site(
     base_url: str | None = None,
     output_dir: Path | None = None,
     preview: bool = False,
-    jobs: int = 1,
+    jobs: int | None = 1,
     shard: "Shard | None" = None,
 ) -> BuildResult:
     """Render the pages of ``slugs`` (all articles) in ``locales`` (all), the index and the sitemap.
@@ -1222,7 +1260,8 @@ def build_site(
     was last built is not rendered again (``output/.build-manifest.json``, see
     :mod:`pipeline.buildstate`). ``output_dir`` replaces ``output/`` (``serve``
     and ``publish`` build elsewhere); ``preview`` adds the script of
-    ``pipeline serve`` to the pages. ``jobs`` processes share the articles.
+    ``pipeline serve`` to the pages. ``jobs`` processes share the articles;
+    None: one, or every CPU once enough pages need rendering (``--jobs auto``).
     ``shard`` builds only its share of the (article, locale) pages and leaves
     the index and sitemap to :func:`merge_shards`.
     """

@@ -38,6 +38,9 @@ class Settings:
     site_name: str = ""
     skip_classes: tuple[str, ...] = ("notranslate",)
     clean: CleanRules = CleanRules()
+    #: ``build`` processes; None: ``auto`` (see ``pipeline build --help``). Out of
+    #: the repr, which the build hashes: how many processes make a page does not change it.
+    jobs: int | None = field(default=None, repr=False)
 
     def threshold_for(self, locale: str) -> float:
         """The completion percentage a locale needs to be published."""
@@ -73,7 +76,7 @@ def _check_patterns(patterns: tuple[str, ...], where: str, problems: list[str]) 
 
 
 KNOWN_KEYS = {
-    "pipeline": {"source_language", "locales", "threshold", "base_url", "site_name", "skip_classes"},
+    "pipeline": {"source_language", "locales", "threshold", "base_url", "site_name", "skip_classes", "jobs"},
     "pipeline:clean": {"drop", "keep", "lost_list_intro"},
 }
 
@@ -137,6 +140,10 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
     if lost not in ("drop", "keep"):
         problems.append(f"[pipeline:clean] lost_list_intro: {lost!r} must be 'drop' or 'keep'")
 
+    jobs = parse_jobs(main.get("jobs", "auto"))
+    if jobs == 0:
+        problems.append(f"[pipeline] jobs: {main['jobs'].strip()!r} must be 'auto' or a number of processes (1 or more)")
+
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -148,4 +155,13 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
         site_name=main.get("site_name", "").strip(),
         skip_classes=_split_list(main.get("skip_classes", "notranslate")),
         clean=CleanRules(drop=drop, keep=keep, lost_list_intro=lost),
+        jobs=jobs,
     )
+
+
+def parse_jobs(value: str) -> int | None:
+    """``auto`` -> None, ``N`` -> N (1 or more); 0 for anything else (the caller says what is wrong)."""
+    value = value.strip().lower()
+    if value == "auto":
+        return None
+    return int(value) if value.isdigit() and int(value) >= 1 else 0

@@ -188,3 +188,48 @@ def test_a_partial_build_keeps_the_other_pages_up_to_date(tmp_path: Path) -> Non
 
     assert build(root, slugs=[SLUG], locales=["zh_CN"]).rendered == [(SLUG, "zh_CN")]  # what serve does
     assert build(root).rendered == []
+
+
+def test_jobs_auto_gives_the_same_output_as_one_process(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.build as build_module
+
+    one = make_site(tmp_path / "one")
+    auto = make_site(tmp_path / "auto")
+    single = build(one, jobs=1)
+    # a pool as soon as one article is built, on two CPUs, whatever this machine has
+    monkeypatch.setattr(build_module, "AUTO_POOL_AFTER_PAGES", 1)
+    monkeypatch.setattr(build_module, "AUTO_POOL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+
+    pooled = build(auto, jobs=None)
+
+    assert site_digest(auto / "output") == site_digest(one / "output")
+    assert [(p.slug, p.locale) for p in pooled.pages] == [(p.slug, p.locale) for p in single.pages]
+    assert build_module._worker_renderer is None  # this process does not keep the workers' renderer
+    assert build(auto, jobs=None).rendered == []
+
+
+def test_jobs_come_from_the_settings_and_the_flag(tmp_path: Path) -> None:
+    from pipeline.build import _site_hash, _stylesheet
+
+    root = make_site(tmp_path / "site")
+    project = Project.load(root)
+    assert project.settings.jobs is None  # auto by default
+    cfg = root / "setup.cfg"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace("[pipeline]\n", "[pipeline]\njobs = 3\n"), encoding="utf-8")
+    with_jobs = Project.load(root)
+    assert with_jobs.settings.jobs == 3
+    # how many processes build a page does not change the page: nothing is rebuilt for it
+    hashes = [_site_hash(p, "", False, False, _stylesheet(p)) for p in (project, with_jobs)]
+    assert hashes[0] == hashes[1]
+
+    cfg.write_text(text.replace("[pipeline]\n", "[pipeline]\njobs = many\n"), encoding="utf-8")
+    runner = CliRunner()
+    bad_setting = runner.invoke(main, ["build", "--project", str(root)])
+    assert bad_setting.exit_code == 1 and "[pipeline] jobs: 'many'" in bad_setting.output
+    cfg.write_text(text, encoding="utf-8")
+    bad_flag = runner.invoke(main, ["build", "--project", str(root), "--jobs", "0"])
+    assert bad_flag.exit_code == 2 and "--jobs" in bad_flag.output
+    good = runner.invoke(main, ["build", "--project", str(root), "--jobs", "auto"])
+    assert good.exit_code == 0, good.output

@@ -35,10 +35,11 @@ def _shown(path: Path, root: Path) -> str:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Build the articles in this many processes.",
+    metavar="N|auto",
+    default=None,
+    help="Build the articles in N processes. auto (the default, or jobs in [pipeline] of setup.cfg): "
+    "one process, and one per CPU once enough pages need rendering to pay for starting them (a "
+    "build after a few saved catalogs stays in one process); --jobs 1 forces one process.",
 )
 @click.option(
     "--shard",
@@ -75,7 +76,16 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     if merge_shards and (shard or slugs or locales):
         raise click.UsageError("--merge-shards takes no --shard, locale or article: it writes the whole index")
+    processes = None
+    if jobs is not None:
+        from pipeline.settings import parse_jobs
+
+        processes = parse_jobs(jobs)
+        if processes == 0:
+            raise click.BadParameter(f"{jobs!r} is not 'auto' or a number of processes (1 or more)", param_hint="--jobs")
     project = load_project(project_dir, base_url=base_url)
+    if jobs is None:
+        processes = project.settings.jobs
     with lock.hold(project.root, reporter):
         if merge_shards:
             result = merge(project, base_url=project.settings.base_url)
@@ -86,7 +96,7 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
                 slugs=slugs,
                 include_drafts=include_drafts,
                 base_url=project.settings.base_url,
-                jobs=jobs,
+                jobs=processes,
                 shard=chosen_shard,
             )
     root = project.root
