@@ -971,6 +971,23 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
 
     outcome.file_records = hashes.records
     old_article = work.old_article or {}
+    # Everything the article's pages are made from, in one hash: when the last
+    # build recorded the same key, each page record it kept was made from these
+    # very inputs, so a page needs no hash of its own, only a look at its file
+    # (11,000 hashes of a no-change build of 1,000 x 11 pages).
+    article_key = combined_hash(plan.site_hash, plan.site_catalogs, doc_hash, catalog_hashes, published, completion)
+    inputs_unchanged = old_article.get("key") == article_key
+
+    def page_hash_of(locale: str, is_published: bool) -> str:
+        return combined_hash(
+            plan.site_hash,
+            plan.site_catalogs.get(locale, ""),
+            doc_hash,
+            catalog_hashes.get(locale, ""),
+            published,
+            is_published,
+            completion[locale],
+        )
     reusable_titles = old_article.get("titles", {}) if old_article.get("document") == doc_hash else {}
     titles: dict[str, str] = {}
     infos = plan.infos
@@ -983,24 +1000,18 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             )
             continue
         key = page_key(slug, locale)
-        page_hash = combined_hash(
-            plan.site_hash,
-            plan.site_catalogs.get(locale, ""),
-            doc_hash,
-            catalog_hashes.get(locale, ""),
-            published,
-            is_published,
-            completion[locale],
-        )
+        page_hash = None if inputs_unchanged else page_hash_of(locale, is_published)
         path = plan.output / page_path(infos[locale].tag, slug)
         record = work.old_pages.get(key)
-        if record and record["hash"] == page_hash and _page_intact(path, record):
+        if record and (inputs_unchanged or record["hash"] == page_hash) and _page_intact(path, record):
             outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, path, record))
             outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i) for m, p, i in record["warnings"])
             outcome.page_records[key] = record
             if is_published:
                 titles[locale] = record["title"]
             continue
+        if page_hash is None:
+            page_hash = page_hash_of(locale, is_published)
         page_warnings: list[BuildWarning] = []
         page_errors: list[str] = []
         if locale != source:
@@ -1058,6 +1069,9 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         "published": published,
         "titles": {loc: titles[loc] for loc in published},
         "catalogs": {loc: h for loc, h in catalog_hashes.items() if h},
+        # only when every page of the article was looked at now and is recorded as made from
+        # these inputs (a partial build keeps older records of the pages it did not look at)
+        "key": article_key if set(work.wanted) == set(plan.locales) and not outcome.errors else "",
     }
     return outcome
 

@@ -233,3 +233,19 @@ def test_jobs_come_from_the_settings_and_the_flag(tmp_path: Path) -> None:
     assert bad_flag.exit_code == 2 and "--jobs" in bad_flag.output
     good = runner.invoke(main, ["build", "--project", str(root), "--jobs", "auto"])
     assert good.exit_code == 0, good.output
+
+
+def test_a_page_left_out_of_a_partial_build_is_rebuilt_after_its_catalog_changed(tmp_path: Path) -> None:
+    # The article-level key lets a no-change build skip each page's hash; a partial
+    # build must not record it, or the next full build would trust ar's old page.
+    root = make_site(tmp_path / "site")
+    build(root)
+    catalog = root / "locales" / "ar" / "LC_MESSAGES" / f"{SLUG}.po"
+    saved = catalog.read_bytes()
+    catalog.write_bytes(b"# saved\n" + saved)
+
+    assert build(root, slugs=[SLUG], locales=["zh_CN"]).rendered == []  # zh_CN's inputs did not change
+    assert build(root).rendered == [(SLUG, "ar")]
+    assert build(root).rendered == []
+    catalog.write_bytes(saved)  # back to the bytes of the first build
+    assert build(root).rendered == [(SLUG, "ar")]
