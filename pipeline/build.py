@@ -109,7 +109,9 @@ class PageResult:
     slug: str
     locale: str
     tag: str
-    path: Path
+    #: The page's file, as a string: a large site has tens of thousands of pages,
+    #: most of them up to date and never looked at again (see :attr:`path`).
+    file: str
     #: Percent of the article catalog translated (100 for the source language).
     completion: float
     published: bool
@@ -122,6 +124,10 @@ class PageResult:
     written: bool = True
     #: False when the page was up to date and not rendered again (incremental build).
     rendered: bool = True
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 @dataclass
@@ -850,6 +856,11 @@ class _BuildPlan:
     started_ns: int = 0
 
     @cached_property
+    def output_text(self) -> str:
+        """The output folder as a string, to join page paths to."""
+        return str(self.output)
+
+    @cached_property
     def folders(self) -> tuple[str, str]:
         """The project's ``source/`` and ``locales/`` folders, as strings."""
         return str(self.project.source_dir), str(self.project.locales_dir)
@@ -1001,10 +1012,10 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             continue
         key = page_key(slug, locale)
         page_hash = None if inputs_unchanged else page_hash_of(locale, is_published)
-        path = plan.output / page_path(infos[locale].tag, slug)
+        page_file = f"{plan.output_text}/{page_path(infos[locale].tag, slug)}"  # as plan.output / page_path
         record = work.old_pages.get(key)
-        if record and (inputs_unchanged or record["hash"] == page_hash) and _page_intact(path, record):
-            outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, path, record))
+        if record and (inputs_unchanged or record["hash"] == page_hash) and _page_intact(page_file, record):
+            outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, page_file, record))
             outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i) for m, p, i in record["warnings"])
             outcome.page_records[key] = record
             if is_published:
@@ -1024,7 +1035,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             text = _with_preview_script(text)
         # a page can be made again from the project's files: renamed into place, not fsynced
         data = text.encode("utf-8")
-        changed = write_if_changed(path, data, durable=False)
+        changed = write_if_changed(Path(page_file), data, durable=False)
         warnings = list(translated.warnings) + [w for w in page_warnings if w not in translated.warnings]
         outcome.warnings.extend(warnings)
         outcome.errors.extend(e for e in page_errors if e not in outcome.errors)
@@ -1032,7 +1043,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             slug=slug,
             locale=locale,
             tag=infos[locale].tag,
-            path=path,
+            file=page_file,
             completion=completion[locale],
             published=is_published,
             draft=not is_published,
@@ -1090,7 +1101,7 @@ def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[Bu
     }
 
 
-def _page_intact(path: Path, record: dict) -> bool:
+def _page_intact(path: str, record: dict) -> bool:
     """Whether the page an earlier build wrote is still there, whole.
 
     Pages are not fsynced (:func:`pipeline.fsutil.atomic_write_bytes`): after
@@ -1116,12 +1127,12 @@ def _input_paths(plan: _BuildPlan, slug: str) -> tuple[str, dict[str, str]]:
     }
 
 
-def _page_from_record(slug: str, locale: str, tag: str, path: Path, record: dict) -> PageResult:
+def _page_from_record(slug: str, locale: str, tag: str, file: str, record: dict) -> PageResult:
     return PageResult(
         slug=slug,
         locale=locale,
         tag=tag,
-        path=path,
+        file=file,
         completion=record["completion"],
         published=record["published"],
         draft=not record["published"],
@@ -1164,12 +1175,11 @@ def _with_preview_script(text: str) -> str:
     return head + PREVIEW_SCRIPT + "</body>" + tail
 
 
-def _stale_pages(output: Path, written: set[Path]) -> list[Path]:
-    """``<tag>/<slug>/index.html`` files of an earlier build that this build did not write."""
+def _stale_pages(output: Path, written_names: set[str]) -> list[Path]:
+    """``<tag>/<slug>/index.html`` files of an earlier build that this build did not write (``written_names``)."""
     if not output.is_dir():
         return []
     # os.scandir, not Path.glob: a site of 10,000 pages took half a second to glob
-    written_names = {str(p) for p in written}
     stale = []
     for language in os.scandir(output):
         if not language.is_dir():
@@ -1365,13 +1375,13 @@ def build_site(
             "version": manifest["version"], "pages": {}, "catalogs": {}, "articles": {}, "index": "",
             "files": dict(hashes.records),
         }
-        written: set[Path] = set()
+        written: set[str] = set()
         for outcome in _run_works(plan, works, jobs):
             result.pages.extend(outcome.pages)
             result.skipped.extend(outcome.skipped)
             result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
             result.errors.extend(e for e in outcome.errors if e not in result.errors)
-            written.update(p.path for p in outcome.pages)
+            written.update(p.file for p in outcome.pages)
             new_manifest["pages"].update(outcome.page_records)
             new_manifest["catalogs"][outcome.slug] = outcome.catalog_records
             new_manifest["articles"][outcome.slug] = outcome.article_record
