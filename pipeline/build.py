@@ -28,6 +28,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from pipeline.buildstate import (  # the fields of a page's record in the manifest
+    BLOCKS,
+    COMPLETION,
+    FALLBACKS,
+    HASH,
+    PUBLISHED,
+    REJECTED,
+    SIZE,
+    TITLE,
+    WARNINGS,
+)
 from pipeline.errors import CatalogError, PipelineError
 from pipeline.formats.site import (
     LocaleInfo,
@@ -872,7 +883,7 @@ class _ArticleWork:
     #: The locales whose pages this build makes for the article.
     wanted: list[str]
     #: The manifest's records of the article's pages and of its catalogs, from the last build.
-    old_pages: dict[str, dict]
+    old_pages: dict[str, list]
     old_catalogs: dict[str, dict]
     old_article: dict | None
     #: The manifest's records of the article's input files (:class:`pipeline.buildstate.FileHashes`).
@@ -887,7 +898,7 @@ class _ArticleOutcome:
     warnings: list[BuildWarning] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     #: New manifest records: pages and catalogs (by key), and the article's own.
-    page_records: dict[str, dict] = field(default_factory=dict)
+    page_records: dict[str, list] = field(default_factory=dict)
     catalog_records: dict[str, dict] = field(default_factory=dict)
     article_record: dict = field(default_factory=dict)
     file_records: dict[str, list] = field(default_factory=dict)
@@ -948,7 +959,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     locales are published, and so every page's language switcher), but read
     only when its hash is new or one of its pages has to be rendered.
     """
-    from pipeline.buildstate import FileHashes, combined_hash, page_key
+    from pipeline.buildstate import FileHashes, combined_hash, page_key, page_record_usable
 
     project, slug = plan.project, work.slug
     settings = project.settings
@@ -1014,12 +1025,16 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         page_hash = None if inputs_unchanged else page_hash_of(locale, is_published)
         page_file = f"{plan.output_text}/{page_path(infos[locale].tag, slug)}"  # as plan.output / page_path
         record = work.old_pages.get(key)
-        if record and (inputs_unchanged or record["hash"] == page_hash) and _page_intact(page_file, record):
+        if (
+            page_record_usable(record)
+            and (inputs_unchanged or record[HASH] == page_hash)
+            and _page_intact(page_file, record)
+        ):
             outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, page_file, record))
-            outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i) for m, p, i in record["warnings"])
+            outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i) for m, p, i in record[WARNINGS])
             outcome.page_records[key] = record
             if is_published:
-                titles[locale] = record["title"]
+                titles[locale] = record[TITLE]
             continue
         if page_hash is None:
             page_hash = page_hash_of(locale, is_published)
@@ -1087,21 +1102,22 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     return outcome
 
 
-def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[BuildWarning], size: int) -> dict:
-    return {
-        "hash": page_hash,
-        "size": size,
-        "completion": page.completion,
-        "published": page.published,
-        "blocks": page.blocks,
-        "fallbacks": page.fallbacks,
-        "rejected": page.rejected,
-        "title": title,
-        "warnings": [[w.message, str(w.path) if w.path else "", w.msgid] for w in warnings],
-    }
+def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[BuildWarning], size: int) -> list:
+    """The page's record in the manifest: the fields of :data:`pipeline.buildstate.PAGE_FIELDS`, in order."""
+    return [
+        page_hash,
+        size,
+        page.completion,
+        page.published,
+        page.blocks,
+        page.fallbacks,
+        page.rejected,
+        title,
+        [[w.message, str(w.path) if w.path else "", w.msgid] for w in warnings],
+    ]
 
 
-def _page_intact(path: str, record: dict) -> bool:
+def _page_intact(path: str, record: list) -> bool:
     """Whether the page an earlier build wrote is still there, whole.
 
     Pages are not fsynced (:func:`pipeline.fsutil.atomic_write_bytes`): after
@@ -1112,7 +1128,7 @@ def _page_intact(path: str, record: dict) -> bool:
     except FileNotFoundError:
         return False
     # records of older builds have no size
-    return stat.S_ISREG(status.st_mode) and status.st_size == record.get("size", status.st_size)
+    return stat.S_ISREG(status.st_mode) and record[SIZE] in (None, status.st_size)
 
 
 def _input_paths(plan: _BuildPlan, slug: str) -> tuple[str, dict[str, str]]:
@@ -1127,18 +1143,18 @@ def _input_paths(plan: _BuildPlan, slug: str) -> tuple[str, dict[str, str]]:
     }
 
 
-def _page_from_record(slug: str, locale: str, tag: str, file: str, record: dict) -> PageResult:
+def _page_from_record(slug: str, locale: str, tag: str, file: str, record: list) -> PageResult:
     return PageResult(
         slug=slug,
         locale=locale,
         tag=tag,
         file=file,
-        completion=record["completion"],
-        published=record["published"],
-        draft=not record["published"],
-        blocks=record["blocks"],
-        fallbacks=record["fallbacks"],
-        rejected=record["rejected"],
+        completion=record[COMPLETION],
+        published=record[PUBLISHED],
+        draft=not record[PUBLISHED],
+        blocks=record[BLOCKS],
+        fallbacks=record[FALLBACKS],
+        rejected=record[REJECTED],
         written=False,
         rendered=False,
     )
@@ -1291,6 +1307,7 @@ def build_site(
     """
     from pipeline.buildstate import (
         MANIFEST_NAME,
+        MANIFEST_VERSION,
         SHARDS_FOLDER,
         FileHashes,
         combined_hash,
@@ -1372,7 +1389,7 @@ def build_site(
                 )
             )
         new_manifest = {
-            "version": manifest["version"], "pages": {}, "catalogs": {}, "articles": {}, "index": "",
+            "version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": "",
             "files": dict(hashes.records),
         }
         written: set[str] = set()
