@@ -1357,7 +1357,7 @@ def build_site(
             for locale in selected_locales
         ) if shard is not None else set()
         wanted_set = set(wanted_slugs)
-        for slug in project.all_slugs():
+        for slug in project.all_slugs() if slugs else wanted_slugs:  # wanted_slugs: all of them
             document_path, catalog_paths = _input_paths(plan, slug)
             if not os.path.isfile(document_path):
                 if slug in wanted_set:

@@ -6,6 +6,7 @@ name that could lead outside the project's folders.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -84,11 +85,12 @@ class Project:
 
     def all_slugs(self) -> list[str]:
         """Every article folder under ``source/``, sorted for stable output."""
-        if not self.source_dir.is_dir():
+        try:
+            # scandir: the folder's own listing says what is a folder (no stat per article)
+            with os.scandir(self.source_dir) as entries:
+                return sorted(e.name for e in entries if SLUG_PATTERN.fullmatch(e.name) and e.is_dir())
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(
-            p.name for p in self.source_dir.iterdir() if p.is_dir() and SLUG_PATTERN.fullmatch(p.name)
-        )
 
     def resolve_slugs(self, slugs: tuple[str, ...] | list[str]) -> list[str]:
         """The slugs asked for, checked to exist; all of them when none is asked for."""
