@@ -684,16 +684,7 @@ def _line_entries(text: str, name: str) -> list[_Entry]:
         if line.startswith("#"):
             if entry.fields:
                 finish()
-            marker, rest = line[:2], line[2:]
-            if marker == "#.":
-                entry.auto_comments.append(rest.strip())
-            elif marker == "#:":
-                entry.locations += _parse_locations(rest)
-            elif marker == "#,":
-                entry.flags += [f.strip() for f in rest.split(",") if f.strip()]
-            else:
-                comment = line[1:]
-                entry.user_comments.append(comment[1:] if comment.startswith(" ") else comment)
+            _take_comment(entry, line)
             continue
         keyword = _KEYWORD.match(line)
         if keyword and keyword.group(1) in ("msgctxt", "msgid") and (
