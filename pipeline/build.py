@@ -1243,9 +1243,8 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int | None):
+def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int | None, renderer: _Renderer):
     """Each article's outcome, in order; in ``jobs`` processes (None: decided as it goes, see above)."""
-    renderer = _Renderer(plan.project)
     processes = available_cpus() if jobs is None else jobs
     rendered = 0
     for position, work in enumerate(works):
@@ -1393,7 +1392,9 @@ def build_site(
             "files": dict(hashes.records),
         }
         written: set[str] = set()
-        for outcome in _run_works(plan, works, jobs):
+        # one renderer for the pages and the index: the templates are compiled once
+        renderer = _Renderer(project)
+        for outcome in _run_works(plan, works, jobs, renderer):
             result.pages.extend(outcome.pages)
             result.skipped.extend(outcome.skipped)
             result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
@@ -1415,7 +1416,7 @@ def build_site(
             up_to_date = new_manifest["index"] == manifest["index"] and all(
                 (output / name).is_file() for name in ("index.html", "sitemap.xml")
             )
-            _write_index_and_sitemap(project, plan, articles, infos, result, render=not up_to_date)
+            _write_index_and_sitemap(project, plan, articles, infos, result, renderer, render=not up_to_date)
         # publish/pseudo build once into a new folder; a manifest read back equal needs no new bytes
         if (output_dir is None or preview or shard is not None) and (
             new_manifest != manifest or not manifest_path.is_file()
@@ -1443,12 +1444,13 @@ def _write_index_and_sitemap(
     articles: list[dict],
     infos: dict[str, LocaleInfo],
     result: BuildResult,
+    renderer: _Renderer,
     render: bool = True,
 ) -> None:
     result.index_path = plan.output / "index.html"
     result.sitemap_path = plan.output / "sitemap.xml"
     if render:
-        _render_index_and_sitemap(project, plan, articles, infos, result)
+        _render_index_and_sitemap(project, plan, articles, infos, result, renderer)
     if not plan.base_url:
         result.warnings.append(
             BuildWarning(
@@ -1459,9 +1461,14 @@ def _write_index_and_sitemap(
 
 
 def _render_index_and_sitemap(
-    project: Project, plan: _BuildPlan, articles: list[dict], infos: dict[str, LocaleInfo], result: BuildResult
+    project: Project,
+    plan: _BuildPlan,
+    articles: list[dict],
+    infos: dict[str, LocaleInfo],
+    result: BuildResult,
+    renderer: _Renderer,
 ) -> None:
-    index_text = _render_index(project, _Renderer(project), articles, infos)
+    index_text = _render_index(project, renderer, articles, infos)
     if plan.preview:
         index_text = _with_preview_script(index_text)
     write_if_changed(result.index_path, index_text.encode("utf-8"), durable=False)
@@ -1498,5 +1505,5 @@ def merge_shards(project: Project, base_url: str | None = None, output_dir: Path
     plan = _BuildPlan(project, known, output, base_url, False, False, "", {})
     result = BuildResult()
     articles = [records[slug] for slug in sorted(records)]
-    _write_index_and_sitemap(project, plan, articles, infos, result)
+    _write_index_and_sitemap(project, plan, articles, infos, result, _Renderer(project))
     return result
