@@ -200,8 +200,18 @@ def test_jobs_auto_gives_the_same_output_as_one_process(tmp_path: Path, monkeypa
     monkeypatch.setattr(build_module, "AUTO_POOL_AFTER_PAGES", 1)
     monkeypatch.setattr(build_module, "AUTO_POOL_MIN_ARTICLES", 1)
     monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+    pools: list[int] = []
+    real_pool = build_module._run_in_pool
+
+    def counted_pool(plan, works, processes, renderer):  # the real pool, counted
+        pools.append(processes)
+        return real_pool(plan, works, processes, renderer)
+
+    monkeypatch.setattr(build_module, "_run_in_pool", counted_pool)
 
     pooled = build(auto, jobs=None)
+
+    assert pools == [2]  # the pool really ran: otherwise this test would compare one process with itself
 
     assert site_digest(auto / "output") == site_digest(one / "output")
     assert [(p.slug, p.locale) for p in pooled.pages] == [(p.slug, p.locale) for p in single.pages]
