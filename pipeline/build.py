@@ -48,7 +48,7 @@ from pipeline.formats.site import (
     page_url,
     sitemap_xml,
 )
-from pipeline.fsutil import project_lock, write_if_changed
+from pipeline.fsutil import write_if_changed
 from pipeline.project import Project, validate_locale_name
 from pipeline.pseudo import is_pseudo_locale
 
@@ -833,8 +833,11 @@ def all_locales(project: Project) -> list[str]:
     return [source] + others
 
 
-def _read_document(project: Project, slug: str) -> document_format.Document:
+def _read_document(
+    project: Project, slug: str, warnings: list[BuildWarning] | None = None
+) -> document_format.Document:
     from pipeline.formats import document as document_format
+    from pipeline.sanitize import sanitize_document
 
     path = project.clean_document_path(slug)
     if not path.is_file():
@@ -845,7 +848,12 @@ def _read_document(project: Project, slug: str) -> document_format.Document:
             else f"run `pipeline scrape URL` and then `pipeline clean {slug}`"
         )
         raise MissingDocumentError(f"no clean document {path}: {hint}, then build again")
-    return document_format.read(path)
+    document = document_format.read(path)
+    # people edit and review this file: it passes the same gate as clean's output
+    removals = sanitize_document(document)
+    if warnings is not None:
+        warnings.extend(BuildWarning(f"left out of the pages: {removal}", path) for removal in removals)
+    return document
 
 
 @dataclass
@@ -923,11 +931,12 @@ class _LazyArticle:
         self._doc: document_format.Document | None = None
         self._blocks: ArticleBlocks | None = None
         self.catalogs: dict[str, object] = {}
+        self.doc_warnings: list[BuildWarning] = []
 
     @property
     def doc(self) -> document_format.Document:
         if self._doc is None:
-            self._doc = _read_document(self.project, self.slug)
+            self._doc = _read_document(self.project, self.slug, self.doc_warnings)
         return self._doc
 
     @property
@@ -1043,6 +1052,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         if locale != source:
             article.catalog(locale)
         lazy = _Article(slug, article.doc, article.catalogs, completion, published, article.blocks)
+        page_warnings.extend(article.doc_warnings)
         text, translated = _render_page(
             project, renderer, lazy, locale, infos, plan.base_url, not is_published, page_warnings, page_errors
         )
@@ -1261,13 +1271,13 @@ def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int | None, re
 
 def _run_in_pool(plan: _BuildPlan, works: list[_ArticleWork], processes: int, renderer: _Renderer):
     global _worker_renderer
-    from concurrent.futures import ProcessPoolExecutor
+    from pipeline.workers import worker_pool
 
     # Forked workers (Linux) start with this process's renderer: templates compiled,
     # site catalogs read, locale data loaded by the pages rendered so far.
     _worker_renderer = renderer
     try:
-        with ProcessPoolExecutor(max_workers=processes) as pool:
+        with worker_pool(processes) as pool:  # workers that die with this process
             # chunks: fewer round trips; map keeps the order, so the output does not depend on jobs
             yield from pool.map(
                 _build_article_in_worker,
@@ -1302,7 +1312,8 @@ def build_site(
     ``pipeline serve`` to the pages. ``jobs`` processes share the articles;
     None: one, or every CPU once enough pages need rendering (``--jobs auto``).
     ``shard`` builds only its share of the (article, locale) pages and leaves
-    the index and sitemap to :func:`merge_shards`.
+    the index and sitemap to :func:`merge_shards`. The caller holds the
+    project lock (the CLI, or ``serve`` around each rebuild).
     """
     from pipeline.buildstate import (
         MANIFEST_NAME,
@@ -1347,88 +1358,87 @@ def build_site(
         started_ns=started_ns,
     )
 
-    with project_lock(project.root):
-        works: list[_ArticleWork] = []
-        owned = shard.select(
-            (slug, locale)
-            for slug in wanted_slugs
-            if project.clean_document_path(slug).is_file()
-            for locale in selected_locales
-        ) if shard is not None else set()
-        wanted_set = set(wanted_slugs)
-        for slug in project.all_slugs() if slugs else wanted_slugs:  # wanted_slugs: all of them
-            document_path, catalog_paths = _input_paths(plan, slug)
-            if not os.path.isfile(document_path):
-                if slug in wanted_set:
-                    _read_document(project, slug)  # raises MissingDocumentError, saying what to run
-                result.warnings.append(
-                    BuildWarning(
-                        f"article {slug!r} has no clean document yet and is left out of the index "
-                        f"and the sitemap; run `pipeline clean {slug}`"
-                    )
+    works: list[_ArticleWork] = []
+    owned = shard.select(
+        (slug, locale)
+        for slug in wanted_slugs
+        if project.clean_document_path(slug).is_file()
+        for locale in selected_locales
+    ) if shard is not None else set()
+    wanted_set = set(wanted_slugs)
+    for slug in project.all_slugs() if slugs else wanted_slugs:  # wanted_slugs: all of them
+        document_path, catalog_paths = _input_paths(plan, slug)
+        if not os.path.isfile(document_path):
+            if slug in wanted_set:
+                _read_document(project, slug)  # raises MissingDocumentError, saying what to run
+            result.warnings.append(
+                BuildWarning(
+                    f"article {slug!r} has no clean document yet and is left out of the index "
+                    f"and the sitemap; run `pipeline clean {slug}`"
                 )
+            )
+            continue
+        wanted = selected_locales if slug in wanted_set else []
+        if shard is not None:
+            wanted = [loc for loc in wanted if (slug, loc) in owned]
+            if not wanted:
                 continue
-            wanted = selected_locales if slug in wanted_set else []
-            if shard is not None:
-                wanted = [loc for loc in wanted if (slug, loc) in owned]
-                if not wanted:
-                    continue
-            works.append(
-                _ArticleWork(
-                    slug,
-                    wanted,
-                    old_pages={k: v for k in (page_key(slug, loc) for loc in known) if (v := manifest["pages"].get(k))},
-                    old_catalogs=manifest["catalogs"].get(slug, {}),
-                    old_article=manifest["articles"].get(slug),
-                    old_files={
-                        key: record
-                        for key in map(hashes.key, [document_path, *catalog_paths.values()])
-                        if (record := manifest["files"].get(key))
-                    },
-                )
+        works.append(
+            _ArticleWork(
+                slug,
+                wanted,
+                old_pages={k: v for k in (page_key(slug, loc) for loc in known) if (v := manifest["pages"].get(k))},
+                old_catalogs=manifest["catalogs"].get(slug, {}),
+                old_article=manifest["articles"].get(slug),
+                old_files={
+                    key: record
+                    for key in map(hashes.key, [document_path, *catalog_paths.values()])
+                    if (record := manifest["files"].get(key))
+                },
             )
-        new_manifest = {
-            "version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": "",
-            "files": dict(hashes.records),
-        }
-        written: set[str] = set()
-        # one renderer for the pages and the index: the templates are compiled once
-        renderer = _Renderer(project)
-        for outcome in _run_works(plan, works, jobs, renderer):
-            result.pages.extend(outcome.pages)
-            result.skipped.extend(outcome.skipped)
-            result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
-            result.errors.extend(e for e in outcome.errors if e not in result.errors)
-            written.update(p.file for p in outcome.pages)
-            new_manifest["pages"].update(outcome.page_records)
-            new_manifest["catalogs"][outcome.slug] = outcome.catalog_records
-            new_manifest["articles"][outcome.slug] = outcome.article_record
-            new_manifest["files"].update(outcome.file_records)
-        result.stylesheet_path = output / STYLESHEET
-        write_if_changed(result.stylesheet_path, stylesheet, durable=False)
-        if shard is None:
-            articles = [new_manifest["articles"][w.slug] for w in works]
-            # the index and sitemap of a thousand articles take seconds: made only when what they show changed
-            # over what they show only: a catalog saved again must not remake them (3 s at 1,000 x 11)
-            new_manifest["index"] = combined_hash(
-                plan.site_hash, [{key: article[key] for key in _INDEX_FIELDS} for article in articles]
-            )
-            up_to_date = new_manifest["index"] == manifest["index"] and all(
-                (output / name).is_file() for name in ("index.html", "sitemap.xml")
-            )
-            _write_index_and_sitemap(project, plan, articles, infos, result, renderer, render=not up_to_date)
-        # publish/pseudo build once into a new folder; a manifest read back equal needs no new bytes
-        if (output_dir is None or preview or shard is not None) and (
-            new_manifest != manifest or not manifest_path.is_file()
-        ):
-            write_if_changed(manifest_path, manifest_bytes(new_manifest))
-        if not wanted_locales and not list(slugs) and not result.errors and shard is None:
-            for stale in _stale_pages(output, written):
-                stale.unlink()
-                result.removed.append(stale)
-                for folder in (stale.parent, stale.parent.parent):
-                    if folder != output and not any(folder.iterdir()):
-                        folder.rmdir()
+        )
+    new_manifest = {
+        "version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": "",
+        "files": dict(hashes.records),
+    }
+    written: set[str] = set()
+    # one renderer for the pages and the index: the templates are compiled once
+    renderer = _Renderer(project)
+    for outcome in _run_works(plan, works, jobs, renderer):
+        result.pages.extend(outcome.pages)
+        result.skipped.extend(outcome.skipped)
+        result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
+        result.errors.extend(e for e in outcome.errors if e not in result.errors)
+        written.update(p.file for p in outcome.pages)
+        new_manifest["pages"].update(outcome.page_records)
+        new_manifest["catalogs"][outcome.slug] = outcome.catalog_records
+        new_manifest["articles"][outcome.slug] = outcome.article_record
+        new_manifest["files"].update(outcome.file_records)
+    result.stylesheet_path = output / STYLESHEET
+    write_if_changed(result.stylesheet_path, stylesheet, durable=False)
+    if shard is None:
+        articles = [new_manifest["articles"][w.slug] for w in works]
+        # the index and sitemap of a thousand articles take seconds: made only when what they show changed
+        # over what they show only: a catalog saved again must not remake them (3 s at 1,000 x 11)
+        new_manifest["index"] = combined_hash(
+            plan.site_hash, [{key: article[key] for key in _INDEX_FIELDS} for article in articles]
+        )
+        up_to_date = new_manifest["index"] == manifest["index"] and all(
+            (output / name).is_file() for name in ("index.html", "sitemap.xml")
+        )
+        _write_index_and_sitemap(project, plan, articles, infos, result, renderer, render=not up_to_date)
+    # publish/pseudo build once into a new folder; a manifest read back equal needs no new bytes
+    if (output_dir is None or preview or shard is not None) and (
+        new_manifest != manifest or not manifest_path.is_file()
+    ):
+        write_if_changed(manifest_path, manifest_bytes(new_manifest))
+    if not wanted_locales and not list(slugs) and not result.errors and shard is None:
+        for stale in _stale_pages(output, written):
+            stale.unlink()
+            result.removed.append(stale)
+            for folder in (stale.parent, stale.parent.parent):
+                if folder != output and not any(folder.iterdir()):
+                    folder.rmdir()
     if result.errors:
         raise UnreadableCatalogsError(result.errors)
     return result

@@ -1,4 +1,4 @@
-"""File-system helpers: atomic writes and the project lock.
+"""File-system helpers: atomic writes and the one lock implementation.
 
 Nothing a user made may be half-written: every file is written to a temporary
 file in the same folder, flushed to disk, then renamed over the target, which
@@ -90,60 +90,94 @@ def _count_write_for_kill_hook() -> None:
 
 LOCK_FILE_NAME = ".pipeline.lock"
 
-#: Locks this process holds, by project folder: [file descriptor, depth].
-#: A stage called from a command that already holds the lock (build inside
-#: serve or publish) must not wait for itself: flock conflicts between two
-#: descriptors of the same process, so nesting is counted here instead.
-_held: dict[str, list[int]] = {}
-_held_guard = threading.RLock()
+#: Lock files this process holds, by real path -> file descriptor. Forked
+#: workers inherit the descriptors and with them the lock (flock belongs to
+#: the open file, which parent and child then share): a worker closes its
+#: copies first thing (:func:`release_inherited_locks`), so the lock lives
+#: exactly as long as the process that took it.
+_held: dict[str, int] = {}
+_held_guard = threading.Lock()
 
 
 @contextlib.contextmanager
+def file_lock(
+    path: Path,
+    busy: str,
+    wait: bool = True,
+    timeout: float | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (a file, made if missing, or a folder).
+
+    The kernel releases the lock when its holder ends, even killed, so a crash
+    never leaves it behind and no pid file is needed. When another process holds
+    it: wait (``on_wait`` is called once when waiting starts, to tell the user
+    why nothing happens), or with ``wait=False`` or after ``timeout`` seconds
+    raise :class:`LockedError` starting with ``busy``. Taking a lock this
+    process already holds is a programming error (flock would wait for itself):
+    each lock is taken in one place.
+    """
+    key = os.path.realpath(path)
+    with _held_guard:
+        if key in _held:
+            raise RuntimeError(f"{key} is already locked by this process")
+        _held[key] = -1  # reserved: a second thread taking it fails the same way
+    try:
+        fd = _acquire(key, busy, wait, timeout, on_wait)
+    except BaseException:
+        with _held_guard:
+            del _held[key]
+        raise
+    with _held_guard:
+        _held[key] = fd
+    try:
+        yield
+    finally:
+        with _held_guard:
+            del _held[key]
+        os.close(fd)
+
+
 def project_lock(
     root: Path,
     wait: bool = True,
     timeout: float | None = None,
     on_wait: Callable[[], None] | None = None,
-) -> Iterator[None]:
-    """Hold an exclusive lock on the project while a command writes to it.
+) -> contextlib.AbstractContextManager[None]:
+    """The project lock (``<root>/.pipeline.lock``): one writing command at a time.
 
-    A second command on the same project waits for the first (``on_wait`` is
-    called once when it starts waiting, to tell the user why nothing happens),
-    or, with ``wait=False`` or after ``timeout`` seconds, stops with
-    :class:`LockedError`, so two runs never interleave their writes. The lock
-    is ``flock`` on ``<root>/.pipeline.lock``: the kernel releases it when the
-    process ends, even killed, so a crash never leaves the project locked.
-    Taking it again inside the same process (and thread) only nests.
+    Taken once per command, by the CLI (``LockRequest.hold``) or by ``serve``
+    around each rebuild; the stage functions below never take it.
     """
-    key = os.path.realpath(root)
+    return file_lock(
+        Path(root) / LOCK_FILE_NAME,
+        f"another pipeline command is working on {os.path.realpath(root)}",
+        wait=wait,
+        timeout=timeout,
+        on_wait=on_wait,
+    )
+
+
+def release_inherited_locks() -> None:
+    """In a forked child: close the lock descriptors inherited from the parent (the parent keeps its locks)."""
     with _held_guard:
-        held = _held.get(key)
-        if held is not None:
-            held[1] += 1
-            try:
-                yield
-            finally:
-                held[1] -= 1
-            return
-        fd = _acquire(Path(key), wait, timeout, on_wait)
-        _held[key] = [fd, 1]
-        try:
-            yield
-        finally:
-            del _held[key]
-            os.close(fd)
+        for fd in _held.values():
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        _held.clear()
 
 
-def _acquire(root: Path, wait: bool, timeout: float | None, on_wait: Callable[[], None] | None) -> int:
-    fd = os.open(root / LOCK_FILE_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+def _acquire(key: str, busy: str, wait: bool, timeout: float | None, on_wait: Callable[[], None] | None) -> int:
+    if os.path.isdir(key):
+        fd = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
+    else:
+        fd = os.open(key, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)  # lock file: flock only, never written
     try:
         if _try_flock(fd):
             return fd
         if not wait:
-            raise LockedError(
-                f"another pipeline command is working on {root}; wait for it to finish and try again "
-                "(or leave out --no-wait to wait for it)"
-            )
+            raise LockedError(f"{busy}; wait for it to finish and try again (or leave out --no-wait to wait for it)")
         if on_wait is not None:
             on_wait()
         if timeout is None:
@@ -154,7 +188,7 @@ def _acquire(root: Path, wait: bool, timeout: float | None, on_wait: Callable[[]
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise LockedError(
-                    f"another pipeline command was still working on {root} after {timeout:g} s; "
+                    f"{busy}; waited {timeout:g} s and it is still working: "
                     "try again when it has finished (or give a longer --lock-timeout)"
                 )
             time.sleep(min(0.05, remaining))

@@ -202,16 +202,18 @@ class PreviewSite:
 
     def _build(self, project: Project, locales: list[str] = (), slugs: list[str] = ()):
         from pipeline.build import build_site
+        from pipeline.fsutil import project_lock
 
-        return build_site(
-            project,
-            locales=locales,
-            slugs=slugs,
-            include_drafts=True,
-            base_url="",
-            output_dir=self.folder,
-            preview=True,
-        )
+        with project_lock(project.root):  # an update saving catalogs meanwhile waits for the build
+            return build_site(
+                project,
+                locales=locales,
+                slugs=slugs,
+                include_drafts=True,
+                base_url="",
+                output_dir=self.folder,
+                preview=True,
+            )
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> list[ServeEvent]:
         """Rebuild what ``changed`` touches (everything when None); events say what happened."""

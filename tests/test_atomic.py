@@ -134,12 +134,12 @@ def project(tmp_path_factory) -> Path:
     return make_big_project(tmp_path_factory.mktemp("lock") / "site", articles=3, locales=("fr",))
 
 
-def test_the_lock_nests_within_one_process(tmp_path: Path) -> None:
+def test_the_lock_is_taken_once_and_never_nests(tmp_path: Path) -> None:
+    """One place takes it: a second take in the same process is a bug, said at once (flock would wait for itself)."""
     with project_lock(tmp_path, wait=False):
-        with project_lock(tmp_path, wait=False):  # build_site inside publish or serve
-            pass
-        with project_lock(tmp_path / "." , wait=False):
-            pass
+        with pytest.raises(RuntimeError, match="already locked by this process"):
+            with project_lock(tmp_path / ".", wait=False):
+                pass
     with project_lock(tmp_path, wait=False):  # released: free again
         pass
 
