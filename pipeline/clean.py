@@ -58,6 +58,7 @@ def clean_article(project: Project, slug: str) -> CleanOutcome:
     rules = rules_for(project, folder)
     source_format = detect_format(snapshot, data, provenance)
     result = _run_cleaner(source_format, data, rules, provenance, project)
+    result.warnings.extend(_sanitize(result.document))
     document_path = project.clean_document_path(slug)
     text = document_format.serialize(result.document)
     written = write_if_changed(document_path, text.encode("utf-8"))
@@ -136,9 +137,19 @@ def _run_cleaner(source_format: str, data: bytes, rules: CleanRules, provenance:
         return clean_text(text, rules, default_language=project.settings.source_language)
     from pipeline.cleaning.htmlpage import clean_html
 
-    text = decode(data, charset)
+    text = document_format.remove_forbidden_references(decode(data, charset))
     url = provenance.get("final_url") or provenance.get("url") or ""
     return clean_html(text, rules, url=url)
+
+
+def _sanitize(document: document_format.Document) -> list[CleanWarning]:
+    """The gate every scraped page passes: what the clean document may hold (see pipeline.sanitize)."""
+    from pipeline.sanitize import sanitize_document
+
+    return [
+        CleanWarning(text=removal.text, kind="unsafe", detail=f"{removal.where}: {removal.reason}", action="dropped")
+        for removal in sanitize_document(document)
+    ]
 
 
 def rules_for(project: Project, folder: Path) -> CleanRules:

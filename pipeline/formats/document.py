@@ -86,13 +86,34 @@ class Document:
 
 
 #: Characters no HTML or XML document may hold (C0 controls but tab and line
-#: breaks, and the noncharacters U+FFFE/U+FFFF); scraped pages sometimes do.
-_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: breaks, the noncharacters U+FFFE/U+FFFF, lone surrogates); scraped pages sometimes do.
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: A numeric character reference as the HTML tokenizer reads one (the ';' is optional).
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
 
 
 def remove_forbidden_characters(text: str) -> str:
     """``text`` without the characters a document cannot hold."""
     return _FORBIDDEN_CHARACTERS.sub("", text)
+
+
+def remove_forbidden_references(markup: str) -> str:
+    """HTML ``markup`` without the forbidden characters, whether written or character references.
+
+    The parser would turn ``&#x01;`` into a character lxml then refuses to put
+    in an element ("All strings must be XML compatible"), so such references
+    go before the markup is parsed.
+    """
+    return _NUMERIC_REFERENCE.sub(_keep_allowed_reference, remove_forbidden_characters(markup))
+
+
+def _keep_allowed_reference(match: re.Match[str]) -> str:
+    hex_digits, decimal_digits = match.groups()
+    digits = (hex_digits or decimal_digits).lstrip("0") or "0"
+    code = int(digits, 16 if hex_digits else 10) if len(digits) <= 8 else 0x110000
+    if code > 0x10FFFF or not _FORBIDDEN_CHARACTERS.match(chr(code)):
+        return match.group(0)  # the parser turns a code past Unicode into U+FFFD itself
+    return ""
 
 
 def new_article() -> etree._Element:
@@ -165,7 +186,7 @@ def serialize(document: Document, include_hash: bool = True) -> str:
 
 def parse(text: str) -> Document:
     """Read the text of an ``article.html``."""
-    root = html.document_fromstring(text)
+    root = html.document_fromstring(remove_forbidden_references(text))
     head = root.find("head")
     meta: dict[str, str] = {}
     if head is not None:
