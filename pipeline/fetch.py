@@ -24,6 +24,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from pipeline import __version__
 from pipeline.errors import FetchError
+from pipeline.netguard import AddressPolicy, RefusedAddress, Resolver, guarded_pool_classes, system_resolve
+from pipeline.netguard import typed_address_is_private
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -50,6 +52,14 @@ class FetchOptions:
     respect_robots: bool = True
     #: URL or e-mail address that lets a site owner reach whoever runs the scrape.
     contact: str = ""
+    #: Reach loopback, private and other non-public addresses (a site on your
+    #: own network); without it only a URL typed with such an address may.
+    allow_private: bool = False
+    #: How host names are resolved (``host, port -> addresses``); None: the system's.
+    resolve: Resolver | None = None
+    #: (host name, address) pairs used instead of resolving, and not checked:
+    #: whoever runs the scrape pinned them (as curl's ``--resolve``).
+    hosts: tuple[tuple[str, str], ...] = ()
 
     @property
     def user_agent(self) -> str:
@@ -121,6 +131,11 @@ class Fetcher:
         self.options = options
         self._sleep = sleep
         self._urllib3 = urllib3
+        self._policy = AddressPolicy(
+            resolve=options.resolve or system_resolve,
+            allow_private=options.allow_private,
+            hosts={name.lower(): address for name, address in options.hosts},
+        )
         self._pool = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=options.connect_timeout, read=options.read_timeout),
             retries=False,
@@ -130,6 +145,7 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             },
         )
+        self._pool.pool_classes_by_scheme = guarded_pool_classes(self._policy)
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
 
     def close(self) -> None:
@@ -147,9 +163,12 @@ class Fetcher:
         """GET ``url`` following redirects; raise :class:`FetchError` on any failure.
 
         ``etag``/``last_modified`` make the request conditional; a 304 comes
-        back as ``not_modified`` with an empty body.
+        back as ``not_modified`` with an empty body. Non-public addresses are
+        reached only when ``url`` itself names one (the user's own site) or
+        the options allow them.
         """
         check_http_url(url)
+        self._allow_private(self.options.allow_private or typed_address_is_private(url))
         conditional: dict[str, str] = {}
         if etag:
             conditional["If-None-Match"] = etag
@@ -159,8 +178,13 @@ class Fetcher:
         seen = {_without_fragment(url)}
         current = url
         while True:
-            self._check_robots(current)
-            response = self._request_with_retries(current, conditional, result)
+            try:
+                self._check_robots(current)
+                response = self._request_with_retries(current, conditional, result)
+            except FetchError as exc:
+                if not result.redirects:
+                    raise
+                raise FetchError(f"redirected to {current}: {exc.message}") from None
             if 300 <= response.status < 400 and response.status != 304:
                 location = response.headers.get("Location")
                 _discard(response)
@@ -177,6 +201,11 @@ class Fetcher:
                 current = target
                 continue
             return self._finish(response, current, result)
+
+    def _allow_private(self, allowed: bool) -> None:
+        if allowed != self._policy.allow_private:
+            self._pool.clear()  # a kept-alive connection made under the other rule is not reused
+            self._policy.allow_private = allowed
 
     def _finish(self, response, final_url: str, result: FetchResult) -> FetchResult:
         result.final_url = final_url
@@ -252,6 +281,10 @@ class Fetcher:
             )
         except self._urllib3.exceptions.HTTPError as exc:
             raise FetchError(describe_network_error(exc, self.options)) from None
+        except RefusedAddress as exc:
+            raise FetchError(
+                f"refused: {exc}, not on the public web (give --allow-private to scrape your own network)"
+            ) from None
 
     # -- robots.txt ---------------------------------------------------------
 

@@ -227,7 +227,12 @@ def _read_saved_page(path: Path, max_bytes: int) -> bytes:
 
 
 def _clean(project: Project, outcome: ScrapeOutcome) -> None:
-    """Run the lead's clean stage; a failure there marks the outcome failed but keeps the snapshot."""
+    """Run the clean stage; a failure there marks the outcome failed.
+
+    A page new to the project then leaves nothing behind (its snapshot and
+    provenance are removed), as a page that failed to download; a changed
+    page keeps its new snapshot, beside the previous one.
+    """
     try:
         from pipeline.clean import clean_articles
     except ImportError as exc:
@@ -236,8 +241,22 @@ def _clean(project: Project, outcome: ScrapeOutcome) -> None:
     try:
         outcome.clean_result = clean_articles(project, [outcome.slug])
     except PipelineError as exc:
+        if outcome.status == "fetched":
+            _remove_new_snapshot(project.article_dir(outcome.slug))
+            outcome.message = f"clean failed, nothing kept: {exc.message}"
+        else:
+            outcome.message = f"{outcome.message}; but clean failed: {exc.message}"
         outcome.status = "failed"
-        outcome.message = f"{outcome.message}; but clean failed: {exc.message}"
+
+
+def _remove_new_snapshot(folder: Path) -> None:
+    """Take back what storing a new page wrote; files a person put there stay."""
+    for name in (SNAPSHOT_NAME, PROVENANCE_NAME):
+        (folder / name).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty: the folder holds the person's own files
 
 
 # ---------------------------------------------------------------------------

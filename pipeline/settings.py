@@ -41,6 +41,9 @@ class Settings:
     #: ``build`` processes; None: ``auto`` (see ``pipeline build --help``). Out of
     #: the repr, which the build hashes: how many processes make a page does not change it.
     jobs: int | None = field(default=None, repr=False)
+    #: ``scrape`` may reach non-public addresses ([pipeline:scrape] allow_private).
+    #: Out of the repr too: it changes no page.
+    allow_private: bool = field(default=False, repr=False)
 
     def threshold_for(self, locale: str) -> float:
         """The completion percentage a locale needs to be published."""
@@ -78,6 +81,7 @@ def _check_patterns(patterns: tuple[str, ...], where: str, problems: list[str]) 
 KNOWN_KEYS = {
     "pipeline": {"source_language", "locales", "threshold", "base_url", "site_name", "skip_classes", "jobs"},
     "pipeline:clean": {"drop", "keep", "lost_list_intro"},
+    "pipeline:scrape": {"allow_private"},
 }
 
 
@@ -100,8 +104,9 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
 
     main = section("pipeline")
     clean = section("pipeline:clean")
+    scrape = section("pipeline:scrape")
     thresholds_raw = section("pipeline:thresholds")
-    for name, values in (("pipeline", main), ("pipeline:clean", clean)):
+    for name, values in (("pipeline", main), ("pipeline:clean", clean), ("pipeline:scrape", scrape)):
         for key in sorted(set(values) - KNOWN_KEYS[name]):
             problems.append(f"[{name}] {key}: unknown setting")
 
@@ -144,6 +149,10 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
     if jobs == 0:
         problems.append(f"[pipeline] jobs: {main['jobs'].strip()!r} must be 'auto' or a number of processes (1 or more)")
 
+    allow_private = scrape.get("allow_private", "no").strip().lower()
+    if allow_private not in parser.BOOLEAN_STATES:
+        problems.append(f"[pipeline:scrape] allow_private: {allow_private!r} must be yes or no")
+
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -156,6 +165,7 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
         skip_classes=_split_list(main.get("skip_classes", "notranslate")),
         clean=CleanRules(drop=drop, keep=keep, lost_list_intro=lost),
         jobs=jobs,
+        allow_private=parser.BOOLEAN_STATES.get(allow_private, False),
     )
 
 

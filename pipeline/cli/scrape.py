@@ -32,6 +32,22 @@ class ByteSize(click.ParamType):
         return size
 
 
+def _parse_pinned_hosts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
+    import ipaddress
+
+    pairs = []
+    for value in values:
+        host, _, address = value.partition(":")
+        try:
+            ipaddress.ip_address(address.strip("[]"))
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not HOST:ADDRESS with an IP address", ctx, param) from None
+        if not host:
+            raise click.BadParameter(f"{value!r} names no host", ctx, param)
+        pairs.append((host.lower(), address.strip("[]")))
+    return tuple(pairs)
+
+
 @click.command()
 @click.argument("targets", nargs=-1, metavar="URL|FILE...")
 @click.option("--slug", help="The article's name under source/ (one URL only); default: from the URL path.")
@@ -53,13 +69,20 @@ class ByteSize(click.ParamType):
               help="Seconds before the first retry, doubled each time (a Retry-After header wins).")
 @click.option("--max-retry-wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Never wait longer than this before a retry, whatever Retry-After says.")
+@click.option("--allow-private", is_flag=True,
+              help="Let pages and redirects reach loopback, private and other non-public addresses "
+                   "(a site on your own network; also [pipeline:scrape] allow_private). A URL typed "
+                   "with such an address is always allowed.")
+@click.option("--resolve", "pinned_hosts", multiple=True, metavar="HOST:ADDRESS", callback=_parse_pinned_hosts,
+              help="Connect to ADDRESS for HOST instead of resolving it, as curl's --resolve "
+                   "(a site before its DNS changes); may be repeated.")
 @click.option("--no-clean", is_flag=True, help="Only store the snapshots; do not run clean.")
 @common_options
 @lock_options
 def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, ignore_robots: bool,
            contact: str | None, connect_timeout: float, read_timeout: float, max_size: int,
-           max_redirects: int, retries: int, backoff: float, max_retry_wait: float, no_clean: bool,
-           project_dir: Path, reporter: Reporter, lock) -> None:
+           max_redirects: int, retries: int, backoff: float, max_retry_wait: float, allow_private: bool,
+           pinned_hosts: tuple[tuple[str, str], ...], no_clean: bool, project_dir: Path, reporter: Reporter, lock) -> None:
     """Fetch web pages (or take saved .html files) and store them under source/.
 
     \b
@@ -95,6 +118,8 @@ def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, 
             max_redirects=max_redirects, retries=retries, backoff_base=backoff,
             max_retry_wait=max_retry_wait, respect_robots=not ignore_robots,
             contact=contact if contact is not None else project.settings.base_url,
+            allow_private=allow_private or project.settings.allow_private,
+            hosts=pinned_hosts,
         ),
         slug=slug,
         run_clean=not no_clean,
