@@ -50,6 +50,8 @@ from typing import Iterable
 
 import orjson
 
+from pipeline.errors import FileAccessError, file_problem
+
 MANIFEST_NAME = ".build-manifest.json"
 SHARDS_FOLDER = ".build-shards"
 #: 2: page records are lists (:data:`PAGE_FIELDS`); version 1 manifests are read too, and
@@ -62,8 +64,10 @@ def file_hash(path: Path) -> str:
     """sha256 of a file's bytes; "" when it does not exist."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return ""
+    except OSError as exc:  # a folder where a catalog should be, no permission
+        raise FileAccessError(f"cannot read {file_problem(path, exc)}") from None
 
 
 #: A file whose modification or change time is less than this many seconds
@@ -99,7 +103,7 @@ class FileHashes:
         path = str(path)
         try:
             stat = os.stat(path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return ""
         signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         key = self.key(path)

@@ -7,6 +7,8 @@ importing ``click.exceptions`` is cheap.
 
 from __future__ import annotations
 
+import os
+
 from click.exceptions import ClickException
 
 
@@ -43,6 +45,14 @@ class CatalogError(PipelineError):
     """A ``.po``/``.pot`` file cannot be read."""
 
 
+class DocumentError(PipelineError):
+    """A clean document (``article.html``) cannot be read or holds no ``<article>``."""
+
+
+class FileAccessError(PipelineError):
+    """A file cannot be read or written where it must be (a folder in its place, a file where a folder must be)."""
+
+
 class FetchError(PipelineError):
     """A URL could not be fetched."""
 
@@ -53,3 +63,16 @@ class StrictModeError(PipelineError):
 
 class LockedError(PipelineError):
     """Another pipeline command is working on the same project."""
+
+
+def file_problem(path: os.PathLike[str] | str, exc: OSError) -> str:
+    """What is wrong with ``path``, from the error reading or writing it raised, in a user's words."""
+    if isinstance(exc, IsADirectoryError):
+        return f"{path}: a folder, not a file"
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):  # a file where a folder must be
+        parent = os.path.dirname(os.fspath(path))
+        while parent and not os.path.isfile(parent) and os.path.dirname(parent) != parent:
+            parent = os.path.dirname(parent)
+        if os.path.isfile(parent):
+            return f"{path}: {parent} is a file, not a folder"
+    return f"{path}: {exc.strerror or exc}"

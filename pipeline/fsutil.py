@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline.errors import LockedError
+from pipeline.errors import FileAccessError, LockedError, file_problem
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -30,8 +30,11 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     rename alone keeps readers from a half-written file, and an fsync per page
     was a tenth of a cold build.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -44,9 +47,11 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
         _count_write_for_kill_hook()
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):  # a folder where the file goes, a full disk: one line, no traceback
+            raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
         raise
 
 
@@ -65,8 +70,8 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     try:
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
-        pass
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        pass  # nothing to compare with; the write says what is in the way, if anything
     atomic_write_bytes(path, data, durable=durable)
     return True
 

@@ -128,11 +128,22 @@ class Project:
         return self.locales_dir / validate_locale_name(locale) / "LC_MESSAGES" / f"{domain}.po"
 
     def catalog_locales(self) -> list[str]:
-        """Locales that have a catalog folder under ``locales/``, sorted."""
+        """Locales that have a catalog folder under ``locales/``, sorted.
+
+        A file where ``locales/`` or a locale's ``LC_MESSAGES/`` folder must be
+        is a :class:`ProjectError`: its catalogs would be silently ignored.
+        """
         if not self.locales_dir.is_dir():
+            if self.locales_dir.exists():
+                raise ProjectError(f"{self.locales_dir} is a file, not the folder of the catalogs")
             return []
-        return sorted(
-            p.name
-            for p in self.locales_dir.iterdir()
-            if (p / "LC_MESSAGES").is_dir() and LOCALE_PATTERN.fullmatch(p.name)
-        )
+        found = []
+        for folder in self.locales_dir.iterdir():
+            if not LOCALE_PATTERN.fullmatch(folder.name):
+                continue
+            catalogs = folder / "LC_MESSAGES"
+            if catalogs.is_dir():
+                found.append(folder.name)
+            elif catalogs.exists():
+                raise ProjectError(f"{catalogs} is a file, not the folder of the {folder.name} catalogs")
+        return sorted(found)

@@ -45,6 +45,8 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from pipeline.errors import DocumentError, file_problem
+
 #: Elements written as indented containers, one child per line.
 CONTAINER_TAGS = frozenset(
     "article section ul ol dl table thead tbody tfoot tr figure blockquote div aside details".split()
@@ -184,9 +186,20 @@ def serialize(document: Document, include_hash: bool = True) -> str:
     return "\n".join(lines)
 
 
-def parse(text: str) -> Document:
-    """Read the text of an ``article.html``."""
-    root = html.document_fromstring(remove_forbidden_references(text))
+def parse(text: str, name: str = "article.html") -> Document:
+    """Read the text of an ``article.html`` (``name`` is for messages).
+
+    :class:`DocumentError` when it is empty or has no ``<article>``: building
+    a page from a plain-text file would publish an empty page, and templates
+    extracted from it would make ``update`` mark every translation obsolete.
+    """
+    markup = remove_forbidden_references(text)
+    if not markup.strip():
+        raise DocumentError(f"{name} is empty: make the clean document again with `pipeline clean`")
+    try:
+        root = html.document_fromstring(markup)
+    except etree.ParserError as exc:
+        raise DocumentError(f"{name}: not an HTML document ({exc})") from None
     head = root.find("head")
     meta: dict[str, str] = {}
     if head is not None:
@@ -197,7 +210,10 @@ def parse(text: str) -> Document:
     title_element = root.find(".//title")
     body = root.find(".//article")
     if body is None:
-        body = new_article()
+        raise DocumentError(
+            f"{name}: no <article> element; a clean document holds its text in <article>...</article> "
+            "(make it again with `pipeline clean`)"
+        )
     known = {name for _, name in META_FIELDS} | {HASH_META}
     return Document(
         title=(title_element.text_content() if title_element is not None else "").strip(),
@@ -213,7 +229,28 @@ def parse(text: str) -> Document:
 
 
 def read(path: Path) -> Document:
-    return parse(path.read_text(encoding="utf-8"))
+    """Read an ``article.html``; :class:`DocumentError` naming it when it is not a clean document.
+
+    A missing file raises ``FileNotFoundError``: the caller knows which command makes it.
+    """
+    return parse(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """The text of a clean document: UTF-8, as ``clean`` writes it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise DocumentError(f"cannot read the clean document: {file_problem(path, exc)}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DocumentError(
+            f"{path}:{line}: not UTF-8 text (byte {exc.start}); a clean document is UTF-8 HTML, as `pipeline clean` writes it"
+        ) from None
 
 
 def stored_hash(path: Path) -> str:
