@@ -111,6 +111,7 @@ def file_lock(
     wait: bool = True,
     timeout: float | None = None,
     on_wait: Callable[[], None] | None = None,
+    no_wait_hint: str = "",
 ) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``path`` (a file, made if missing, or a folder).
 
@@ -118,7 +119,8 @@ def file_lock(
     never leaves it behind and no pid file is needed. When another process holds
     it: wait (``on_wait`` is called once when waiting starts, to tell the user
     why nothing happens), or with ``wait=False`` or after ``timeout`` seconds
-    raise :class:`LockedError` starting with ``busy``. Taking a lock this
+    raise :class:`LockedError` starting with ``busy`` (and, when it did not
+    wait, ending with ``no_wait_hint``). Taking a lock this
     process already holds is a programming error (flock would wait for itself):
     each lock is taken in one place.
     """
@@ -128,7 +130,7 @@ def file_lock(
             raise RuntimeError(f"{key} is already locked by this process")
         _held[key] = -1  # reserved: a second thread taking it fails the same way
     try:
-        fd = _acquire(key, busy, wait, timeout, on_wait)
+        fd = _acquire(key, busy, no_wait_hint, wait, timeout, on_wait)
     except BaseException:
         with _held_guard:
             del _held[key]
@@ -160,6 +162,7 @@ def project_lock(
         wait=wait,
         timeout=timeout,
         on_wait=on_wait,
+        no_wait_hint=" (or leave out --no-wait to wait for it)",
     )
 
 
@@ -173,7 +176,9 @@ def release_inherited_locks() -> None:
         _held.clear()
 
 
-def _acquire(key: str, busy: str, wait: bool, timeout: float | None, on_wait: Callable[[], None] | None) -> int:
+def _acquire(
+    key: str, busy: str, no_wait_hint: str, wait: bool, timeout: float | None, on_wait: Callable[[], None] | None
+) -> int:
     if os.path.isdir(key):
         fd = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
     else:
@@ -182,7 +187,7 @@ def _acquire(key: str, busy: str, wait: bool, timeout: float | None, on_wait: Ca
         if _try_flock(fd):
             return fd
         if not wait:
-            raise LockedError(f"{busy}; wait for it to finish and try again (or leave out --no-wait to wait for it)")
+            raise LockedError(f"{busy}; wait for it to finish and try again{no_wait_hint}")
         if on_wait is not None:
             on_wait()
         if timeout is None:

@@ -6,8 +6,11 @@ base URL, and no preview script. Catalog errors (``pipeline check``) stop it.
 
 How it stays atomic. The new site is built complete in a staging folder beside
 DEST (``.<name>.publish-staging`` in DEST's parent, so on the same file
-system); DEST's dotfiles and ``CNAME`` (``.git``, ``.nojekyll``) are copied in
-as hard links (a crash meanwhile leaves DEST untouched). Then the two folders
+system); DEST's dotfiles and ``CNAME`` (``.git``, ``.nojekyll``), and every
+file publish did not write there (:mod:`pipeline.webroot` says which and why
+DEST is checked first), are copied in as hard links (a crash meanwhile leaves
+DEST untouched). One publish into DEST's parent at a time: ``flock`` on that
+folder, released by the kernel when the publish ends. Then the two folders
 are swapped in one step with Linux's ``renameat2(RENAME_EXCHANGE)``: a reader
 sees the old tree or the new one, never a mix, and DEST always exists. The
 staging path then holds the old tree, which is deleted.
@@ -33,21 +36,28 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
-import hashlib
 import os
 import shutil
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from pipeline.errors import PipelineError
+from pipeline.fsutil import atomic_write_text
 from pipeline.project import Project
+from pipeline.webroot import (
+    MARKER_NAME,
+    DestTree,
+    check_dest_is_safe,
+    file_hash,
+    is_kept_whole,
+    link_foreign,
+    marker_text,
+    refuse_foreign,
+    scan_dest,
+)
 
 CRASH_ENV = "PIPELINE_TEST_CRASH_AT_STEP"
-#: Top-level names in DEST that belong to the web root, not to the site: kept.
-KEPT_NAMES = frozenset({"CNAME"})
 RENAME_EXCHANGE = 2
 
 
@@ -68,6 +78,8 @@ class PublishResult:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     recovered: list[str] = field(default_factory=list)
+    replaced_foreign: list[str] = field(default_factory=list)  # --force: other people's files the site replaced
+    special: list[str] = field(default_factory=list)  # links, FIFOs... in DEST: kept, never opened
 
     @property
     def unchanged(self) -> bool:
@@ -96,21 +108,10 @@ class _Steps:
 # ---------------------------------------------------------------------------
 
 
-def _is_kept(name: str) -> bool:
-    return name.startswith(".") or name in KEPT_NAMES
-
-
 def site_files(folder: Path) -> dict[str, str]:
-    """relative path -> sha256 of every site file (dotfiles and CNAME at the top left out)."""
-    files: dict[str, str] = {}
-    if not folder.is_dir():
-        return files
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if _is_kept(relative.parts[0]) or path.is_dir():
-            continue
-        files[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
+    """relative path -> sha256 of every file of a site just built (dotfiles and CNAME at the top left out)."""
+    tree = scan_dest(folder)
+    return {path: file_hash(folder / path) for path, kind in sorted(tree.files.items()) if kind == "file"}
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -167,26 +168,23 @@ def recover(dest: Path) -> list[str]:
     if old.exists() and not dest.exists():
         os.rename(old, dest)  # the fallback swap died between its two renames: put the old site back
         done.append(f"restored {dest} from {old.name}")
-    for leftover in (staging_path(dest), old):
+    # .<name>.publish-lock: the lock file of earlier versions (the lock is now on the parent folder itself)
+    for leftover in (staging_path(dest), old, dest.parent / f".{dest.name}.publish-lock"):
         if leftover.exists() or leftover.is_symlink():
             shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
             done.append(f"removed {leftover.name} left by an interrupted publish")
     return done
 
 
-@contextlib.contextmanager
-def _dest_lock(dest: Path) -> Iterator[None]:
-    """One publish to a DEST at a time (the lock file sits beside DEST, not in it)."""
-    path = dest.parent / f".{dest.name}.publish-lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise PublishError(f"another publish to {dest} is running; wait for it to finish") from None
-        yield
-    finally:
-        os.close(fd)
+def _dest_lock(dest: Path) -> contextlib.AbstractContextManager[None]:
+    """One publish into DEST's parent folder at a time: its staging folder is made there.
+
+    The lock is ``flock`` on the parent folder itself, so no lock file is left
+    beside DEST and the kernel releases it when the publish ends, even killed.
+    """
+    from pipeline.fsutil import file_lock
+
+    return file_lock(dest.parent, f"another publish into {dest.parent} is running", wait=False)
 
 
 # ---------------------------------------------------------------------------
@@ -224,14 +222,26 @@ def _build_into(project: Project, folder: Path, base_url: str, result: PublishRe
     result.warnings = [str(w) for w in built.warnings]
 
 
-def _diff(result: PublishResult, before: dict[str, str], after: dict[str, str]) -> None:
-    result.added = sorted(after.keys() - before.keys())
-    result.removed = sorted(before.keys() - after.keys())
-    result.changed = sorted(p for p in after.keys() & before.keys() if after[p] != before[p])
+def _diff_with_dest(result: PublishResult, tree: DestTree, new: dict[str, str], force: bool) -> None:
+    """What the new site adds, changes and removes of the files publish owns in DEST."""
+    result.replaced_foreign = refuse_foreign(tree, list(new), force)
+    result.special = tree.special
+    owned = tree.owned
+    result.added = sorted(new.keys() - owned - set(result.replaced_foreign))
+    result.removed = sorted(owned - new.keys())
+    result.changed = sorted(
+        [p for p in new.keys() & owned if tree.hash(p) != new[p]] + result.replaced_foreign
+    )
 
 
-def publish(project: Project, dest: Path, base_url: str | None = None, dry_run: bool = False) -> PublishResult:
-    """Publish the site to ``dest`` (see the module's notes on atomicity)."""
+def publish(
+    project: Project, dest: Path, base_url: str | None = None, dry_run: bool = False, force: bool = False
+) -> PublishResult:
+    """Publish the site to ``dest`` (see the module's notes on atomicity, :mod:`pipeline.webroot` on ownership).
+
+    ``force``: publish into a folder publish did not write before, or over
+    other people's files where the site has pages; the rest of them are kept.
+    """
     import tempfile
 
     base_url = (base_url or project.settings.base_url or "").rstrip("/")
@@ -241,12 +251,14 @@ def publish(project: Project, dest: Path, base_url: str | None = None, dry_run: 
             "pass --base-url https://example.org or set base_url in [pipeline] of setup.cfg"
         )
     dest = Path(os.path.abspath(dest))
-    if dest.exists() and not dest.is_dir():
-        raise PublishError(f"{dest} exists and is not a folder")
+    check_dest_is_safe(dest, project.root)
     if dest.is_symlink():
         raise PublishError(f"{dest} is a symbolic link; publish to the folder it points to")
+    if dest.exists() and not dest.is_dir():
+        raise PublishError(f"{dest} exists and is not a folder")
     if not dest.parent.is_dir():
         raise PublishError(f"the folder {dest.parent} does not exist")
+    refuse_foreign(scan_dest(dest), None, force)  # before the build: say it at once
     _refuse_on_catalog_errors(project)
     result = PublishResult(dest=dest, base_url=base_url, dry_run=dry_run)
     steps = _Steps()
@@ -254,8 +266,9 @@ def publish(project: Project, dest: Path, base_url: str | None = None, dry_run: 
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as temp:
             _build_into(project, Path(temp) / "site", base_url, result)
-            _diff(result, site_files(dest), site_files(Path(temp) / "site"))
-        result.kept = sorted(p.name for p in dest.iterdir() if _is_kept(p.name)) if dest.is_dir() else []
+            tree = scan_dest(dest)
+            _diff_with_dest(result, tree, site_files(Path(temp) / "site"), force)
+        result.kept = tree.kept_whole
         return result
 
     with _dest_lock(dest):
@@ -267,17 +280,23 @@ def publish(project: Project, dest: Path, base_url: str | None = None, dry_run: 
             os.chmod(staging, dest.stat().st_mode & 0o7777)
         _build_into(project, staging, base_url, result)
         steps("built")
-        _diff(result, site_files(dest), site_files(staging))
-        if result.unchanged and dest.is_dir():
+        tree = scan_dest(dest)
+        new = site_files(staging)
+        try:
+            _diff_with_dest(result, tree, new, force)
+        except PipelineError:
+            shutil.rmtree(staging)
+            raise
+        if result.unchanged and tree.marker == set(new):
             shutil.rmtree(staging)  # nothing to swap: DEST keeps its files and their times
             steps("unchanged")
             return result
-        if dest.is_dir():
-            for entry in sorted(dest.iterdir()):
-                if _is_kept(entry.name):
-                    _link_tree(entry, staging / entry.name)
-                    result.kept.append(entry.name)
-                    steps(f"linked {entry.name}")
+        atomic_write_text(staging / MARKER_NAME, marker_text(list(new)))
+        for name in tree.kept_whole:
+            _link_tree(dest / name, staging / name)
+            result.kept.append(name)
+            steps(f"linked {name}")
+        result.kept += link_foreign(tree, staging, skip=set(result.replaced_foreign))
         _fsync_dir(staging)
         steps("staged")
         if not dest.exists():

@@ -18,6 +18,7 @@ from lxml import html
 from build_helpers import SLUG, make_project
 from pipeline.cli import main
 from pipeline.publish import CRASH_ENV, staging_path
+from pipeline.webroot import MARKER_NAME
 
 BASE = "https://example.org/site"
 
@@ -55,8 +56,13 @@ def fix_broken_translation(project: Path) -> None:
     catalog.write_text(text.replace('msgstr "编写 <b>SQL</b> 查询"', 'msgstr "编写 <code/> 查询"'), encoding="utf-8")
 
 
+def mark_published(dest: Path, *paths: str) -> None:
+    """Record ``paths`` as written by an earlier publish (the marker lists what publish owns)."""
+    (dest / MARKER_NAME).write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
+
+
 def web_root(tmp_path: Path) -> Path:
-    """A pages-branch checkout: .git, .nojekyll, CNAME, and a page of an old build."""
+    """A pages-branch checkout: .git, .nojekyll, CNAME, and a page of an old publish."""
     dest = tmp_path / "www"
     (dest / ".git" / "objects").mkdir(parents=True)
     (dest / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
@@ -65,6 +71,7 @@ def web_root(tmp_path: Path) -> Path:
     (dest / "CNAME").write_text("example.org\n")
     (dest / "de" / SLUG).mkdir(parents=True)
     (dest / "de" / SLUG / "index.html").write_text("<p>old German page</p>")
+    mark_published(dest, f"de/{SLUG}/index.html")
     return dest
 
 
@@ -173,6 +180,7 @@ def crash_setup(project: Path, tmp_path: Path):
     dest = web_root(tmp_path)
     (dest / "en" / SLUG).mkdir(parents=True)
     (dest / "en" / SLUG / "index.html").write_text("<p>old English page</p>")
+    mark_published(dest, f"de/{SLUG}/index.html", f"en/{SLUG}/index.html")
     before = tree_hash(dest)
     expected_dest = tmp_path / "expected" / "www"
     shutil.copytree(dest, expected_dest, symlinks=True)

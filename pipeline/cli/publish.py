@@ -21,9 +21,17 @@ LISTED = 20
     help="The site's URL (https://example.org); overrides base_url in setup.cfg. Required from one or the other.",
 )
 @click.option("--dry-run", is_flag=True, help="Only say what would be added, changed and removed; DEST is untouched.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Publish into a folder that publish did not write before, replacing its files where the site has pages "
+    "(its other files are kept).",
+)
 @common_options
 @lock_options
-def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, reporter: Reporter, lock) -> None:
+def publish(
+    dest: Path, base_url: str | None, dry_run: bool, force: bool, project_dir: Path, reporter: Reporter, lock
+) -> None:
     """Write the publishable site to DEST (a web root or a pages-branch checkout).
 
     \b
@@ -31,7 +39,10 @@ def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, 
     no drafts, no preview script. Refuses when `pipeline check` finds errors.
     The new site is prepared beside DEST and swapped in at once, so readers
     and crashes never see half a site; pages no longer published disappear.
-    DEST's dotfiles (.git, .nojekyll) and CNAME are kept.
+    DEST's dotfiles (.git, .nojekyll) and CNAME are kept, and so is every
+    file publish did not write (it lists its own in DEST/.pipeline-published).
+    Refuses a DEST that is, holds or lies in the project, or holds your home,
+    and a non-empty folder it did not publish to before (unless --force).
     """
     from pipeline.publish import publish as run_publish
 
@@ -39,10 +50,14 @@ def publish(dest: Path, base_url: str | None, dry_run: bool, project_dir: Path, 
     # The project lock keeps update or build from changing what is being published
     # half-way; DEST has its own lock (one publish to it at a time).
     with lock.hold(project.root, reporter):
-        result = run_publish(project, dest, base_url=project.settings.base_url, dry_run=dry_run)
+        result = run_publish(project, dest, base_url=project.settings.base_url, dry_run=dry_run, force=force)
     reporter.detail(f"base URL: {result.base_url}; built beside {result.dest} and swapped in at once")
     for line in result.recovered:
         reporter.info(line)
+    for special in result.special:
+        reporter.info(f"left alone, never read: {special}")
+    for path in result.replaced_foreign:
+        reporter.info(f"{'would replace' if dry_run else 'replaced'} (--force) a file publish did not write: {path}")
     for warning in result.warnings:
         reporter.warn(warning)
     for skipped in result.skipped:
