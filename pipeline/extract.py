@@ -174,6 +174,9 @@ def article_template(project: Project, slug: str) -> Catalog:
         raise PipelineError(
             f"no clean document {path}: run 'pipeline clean {slug}' first"
         ) from None
+    from pipeline.sanitize import sanitize_document
+
+    sanitize_document(doc)  # build's gate, so the template holds the messages build looks up (build warns)
     reference = f"{slug}/article.html"
     catalog = new_template(slug, source_date(project, slug, doc), f"the article {slug}")
     for text, kind in ((doc.title, "page title"), (doc.description, "page description")):

@@ -237,3 +237,11 @@ def test_clean_documents_of_the_html_fixtures_pass_the_gate_unchanged(name: str)
     before = document_format.serialize(result.document)
     assert sanitize_document(result.document) == []
     assert document_format.serialize(result.document) == before
+
+
+def test_extract_reads_the_document_through_the_same_gate_so_build_finds_its_messages(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site", {"hostile": ("article.html", HOSTILE_DOCUMENT)})
+    assert run("extract", "--project", str(root)).exit_code == 0
+    template = (root / "locales" / "hostile.pot").read_text(encoding="utf-8")
+    assert 'msgid "An image <img/> and a script."' in template, template
+    assert "script>" not in template and "svg text" not in template
