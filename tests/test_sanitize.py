@@ -245,3 +245,48 @@ def test_extract_reads_the_document_through_the_same_gate_so_build_finds_its_mes
     template = (root / "locales" / "hostile.pot").read_text(encoding="utf-8")
     assert 'msgid "An image <img/> and a script."' in template, template
     assert "script>" not in template and "svg text" not in template
+
+
+# --- a corpus of hostile scraped pages, cleaned and built ---------------------------------
+
+#: Attacks through the attributes a cleaner copies (links, images, quotes, media).
+ATTRIBUTE_PAYLOADS = [
+    '<a href="javascript:alert(1)">x</a>', '<a href=" jAvAsCrIpT:alert(1)">x</a>',
+    '<a href="java&#x09;script:alert(1)">x</a>', '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href="&#x01;javascript:alert(1)">x</a>', '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', '<a href="livescript:x">x</a>',
+    '<img src="javascript:alert(1)" alt="a">', '<img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;" alt="a">',
+    '<img srcset="javascript:alert(1) 1x" alt="a">', '<img data-src="javascript:alert(1)" alt="a">',
+    '<img src="x.png" onerror="alert(1)" alt="a">', '<q cite="javascript:alert(1)">q</q>',
+    '<blockquote cite="vbscript:x"><p>quoted words here</p></blockquote>',
+    '<video poster="javascript:alert(1)" src="v.mp4"></video>', '<p style="position:fixed;inset:0">styled</p>',
+    '<p onclick="alert(1)">clicked</p>', '<base href="javascript:alert(1)//"><a href="rel">x</a>',
+    '<a href="https://example.org/" onmouseover="alert(1)">x</a>',
+    '<time datetime="2020&#x03;" onfocus="alert(1)">t</time>',
+]
+
+
+def scraped_corpus() -> dict[str, str]:
+    import test_injection
+
+    # a NUL byte makes a file binary, which scrape and clean refuse before any parsing
+    payloads = [p for p in test_injection.PAYLOADS if len(p) < 10_000 and "\x00" not in p] + ATTRIBUTE_PAYLOADS
+    return {f"hostile-{n:02d}": page(payload) for n, payload in enumerate(payloads)}
+
+
+def test_hostile_scraped_pages_clean_and_build_without_script_handler_or_unsafe_url(tmp_path: Path) -> None:
+    corpus = scraped_corpus()
+    assert len(corpus) >= 70
+    root = make_project(tmp_path / "site", {slug: ("snapshot.html", text) for slug, text in corpus.items()})
+    cleaned = run("clean", "--project", str(root))
+    assert cleaned.exit_code == 0, cleaned.output
+    for slug in corpus:
+        document = document_format.read(root / "source" / slug / "article.html")
+        assert hostile_markup(document.body) == [], slug
+    built = run("build", "--project", str(root))
+    assert built.exit_code == 0, built.output
+    for slug in corpus:
+        tree = html.fromstring((root / "output" / "en" / slug / "index.html").read_bytes())
+        assert hostile_markup(tree.xpath("//article")[0]) == [], slug
+        assert not tree.xpath("//article//script | //article//iframe | //article//svg | //base")
+        assert WORDS in tree.xpath("//article")[0].text_content()
