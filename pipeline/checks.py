@@ -290,7 +290,7 @@ def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:
     text = error.message
     match = re.match(r"^(.*?):(\d+): (.*)$", text, re.S)
     line, message = (int(match.group(2)), match.group(3)) if match else (0, text)
-    return Finding(path, line, "", Problem(ERROR, "syntax", message))
+    return Finding(path, line, "", Problem(ERROR, error.code, message))
 
 
 def check_catalog(path: Path) -> list[Finding]:
@@ -302,9 +302,9 @@ def check_catalog(path: Path) -> list[Finding]:
         catalog = read_catalog(path)
     except CatalogError as error:
         return [_catalog_error_finding(path, error)]
-    findings: list[Finding] = []
-    if catalog.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        findings.append(Finding(path, 1, "", Problem(WARNING, "charset", f"the catalog is encoded as {catalog.charset}; save it as UTF-8")))
+    findings = [  # what the reader tolerated: an unusual charset or header
+        Finding(path, w.line, "", Problem(WARNING, w.code, w.message)) for w in catalog.pipeline_read_warnings
+    ]
     is_template = path.suffix == ".pot"
     nplurals = catalog.num_plurals
     if not is_template and not catalog.locale_identifier:

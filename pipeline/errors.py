@@ -37,12 +37,25 @@ class InvalidNameError(PipelineError):
     """A slug or locale that could escape the project's folders or is malformed."""
 
 
+class LinkOutsideProjectError(ProjectError):
+    """A symbolic link in the project points outside it: never read or written through."""
+
+
 class SnapshotError(PipelineError):
     """A raw snapshot is missing, unreadable, empty or of an unknown format."""
 
 
 class CatalogError(PipelineError):
     """A ``.po``/``.pot`` file cannot be read."""
+
+    #: How ``check`` files it.
+    code = "syntax"
+
+
+class PluralFormsCatalogError(CatalogError):
+    """A catalog's ``Plural-Forms`` header is one gettext refuses (``msgfmt -c``)."""
+
+    code = "plural"
 
 
 class DocumentError(PipelineError):

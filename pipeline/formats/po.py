@@ -31,26 +31,12 @@ from typing import Iterable, Sequence
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError
+from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
 from pipeline.fsutil import write_if_changed
 
 #: Column limit of GNU gettext's output (``--width`` default).
 PAGE_WIDTH = 79
 
-#: Header fields Babel models as Catalog attributes; others are kept verbatim.
-MODELED_HEADERS = {
-    "project-id-version",
-    "report-msgid-bugs-to",
-    "pot-creation-date",
-    "po-revision-date",
-    "last-translator",
-    "language",
-    "language-team",
-    "plural-forms",
-    "mime-version",
-    "content-type",
-    "content-transfer-encoding",
-    "generated-by",
-}
 
 # --------------------------------------------------------------------------
 # Escaping
@@ -456,7 +442,6 @@ def write_catalog(path: Path, catalog: Catalog) -> bool:
 
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
-_CHARSET = re.compile(rb"charset=([A-Za-z0-9._:-]+)")
 
 
 _PLURAL_KEY = re.compile(r"msgstr\[(\d+)\]")
@@ -507,24 +492,20 @@ def _parse_locations(text: str) -> list[tuple[str, int | None]]:
 
 
 def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
-    """Parse the bytes of a ``.po``/``.pot``; raise :class:`CatalogError` ``file:line: message``."""
-    match = _CHARSET.search(data[:4000])
-    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
-    if charset == "charset":
-        charset = "utf-8"  # a template's placeholder: its text is ASCII or UTF-8
-    try:
-        text = data.decode(charset)
-    except LookupError:
-        raise CatalogError(f"{name}:1: unknown charset {charset!r} in the Content-Type header") from None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError(f"{name}:{line}: the file is not valid {charset} text") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Parse the bytes of a ``.po``/``.pot``; raise :class:`CatalogError` ``file:line: message``.
+
+    Leniently: what real tools write is read (any charset Python knows, CRLF,
+    a byte order mark, header dates in any form); what was tolerated is in the
+    catalog's ``pipeline_read_warnings`` (:class:`~pipeline.formats.po_header.ReadWarning`).
+    """
+    warnings: list[ReadWarning] = []
+    text, charset = decode_catalog(data, name, warnings)
     entries = _fast_entries(text)
     if entries is None:  # something unusual, or an error: the careful reader decides and says where
         entries = _line_entries(text, name)
-    return _build_catalog(entries, name, charset)
+    catalog = _build_catalog(entries, name, charset, warnings)
+    catalog.pipeline_read_warnings = warnings  # what was tolerated, for the commands to report
+    return catalog
 
 
 # A well-formed file, as GNU gettext, Poedit and this module write them, is cut
@@ -733,7 +714,7 @@ def _take_field(entry: _Entry, line: str, where: str, previous: bool) -> None:
         entry.plural_strings[int(match.group(1))] += value
 
 
-def _build_catalog(entries: list[_Entry], name: str, charset: str) -> Catalog:
+def _build_catalog(entries: list[_Entry], name: str, charset: str, warnings: list[ReadWarning]) -> Catalog:
     catalog = Catalog(fuzzy=False)
     catalog.charset = charset
     seen: dict[tuple[str, str | None, bool], int] = {}
@@ -745,7 +726,7 @@ def _build_catalog(entries: list[_Entry], name: str, charset: str) -> Catalog:
             if header_done:
                 raise CatalogError(f"{name}:{entry.lineno}: a second header entry (msgid \"\")")
             header_done = True
-            _read_header(catalog, entry, name)
+            _read_header(catalog, entry, name, warnings)
             continue
         key = (msgid, context, entry.obsolete)
         if key in seen and not entry.obsolete:
@@ -793,24 +774,19 @@ def _entry_message(entry: _Entry, catalog: Catalog, name: str) -> Message:
     return message
 
 
-def _read_header(catalog: Catalog, entry: _Entry, name: str) -> None:
+def _read_header(catalog: Catalog, entry: _Entry, name: str, warnings: list[ReadWarning]) -> None:
     catalog._header_comment = "\n".join(  # raw, see format_catalog
         f"# {c}" if c else "#" for c in entry.user_comments
     )
     catalog.fuzzy = "fuzzy" in entry.flags
-    fields: list[tuple[str, str]] = []
-    for number, line in enumerate(entry.fields.get("msgstr", "").split("\n")):
-        if not line.strip():
-            continue
-        field_name, colon, value = line.partition(":")
-        if not colon:
-            raise CatalogError(f"{name}:{entry.lineno}: header line {line!r} is not 'Name: value'")
-        fields.append((field_name.strip(), value.strip()))
-    catalog.mime_headers = [(n, v) for n, v in fields if n.lower() in MODELED_HEADERS]
+    fields = header_lines(entry.fields.get("msgstr", ""), (name, entry.lineno), warnings)
+    apply_header(catalog, fields, (name, entry.lineno), warnings)
     if not any(n.lower() == "content-type" for n, _ in fields):
         catalog.charset = "utf-8"
     catalog.pipeline_raw_headers = fields
     catalog.pipeline_header_snapshot = dict(catalog.mime_headers)
+    if catalog.charset.lower() not in ("utf-8", "utf8"):
+        catalog.charset = "UTF-8"  # the text is decoded: the writer writes UTF-8, and says so
 
 
 def read_catalog(path: Path) -> Catalog:

@@ -1,0 +1,209 @@
+"""The header entry of a ``.po`` file, read leniently.
+
+Real tools write headers in many ways: Poedit ``2001-04-29 21:19+0200``, others
+``+02:00`` or seconds, templates ``YEAR-MO-DA HO:MI+ZONE``, hand edits leave
+garbage, duplicate or nameless lines. None of that stops a command: what the
+pipeline understands goes into Babel's model of the catalog, what it does not
+is kept verbatim (the writer writes it back) and reported as a
+:class:`ReadWarning`. Only a ``Plural-Forms`` that gettext itself refuses
+(``msgfmt -c``) is an error, :class:`~pipeline.errors.PluralFormsCatalogError`:
+no page can be made with it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import re
+from dataclasses import dataclass
+
+from babel.core import UnknownLocaleError
+from babel.messages.catalog import Catalog
+
+from pipeline.errors import PluralFormsCatalogError
+from pipeline.formats.plurals import PluralFormsError, has_both_parts, parse_plural_forms
+
+#: Header fields Babel models as Catalog attributes; others are kept verbatim.
+MODELED_HEADERS = {
+    "project-id-version",
+    "report-msgid-bugs-to",
+    "pot-creation-date",
+    "po-revision-date",
+    "last-translator",
+    "language",
+    "language-team",
+    "plural-forms",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "generated-by",
+}
+
+#: What gettext's runtime uses when a Plural-Forms value lacks a part.
+GERMANIC_PLURAL = (2, "(n != 1)")
+
+_DATE = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+    r"\s*(?:(?P<utc>Z|UTC|GMT)|(?P<sign>[+-])(?P<zone_hours>\d{2}):?(?P<zone_minutes>\d{2})?)?\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ReadWarning:
+    """Something a reader tolerated: ``file:line: message``, with a ``check`` code."""
+
+    path: str
+    line: int
+    code: str  # "header", "charset"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def parse_header_date(value: str) -> datetime.datetime | None:
+    """A header date in any form tools write (``+0200``, ``+02:00``, seconds, ``T``, ``Z``), or None."""
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    try:
+        day = datetime.date.fromisoformat("-".join(part.zfill(2) for part in match.group("date").split("-")))
+        moment = datetime.datetime.combine(
+            day, datetime.time(int(match.group("hour")), int(match.group("minute")), int(match.group("second") or 0))
+        )
+        if match.group("sign"):
+            minutes = int(match.group("zone_hours")) * 60 + int(match.group("zone_minutes") or 0)
+            offset = datetime.timedelta(minutes=-minutes if match.group("sign") == "-" else minutes)
+            return moment.replace(tzinfo=datetime.timezone(offset))
+        if match.group("utc"):
+            return moment.replace(tzinfo=datetime.timezone.utc)
+        return moment
+    except ValueError:  # a month 13, an hour 25, a zone of 24 hours or more
+        return None
+
+
+def _is_placeholder(value: str) -> bool:
+    return not value.strip() or "YEAR" in value or "HO:MI" in value
+
+
+def header_lines(msgstr: str, where: tuple[str, int], warnings: list[ReadWarning]) -> list[tuple[str, str]]:
+    """The ``Name: value`` fields of a header; a line without a name is left out, with a warning."""
+    fields: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for line in msgstr.split("\n"):
+        if not line.strip():
+            continue
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip():
+            warnings.append(ReadWarning(*where, "header", f"header line {line[:60]!r} is not 'Name: value'; it is left out when the file is written again"))
+            continue
+        name, value = name.strip(), value.strip()
+        if name.lower() in seen:
+            warnings.append(ReadWarning(*where, "header", f"the header has {name} twice; the first one is used"))
+        seen.add(name.lower())
+        fields.append((name, value))
+    return fields
+
+
+def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
+    if not has_both_parts(value):
+        warnings.append(ReadWarning(*where, "header", f"Plural-Forms {value!r} lacks nplurals= or plural=; gettext uses 'nplurals=2; plural=(n != 1);'"))
+        catalog._num_plurals, catalog._plural_expr = GERMANIC_PLURAL
+        return
+    try:
+        forms = parse_plural_forms(value)
+    except PluralFormsError as exc:
+        raise PluralFormsCatalogError(f"{where[0]}:{where[1]}: invalid Plural-Forms {value[:80]!r}: {exc}") from None
+    catalog._num_plurals, catalog._plural_expr = forms.nplurals, forms.expression
+
+
+def _apply_date(catalog: Catalog, name: str, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
+    moment = parse_header_date(value)
+    key = name.lower()
+    attribute = "creation_date" if key == "pot-creation-date" else "revision_date"
+    if moment is not None:
+        setattr(catalog, attribute, moment)
+    elif key == "po-revision-date" and "YEAR" in value:
+        catalog.revision_date = value  # Babel keeps the placeholder as text
+    elif not _is_placeholder(value):
+        warnings.append(ReadWarning(*where, "header", f"{name} {value[:40]!r} is not a date such as '2001-04-29 21:19+0200'; it is kept as it is"))
+
+
+def apply_header(catalog: Catalog, fields: list[tuple[str, str]], where: tuple[str, int], warnings: list[ReadWarning]) -> None:
+    """Give Babel the fields it models, each on its own so that one bad value spoils no other.
+
+    The first of duplicate fields wins, as in ``msgfmt``. Raises
+    :class:`PluralFormsCatalogError` for a broken ``Plural-Forms``.
+    """
+    done: set[str] = set()
+    for name, value in fields:
+        key = name.lower()
+        if key not in MODELED_HEADERS or key in done:
+            continue
+        done.add(key)
+        if key == "plural-forms":
+            _apply_plural_forms(catalog, value, where, warnings)
+        elif key in ("pot-creation-date", "po-revision-date"):
+            _apply_date(catalog, name, value, where, warnings)
+        else:
+            try:
+                catalog.mime_headers = [(name, value)]
+            except (ValueError, TypeError, LookupError, UnknownLocaleError):
+                warnings.append(ReadWarning(*where, "header", f"{name} {value[:40]!r} is not understood; it is kept as it is"))
+
+
+# --------------------------------------------------------------------------
+# The charset the header declares
+# --------------------------------------------------------------------------
+
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9._:-]+)")
+#: Legacy charsets as tools really use them: a file labelled GB2312 often holds
+#: GBK characters, one labelled Shift_JIS Windows' additions. Each is tried
+#: when the file is not valid in the charset it names.
+#: Keys are Python's names of the codecs (``codecs.lookup(name).name``).
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "shift_jis": "cp932", "euc_kr": "cp949"}
+
+
+def decode_catalog(data: bytes, name: str, warnings: list[ReadWarning]) -> tuple[str, str]:
+    """The text of a catalog's bytes, in the charset its header declares, and that charset.
+
+    A template's ``charset=CHARSET`` placeholder and a missing declaration
+    mean UTF-8; a byte order mark is dropped. Raises
+    :class:`~pipeline.errors.CatalogError` for an unknown charset or bytes
+    that are not text in it.
+    """
+    from pipeline.errors import CatalogError
+
+    match = _CHARSET.search(data[:4000])
+    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
+    if charset == "charset":
+        charset = "utf-8"
+        if not name.endswith(".pot"):
+            warnings.append(ReadWarning(name, 1, "charset", "the Content-Type says charset=CHARSET (a template's placeholder); the file is read as UTF-8"))
+    try:
+        text = data.decode(charset)
+    except LookupError:
+        raise CatalogError(f"{name}:1: unknown charset {charset!r} in the Content-Type header") from None
+    except UnicodeDecodeError as exc:
+        text = _decode_superset(data, charset, name, warnings)
+        if text is None:
+            line = data[: exc.start].count(b"\n") + 1
+            raise CatalogError(f"{name}:{line}: the file is not valid {charset} text") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if codecs.lookup(charset).name != "utf-8":
+        warnings.append(ReadWarning(name, 1, "charset", f"the catalog is encoded as {charset}; save it as UTF-8 (the pipeline writes it so)"))
+    return text, charset
+
+
+def _decode_superset(data: bytes, charset: str, name: str, warnings: list[ReadWarning]) -> str | None:
+    superset = _SUPERSETS.get(codecs.lookup(charset).name)
+    if superset is None:
+        return None
+    try:
+        text = data.decode(superset)
+    except UnicodeDecodeError:
+        return None
+    warnings.append(ReadWarning(name, 1, "charset", f"the file is not valid {charset} but is valid {superset}, its usual extension; read as {superset}"))
+    return text
