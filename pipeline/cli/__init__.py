@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "update": "pipeline.cli.catalogs:update",
     "check": "pipeline.cli.catalogs:check",
     "stats": "pipeline.cli.catalogs:stats",
+    "glossary": "pipeline.cli.glossary:glossary",
     "pseudo": "pipeline.cli.pseudo:pseudo",
     "build": "pipeline.cli.build:build",
     "serve": "pipeline.cli.serve:serve",

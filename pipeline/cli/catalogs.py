@@ -118,6 +118,7 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
     information (fuzzy, untranslated) do not fail unless --strict is given.
     """
     from pipeline.checks import catalog_paths, check_catalog
+    from pipeline.glossary import project_glossary_findings
     from pipeline.project import validate_locale_name
 
     project = load_project(project_dir)
@@ -126,6 +127,7 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
     if not paths and not coverage:
         raise PipelineError("no catalogs to check: create them with 'pipeline init LOCALE'")
     findings = [finding for path in paths for finding in check_catalog(path)]
+    findings += project_glossary_findings(project.locales_dir, project.settings.source_language, paths)
     errors = [f for f in findings if f.problem.severity == "error"]
     if as_json:
         click.echo(json.dumps({"catalogs": [str(p) for p in paths], "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
