@@ -290,3 +290,13 @@ def test_hostile_scraped_pages_clean_and_build_without_script_handler_or_unsafe_
         assert hostile_markup(tree.xpath("//article")[0]) == [], slug
         assert not tree.xpath("//article//script | //article//iframe | //article//svg | //base")
         assert WORDS in tree.xpath("//article")[0].text_content()
+
+
+def test_scrape_reports_the_urls_clean_dropped_as_clean_does(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site", {})
+    saved = tmp_path / "vb-page.html"
+    saved.write_text(page('<a href="vbscript:msgbox(1)">vb</a>'), encoding="utf-8")
+    result = run("scrape", "--project", str(root), str(saved))
+    assert result.exit_code == 0, result.output
+    assert ("warning: vb-page: href of <a>: a vbscript: URL is not allowed (dropped): 'vbscript:msgbox(1)'"
+            in result.output), result.output

@@ -176,8 +176,7 @@ class _Plain:
 
 
 def _report_clean_warnings(clean_result: object, reporter: Reporter) -> None:
-    """Pass on the warnings of clean's results, whatever shape clean returns them in."""
-    results = clean_result if isinstance(clean_result, (list, tuple)) else [clean_result]
-    for result in results:
-        for warning in getattr(result, "warnings", None) or []:
-            reporter.warn(getattr(warning, "text", str(warning)))
+    """Pass on the warnings of clean's results, worded as ``pipeline clean`` words them."""
+    for outcome in clean_result or []:
+        for warning in outcome.warnings:
+            reporter.warn(f"{outcome.slug}: {warning.detail} ({warning.action}): {warning.text!r}")
