@@ -86,9 +86,17 @@ CHROME_REASONS = frozenset(
 )
 
 
-def _words(element: etree._Element) -> str:
+#: An id of this many dash-separated words is an anchor made from a heading
+#: ("sharing-with-a-single-developer" on a documentation page), not a widget name.
+_SLUG_WORDS = 4
+
+
+def class_words(element: etree._Element) -> str:
     """The element's class and id as words separated by spaces and dashes."""
-    raw = f"{element.get('class', '')} {element.get('id', '')}"
+    identifier = element.get("id", "")
+    if len(re.split(r"[-_]", identifier)) >= _SLUG_WORDS:
+        identifier = ""
+    raw = f"{element.get('class', '')} {identifier}"
     raw = _CAMEL.sub("-", raw)
     # "article__share-bar" -> "article share-bar": a BEM separator splits words.
     return re.sub(r"__+|\s+", " ", raw).lower()
@@ -100,7 +108,7 @@ def own_reason(element: etree._Element) -> str:
     if tag in NEVER_CONTENT:
         return NEVER_CONTENT[tag]
     role = (element.get("role") or "").strip().lower()
-    words = _words(element)
+    words = class_words(element)
     for reason, pattern in _WORD_PATTERNS:
         # Dashes stay inside words for the multi-word signals, and also
         # separate words so that "post-share-bar" finds "share".

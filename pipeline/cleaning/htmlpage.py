@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
-from pipeline.cleaning import htmlchrome, htmlmeta
+from pipeline.cleaning import htmlchrome, htmlfigures, htmlmeta, reconcile, votes
 from pipeline.cleaning.rules import first_match, matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
@@ -62,11 +62,6 @@ KEPT_ATTRIBUTES = frozenset(
 TABLE_TAGS = frozenset("table caption thead tbody tfoot tr th td".split())
 _LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src")
 _WORD = re.compile(r"\w+", re.UNICODE)
-#: A unit shorter than this (in words) is kept only when the extractor kept
-#: exactly that text as a block: a lone "Share" must not ride on a match.
-SHORT_UNIT = 3
-#: Share of a unit's word trigrams that the extractor must have kept.
-KEPT_SHARE = 0.5
 
 
 @dataclass
@@ -86,10 +81,12 @@ class Unit:
     reason: str = ""
     detail: str = ""
     container: etree._Element | None = None
+    #: The extractors that kept this unit's text (see ``votes``).
+    votes: frozenset[str] = frozenset()
 
     @property
     def tokens(self) -> list[str]:
-        return [t.lower() for t in _WORD.findall(self.text)]
+        return votes.words(self.text)
 
 
 def clean_html(text: str, rules: CleanRules, url: str = "") -> CleanResult:
@@ -103,16 +100,16 @@ def clean_html(text: str, rules: CleanRules, url: str = "") -> CleanResult:
         raise SnapshotError("the HTML snapshot has no visible text (empty <body>)")
     meta = htmlmeta.page_meta(root)
     base_url = _base_url(root, url)
-    extracted = _ExtractorText(text, url)
+    opinions = votes.trafilatura_opinions(text, url) + (votes.readability_opinion(text, url),)
+    htmlfigures.use_noscript_images(body, _image_source)
     dropped: list[DroppedBlock] = _remove_never_content(body)
+    htmlfigures.promote_captioned_images(body)
 
     units = _collect_units(body)
-    for unit in units:
-        unit.kept = extracted.keeps(unit)
-    main = _main_container(body, units)
-    extracted.recount(units, main)
+    main = reconcile.choose(units, body, opinions)
     _keep_media_in(main, units)
     _drop_chrome(units, main)
+    _drop_repeated_images(units)
     title = _choose_title(root, meta, units, main)
     _apply_rules(units, rules)
     if not any(u.kept and u.text and not u.is_title for u in units):
@@ -223,71 +220,6 @@ def remove_keep_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-class _ExtractorText:
-    """The text trafilatura judged to be the article, to look units up in."""
-
-    def __init__(self, page: str, url: str) -> None:
-        import trafilatura  # heavy: imported only when a page is cleaned
-
-        options = dict(
-            url=url or None,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            include_formatting=False,
-            with_metadata=False,
-            deduplicate=False,
-        )
-        result = trafilatura.bare_extraction(page, favor_precision=True, **options)
-        if result is None or result.body is None or not "".join(result.body.itertext()).strip():
-            # Precision mode gives up on short pages; recall mode still finds them.
-            result = trafilatura.bare_extraction(page, favor_recall=True, **options)
-        self.blocks: set[str] = set()
-        self.trigrams: Counter[tuple[str, ...]] = Counter()
-        if result is None or result.body is None:
-            return
-        tokens: list[str] = []
-        for element in result.body.iter():
-            if element.tag in ("p", "head", "item", "cell", "quote", "code", "row"):
-                self.blocks.add(" ".join(t.lower() for t in _WORD.findall("".join(element.itertext()))))
-        tokens = [t.lower() for t in _WORD.findall(" ".join(result.body.itertext()))]
-        self.trigrams = Counter(zip(tokens, tokens[1:], tokens[2:]))
-
-    def recount(self, units: list[Unit], main: etree._Element) -> None:
-        """Keep each piece of extracted text once, the article's copy first.
-
-        Sites repeat an article's opening as a teaser or summary elsewhere on
-        the page; the extractor kept the text once, so only one copy may ride
-        on it: the one in the article's container, then the others in order.
-        """
-        available = Counter(self.trigrams)
-        inside = [u for u in units if u.kept and _inside(u.element, main)]
-        outside = [u for u in units if u.kept and not _inside(u.element, main)]
-        for unit in inside + outside:
-            tokens = unit.tokens
-            if len(tokens) < SHORT_UNIT:
-                continue
-            grams = list(zip(tokens, tokens[1:], tokens[2:]))
-            found = [g for g in grams if available[g] > 0]
-            if len(found) < KEPT_SHARE * len(grams):
-                unit.kept = False
-                unit.reason, unit.detail = "duplicate", "repeats text kept elsewhere in the article"
-                continue
-            for gram in found:
-                available[gram] -= 1
-
-    def keeps(self, unit: Unit) -> bool:
-        tokens = unit.tokens
-        if not tokens:
-            return False
-        if len(tokens) < SHORT_UNIT:
-            return " ".join(tokens) in self.blocks
-        grams = list(zip(tokens, tokens[1:], tokens[2:]))
-        found = sum(1 for gram in grams if gram in self.trigrams)
-        return found >= KEPT_SHARE * len(grams)
-
-
 # --- cutting the page into units ----------------------------------------------
 
 
@@ -377,26 +309,6 @@ def _figure_text(figure: etree._Element) -> str:
 # --- choosing what to keep ----------------------------------------------------
 
 
-def _main_container(body: etree._Element, units: list[Unit]) -> etree._Element:
-    """The deepest element that holds nearly all the kept text."""
-    weight: Counter[etree._Element] = Counter()
-    for unit in units:
-        if unit.kept:
-            size = len(unit.tokens)
-            node = unit.element
-            while node is not None:
-                weight[node] += size
-                node = node.getparent()
-    total = weight[body]
-    main = body
-    while total:
-        heavy = [child for child in main if weight[child] >= 0.85 * total]
-        if not heavy:
-            break
-        main = heavy[0]
-    return main
-
-
 def _ancestors(element: etree._Element) -> set[etree._Element]:
     found = set()
     node = element
@@ -406,13 +318,7 @@ def _ancestors(element: etree._Element) -> set[etree._Element]:
     return found
 
 
-def _inside(element: etree._Element, container: etree._Element) -> bool:
-    node = element
-    while node is not None:
-        if node is container:
-            return True
-        node = node.getparent()
-    return False
+_inside = reconcile.inside
 
 
 def _keep_media_in(main: etree._Element, units: list[Unit]) -> None:
@@ -432,6 +338,24 @@ def _keep_media_in(main: etree._Element, units: list[Unit]) -> None:
         if reason or not _has_real_image(unit):
             continue
         unit.kept = True
+
+
+def _drop_repeated_images(units: list[Unit]) -> None:
+    """A figure is a duplicate only when the same image is already in the kept article.
+
+    Galleries and "lightbox" copies repeat an article's photo; a caption that
+    repeats text is no reason to drop its image.
+    """
+    seen: set[str] = set()
+    for unit in units:
+        if not unit.kept or unit.kind not in ("figure", "image"):
+            continue
+        nodes = [p for p in unit.pieces if not isinstance(p, str)] or [unit.element]
+        sources = [s for node in nodes for s in htmlfigures.image_sources(node, _image_source)]
+        if sources and all(s in seen for s in sources):
+            unit.kept = False
+            unit.reason, unit.detail = "duplicate", "the same image is already in the article"
+        seen.update(sources)
 
 
 def _has_real_image(unit: Unit) -> bool:

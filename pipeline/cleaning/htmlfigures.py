@@ -1,0 +1,113 @@
+"""Images and their captions, as a reader sees them together.
+
+Many sites do not write ``<figure>``: an image sits in a ``<div>`` next to a
+``<div class="caption">`` (or ``wp-caption-text``, ``cutline``, ``credit``).
+Judged on its own such a caption is a short paragraph the extractor may drop
+as boilerplate, leaving an image with neither caption nor alt text; so the
+pair is made a ``<figure>`` with its ``<figcaption>`` before the page is cut
+into units, and the two are kept or dropped together.
+
+Lazy-loading pages put the real image in ``<noscript>`` next to a placeholder;
+that image replaces the placeholder (Readability does the same).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipeline.cleaning.htmlchrome import class_words
+
+_CAPTION = re.compile(
+    r"(?:^|[\s_-])(?:caption|captions|figcaption|cutline|credit|credits|photo-credit|image-credit|"
+    r"wp-caption-text|legend)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+#: How far up from a caption an image may sit and still be its image.
+_FIGURE_LEVELS = 3
+#: Words outside the caption that a figure-like container may hold (a credit, "Enlarge").
+_FIGURE_OTHER_WORDS = 6
+
+
+def is_caption(element: etree._Element) -> bool:
+    return element.tag == "figcaption" or bool(_CAPTION.search(class_words(element)))
+
+
+def promote_captioned_images(body: etree._Element) -> None:
+    """Make each image-and-caption container a ``<figure>`` with a ``<figcaption>``."""
+    for caption in [e for e in body.iter() if isinstance(e.tag, str) and is_caption(e)]:
+        if caption.getparent() is None or any(a.tag == "figcaption" for a in caption.iterancestors()):
+            continue
+        holder = _figure_holder(caption)
+        if holder is None:
+            continue
+        if holder.tag != "figure":
+            holder.tag = "figure"
+        if caption.tag != "figcaption":
+            caption.tag = "figcaption"
+
+
+def _figure_holder(caption: etree._Element) -> etree._Element | None:
+    """The nearest ancestor holding one image and, besides the caption, next to no text."""
+    caption_words = len(caption.text_content().split())
+    node = caption.getparent()
+    for _ in range(_FIGURE_LEVELS):
+        if node is None or node.tag in ("body", "html", "article", "main", "section", "table", "tr"):
+            return None
+        images = [i for i in node.iter("img") if not any(a is caption for a in i.iterancestors())]
+        if images:
+            other = len(node.text_content().split()) - caption_words
+            if len(images) > 1 or other > _FIGURE_OTHER_WORDS:
+                return None
+            if any(child.tag in ("p", "h2", "h3", "ul", "ol", "figure") for child in node.iter() if child is not node
+                   and not any(a is caption for a in child.iterancestors()) and child is not caption):
+                return None
+            return node
+        node = node.getparent()
+    return None
+
+
+def use_noscript_images(body: etree._Element, real_source) -> None:
+    """Replace a lazy-loading placeholder by the image its ``<noscript>`` holds."""
+    for noscript in list(body.iter("noscript")):
+        images = list(noscript.iter("img"))
+        if len(images) != 1 or noscript.text_content().strip():
+            continue
+        image = images[0]
+        previous = noscript.getprevious()
+        placeholder = None
+        if previous is not None:
+            placeholder = previous if previous.tag == "img" else next(previous.iter("img"), None)
+        if placeholder is not None and real_source(placeholder) and not _is_placeholder(placeholder):
+            continue  # the page shows a real image already
+        if placeholder is not None:
+            noscript_tail, image.tail = noscript.tail, placeholder.tail
+            placeholder.getparent().replace(placeholder, image)
+            _drop_keeping_tail(noscript, noscript_tail)
+        else:
+            image.tail = noscript.tail
+            noscript.getparent().replace(noscript, image)
+
+
+def _is_placeholder(image: etree._Element) -> bool:
+    source = (image.get("src") or "").strip().lower()
+    return not source or source.startswith("data:") or bool(re.search(r"(?:blank|spacer|placeholder|pixel|lazy)\.\w+$", source))
+
+
+def _drop_keeping_tail(element: etree._Element, tail: str | None) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def image_sources(element: etree._Element, real_source) -> list[str]:
+    images = [element] if element.tag == "img" else list(element.iter("img"))
+    return [s for s in (real_source(i) for i in images) if s]

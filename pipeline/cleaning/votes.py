@@ -1,0 +1,112 @@
+"""What the extractors judge to be the article, to look the page's units up in.
+
+One extractor's choice is one opinion: trafilatura in precision mode leaves
+out whole sections it is unsure of, its recall mode and readability-lxml (the
+Python port of the algorithm behind Firefox's reader view) keep more, and each
+errs on other page shapes. The cleaner asks all three and reconciles them
+unit by unit (see ``htmlpage._reconcile``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+#: A unit shorter than this (in words) is kept only when the extractor kept
+#: exactly that text as a block: a lone "Share" must not ride on a match.
+SHORT_UNIT = 3
+#: Share of a unit's word trigrams that the extractor must have kept.
+KEPT_SHARE = 0.5
+
+Trigram = tuple[str, str, str]
+
+
+def words(text: str) -> list[str]:
+    return [t.lower() for t in _WORD.findall(text)]
+
+
+def trigrams(tokens: list[str]) -> list[Trigram]:
+    return list(zip(tokens, tokens[1:], tokens[2:]))
+
+
+@dataclass
+class Opinion:
+    """The text one extractor kept: its blocks and the multiset of its word trigrams."""
+
+    name: str
+    blocks: set[str] = field(default_factory=set)
+    grams: Counter[Trigram] = field(default_factory=Counter)
+
+    @classmethod
+    def of_tree(cls, name: str, body: etree._Element | None, block_tags: tuple[str, ...]) -> "Opinion":
+        opinion = cls(name)
+        if body is None:
+            return opinion
+        for element in body.iter(*block_tags):
+            opinion.blocks.add(" ".join(words("".join(element.itertext()))))
+        opinion.grams = Counter(trigrams(words(" ".join(body.itertext()))))
+        return opinion
+
+    def __bool__(self) -> bool:
+        return bool(self.grams or self.blocks)
+
+    def keeps(self, tokens: list[str]) -> bool:
+        """Did this extractor keep (most of) the text of these tokens?"""
+        if not tokens:
+            return False
+        if len(tokens) < SHORT_UNIT:
+            return " ".join(tokens) in self.blocks
+        grams = trigrams(tokens)
+        found = sum(1 for gram in grams if gram in self.grams)
+        return found >= KEPT_SHARE * len(grams)
+
+
+_TRAFILATURA_BLOCKS = ("p", "head", "item", "cell", "quote", "code", "row")
+
+
+def trafilatura_opinions(page: str, url: str) -> tuple[Opinion, Opinion]:
+    """trafilatura's precision-mode and recall-mode choices."""
+    import trafilatura  # heavy: imported only when a page is cleaned
+
+    options = dict(
+        url=url or None,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    found = []
+    for mode in ("favor_precision", "favor_recall"):
+        result = trafilatura.bare_extraction(page, **{mode: True}, **options)
+        body = None if result is None else result.body
+        found.append(Opinion.of_tree(mode.split("_")[1], body, _TRAFILATURA_BLOCKS))
+    return found[0], found[1]
+
+
+_READABILITY_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre", "blockquote", "dd", "dt")
+
+
+def readability_opinion(page: str, url: str) -> Opinion:
+    """readability-lxml's choice; an empty opinion when it finds nothing."""
+    from lxml import html
+    from readability import Document
+    from readability.readability import Unparseable
+
+    try:
+        summary = Document(page, url=url or None).summary(html_partial=True)
+    except (Unparseable, ValueError, etree.ParserError):
+        return Opinion("readability")
+    if not summary.strip():
+        return Opinion("readability")
+    try:
+        tree = html.fromstring(summary)
+    except (etree.ParserError, ValueError):
+        return Opinion("readability")
+    return Opinion.of_tree("readability", tree, _READABILITY_BLOCKS)
