@@ -492,7 +492,7 @@ def _environment(project: Project):
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
-                jinja2.FileSystemLoader(str(project.root / "templates")),
+                jinja2.FileSystemLoader(str(project.templates_dir)),
                 jinja2.PackageLoader("pipeline", "templates"),
             ]
         ),
@@ -1190,7 +1190,7 @@ def _stylesheet(project: Project) -> bytes:
     """The project's own ``templates/style.css`` if it has one, else the packaged one."""
     from importlib.resources import files
 
-    own = project.root / "templates" / STYLESHEET
+    own = project.templates_dir / STYLESHEET
     if own.is_file():
         return own.read_bytes()
     return (files("pipeline") / "templates" / STYLESHEET).read_bytes()
@@ -1208,10 +1208,10 @@ def _stale_pages(output: Path, written_names: set[str]) -> list[Path]:
     # os.scandir, not Path.glob: a site of 10,000 pages took half a second to glob
     stale = []
     for language in os.scandir(output):
-        if not language.is_dir():
+        if not language.is_dir(follow_symlinks=False):  # never delete through a link
             continue
         for article in os.scandir(language.path):
-            if not article.is_dir():
+            if not article.is_dir(follow_symlinks=False):
                 continue
             page = os.path.join(article.path, "index.html")
             if page not in written_names and os.path.isfile(page):
@@ -1231,7 +1231,7 @@ def _site_hash(project: Project, base_url: str, include_drafts: bool, preview: b
         base_url,
         include_drafts,
         preview,
-        folder_hash([project.root / "templates", package_templates]),
+        folder_hash([project.templates_dir, package_templates]),
         hashlib.sha256(stylesheet).hexdigest(),
     )
 

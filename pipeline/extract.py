@@ -195,7 +195,7 @@ def site_template_files(project: Project) -> list[tuple[Path, str]]:
     same name, so only the strings a build will show are extracted.
     """
     files: dict[str, tuple[Path, str]] = {}
-    for folder, prefix in ((PACKAGE_TEMPLATES, "pipeline/templates"), (project.root / "templates", "templates")):
+    for folder, prefix in ((PACKAGE_TEMPLATES, "pipeline/templates"), (project.templates_dir, "templates")):
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*.html")):

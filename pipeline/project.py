@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InvalidNameError, ProjectError, UnknownSlugError
+from pipeline.errors import InvalidNameError, LinkOutsideProjectError, ProjectError, UnknownSlugError
 from pipeline.settings import Settings, load_settings
 
 #: Slugs are lowercase ASCII words joined by hyphens: safe in paths and URLs on
@@ -54,12 +55,49 @@ def validate_locale_name(name: str) -> str:
     return name
 
 
+def confine(root: Path, path: Path, checked: set[str]) -> Path:
+    """``path`` (under ``root``, which is resolved), unless a symbolic link on the way leads outside ``root``.
+
+    Each part from ``root`` down is looked at with ``lstat``; a link is
+    followed to its real path, which must lie inside ``root``. Parts that do
+    not exist yet end the walk (nothing there to follow). ``checked`` holds
+    the parts already found harmless, so that a build asking for ten thousand
+    catalog paths looks at each folder once.
+    """
+    current = str(root)
+    for part in path.relative_to(root).parts:
+        current = os.path.join(current, part)
+        if current in checked:
+            continue
+        try:
+            mode = os.lstat(current).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return path
+        if stat.S_ISLNK(mode):
+            target = os.path.realpath(current)
+            if target != str(root) and not target.startswith(str(root) + os.sep):
+                raise LinkOutsideProjectError(
+                    f"{current} is a symbolic link to {target}, outside the project {root}; pipeline reads and "
+                    "writes only inside the project: put the file or folder itself there"
+                )
+        checked.add(current)
+    return path
+
+
 @dataclass(frozen=True)
 class Project:
-    """A site repository: its folders and its settings."""
+    """A site repository: its folders and its settings.
+
+    Every path it gives is checked by :func:`confine`: no input is read and
+    no output written through a symbolic link that leads out of the project.
+    """
 
     root: Path
     settings: Settings
+    _checked: set[str] = field(default_factory=set, compare=False, hash=False, repr=False)
+
+    def _confined(self, path: Path) -> Path:
+        return confine(self.root, path, self._checked)
 
     @classmethod
     def load(cls, root: Path, overrides: dict[str, object] | None = None) -> "Project":
@@ -70,18 +108,22 @@ class Project:
 
     @property
     def source_dir(self) -> Path:
-        return self.root / "source"
+        return self._confined(self.root / "source")
 
     @property
     def locales_dir(self) -> Path:
-        return self.root / "locales"
+        return self._confined(self.root / "locales")
 
     @property
     def output_dir(self) -> Path:
-        return self.root / "output"
+        return self._confined(self.root / "output")
+
+    @property
+    def templates_dir(self) -> Path:
+        return self._confined(self.root / "templates")
 
     def article_dir(self, slug: str) -> Path:
-        return self.source_dir / validate_slug(slug)
+        return self._confined(self.source_dir / validate_slug(slug))
 
     def all_slugs(self) -> list[str]:
         """Every article folder under ``source/``, sorted for stable output."""
@@ -108,24 +150,24 @@ class Project:
         return result
 
     def clean_document_path(self, slug: str) -> Path:
-        return self.article_dir(slug) / "article.html"
+        return self._confined(self.article_dir(slug) / "article.html")
 
     def clean_report_path(self, slug: str) -> Path:
-        return self.article_dir(slug) / "clean-report.json"
+        return self._confined(self.article_dir(slug) / "clean-report.json")
 
     def snapshot_path(self, slug: str) -> Path | None:
         """The raw snapshot of an article, whatever its format, or None."""
         folder = self.article_dir(slug)
         for name in SNAPSHOT_NAMES:
             if (folder / name).is_file():
-                return folder / name
+                return self._confined(folder / name)
         return None
 
     def template_path(self, domain: str) -> Path:
-        return self.locales_dir / f"{domain}.pot"
+        return self._confined(self.locales_dir / f"{domain}.pot")
 
     def catalog_path(self, locale: str, domain: str) -> Path:
-        return self.locales_dir / validate_locale_name(locale) / "LC_MESSAGES" / f"{domain}.po"
+        return self._confined(self.locales_dir / validate_locale_name(locale) / "LC_MESSAGES" / f"{domain}.po")
 
     def catalog_locales(self) -> list[str]:
         """Locales that have a catalog folder under ``locales/``, sorted.
@@ -141,7 +183,7 @@ class Project:
         for folder in self.locales_dir.iterdir():
             if not LOCALE_PATTERN.fullmatch(folder.name):
                 continue
-            catalogs = folder / "LC_MESSAGES"
+            catalogs = self._confined(folder / "LC_MESSAGES")  # a locale folder linked from outside: said here
             if catalogs.is_dir():
                 found.append(folder.name)
             elif catalogs.exists():
