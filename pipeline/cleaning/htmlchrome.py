@@ -125,13 +125,38 @@ def ancestor_reason(element: etree._Element, stop: etree._Element | None = None)
     Returns ``(reason, where)`` with ``where`` describing the container, e.g.
     ``<div class="share-bar">``, or ``("", "")``.
     """
+    reason, node = chrome_ancestor(element, stop)
+    return reason, describe(node) if node is not None else ""
+
+
+def chrome_ancestor(element: etree._Element, stop: etree._Element | None = None) -> tuple[str, etree._Element | None]:
+    """Like :func:`ancestor_reason`, with the container itself."""
     node: etree._Element | None = element
     while node is not None and node is not stop:
         reason = own_reason(node)
         if reason:
-            return reason, describe(node)
+            return reason, node
         node = node.getparent()
-    return "", ""
+    return "", None
+
+
+#: A container with this many words of text, nearly none in links, holds prose.
+PROSE_CONTAINER_WORDS = 150
+PROSE_CONTAINER_LINK_SHARE = 0.2
+
+
+def holds_prose(element: etree._Element) -> bool:
+    """Does this container hold an article's worth of prose rather than a widget's labels?
+
+    A "read more" toggle (``<div id="read-more">`` around the second half of
+    a story) or a section whose class happens to say "social" is article
+    text; a share bar, a list of related links or a sign-up box never is.
+    """
+    total = len(element.text_content().split())
+    if total < PROSE_CONTAINER_WORDS:
+        return False
+    linked = sum(len(a.text_content().split()) for a in element.iter("a"))
+    return linked <= PROSE_CONTAINER_LINK_SHARE * total
 
 
 def describe(element: etree._Element) -> str:

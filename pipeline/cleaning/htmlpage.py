@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
-from pipeline.cleaning import htmlchrome, htmlfigures, htmlmeta, reconcile, votes
+from pipeline.cleaning import htmlchrome, htmlfigures, htmlmeta, loss, reconcile, votes
 from pipeline.cleaning.rules import first_match, matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
@@ -122,6 +122,7 @@ def clean_html(text: str, rules: CleanRules, url: str = "") -> CleanResult:
     _finish_article(article, title)
     dropped += _report_dropped(units, main)
     language, warnings = _article_language(meta.language, article)
+    warnings += loss.loss_warnings(" ".join(article.itertext()), dropped, opinions[-1])
     document = Document(
         title=title,
         language=language,
@@ -377,18 +378,28 @@ def _drop_chrome(units: list[Unit], main: etree._Element) -> None:
 
     Only containers *below* the article's own container count: a page-wide
     wrapper named "page-with-sidebar" says nothing about the article in it.
+    A container full of prose that two extractors kept is the article
+    whatever its class says (see ``htmlchrome.holds_prose``); comments are
+    prose too, and are never the article.
     """
     main_line = _ancestors(main)
+    prose: dict[etree._Element, bool] = {}
     for unit in units:
         if not unit.kept:
             continue
         stop = unit.element
         while stop is not None and stop not in main_line:
             stop = stop.getparent()
-        reason, where = htmlchrome.ancestor_reason(unit.element, stop=stop)
-        if reason in htmlchrome.CHROME_REASONS:
-            unit.kept = False
-            unit.reason, unit.detail = reason, f"inside <{where}>"
+        reason, node = htmlchrome.chrome_ancestor(unit.element, stop=stop)
+        if reason not in htmlchrome.CHROME_REASONS:
+            continue
+        if reason != "comments" and reconcile.SECOND_OPINION in unit.votes and len(unit.votes) >= 2:
+            if node not in prose:
+                prose[node] = htmlchrome.holds_prose(node)
+            if prose[node]:
+                continue
+        unit.kept = False
+        unit.reason, unit.detail = reason, f"inside <{htmlchrome.describe(node)}>"
 
 
 def _choose_title(root: etree._Element, meta: htmlmeta.PageMeta, units: list[Unit], main: etree._Element) -> str:

@@ -1,3 +1,78 @@
-"""Saying when part of the article was likely lost."""
+"""Saying when part of the article was likely lost.
+
+A paragraph missing from the clean document is a paragraph no translator ever
+sees, and nothing else would show it. So the kept text is compared with two
+witnesses:
+
+* the page's own prose: every dropped block of real sentences whose drop no
+  widget signal explains (it was judged "boilerplate", or sat in a generic
+  header, footer or sidebar, or was hidden);
+* readability-lxml's choice: the share of the text it kept that the clean
+  article does not hold.
+
+When either says that a large share of the article's prose is missing, the
+report carries a ``text-lost`` warning naming the largest dropped blocks, and
+``pipeline clean --strict`` fails on it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pipeline.cleaning.htmlchrome import CHROME_REASONS
+from pipeline.cleaning.report import CleanWarning, DroppedBlock
+from pipeline.cleaning.votes import Opinion, trigrams, words
 
 LOSS_WARNING = "text-lost"
+#: A dropped block this long (in words) is prose someone wrote, not a label.
+PROSE_WORDS = 12
+#: Warn when unexplained dropped prose is more than this share of all prose.
+DROPPED_SHARE = 0.3
+#: Warn when the clean article lacks more than this share of the second extractor's text.
+MISSING_SHARE = 0.35
+#: Below this many trigrams the second extractor's text says too little to compare.
+MIN_WITNESS = 40
+#: How many of the largest dropped blocks the warning names.
+NAMED_BLOCKS = 3
+#: Reasons that explain a drop: a widget, a repeat, the user's own rule.
+_EXPLAINED = CHROME_REASONS | {"duplicate", "title", "rule", "comments", "debris", "image-placeholder"}
+
+
+def loss_warnings(kept_text: str, dropped: list[DroppedBlock], witness: Opinion) -> list[CleanWarning]:
+    """A ``text-lost`` warning when the clean article probably misses part of the article."""
+    kept_words = len(words(kept_text))
+    unexplained = [
+        (len(block.split()), block, entry.reason)
+        for entry in dropped
+        if entry.reason not in _EXPLAINED
+        for block in entry.text.split(" | ")
+        if len(block.split()) >= PROSE_WORDS
+    ]
+    dropped_words = sum(count for count, _, _ in unexplained)
+    reasons = []
+    if dropped_words > DROPPED_SHARE * (dropped_words + kept_words):
+        reasons.append(f"{dropped_words} words of the page's prose were dropped against {kept_words} kept")
+    missing = _missing_share(kept_text, witness)
+    if missing is not None and missing > MISSING_SHARE:
+        reasons.append(f"{missing:.0%} of the text a second extractor (readability-lxml) keeps is not in the article")
+    if not reasons:
+        return []
+    largest = sorted(unexplained, key=lambda item: -item[0])[:NAMED_BLOCKS]
+    named = "; ".join(f"[{reason}] {text[:80]!r} ({count} words)" for count, text, reason in largest)
+    return [CleanWarning(
+        text=" and ".join(reasons),
+        kind=LOSS_WARNING,
+        detail="part of the article may be missing from the clean document"
+        + (f"; largest dropped blocks: {named}" if named else "")
+        + "; add a [pipeline:clean] keep rule for text that belongs to the article",
+        action="dropped",
+    )]
+
+
+def _missing_share(kept_text: str, witness: Opinion) -> float | None:
+    total = sum(witness.grams.values())
+    if total < MIN_WITNESS:
+        return None
+    kept = Counter(trigrams(words(kept_text)))
+    missing = sum(max(count - kept[gram], 0) for gram, count in witness.grams.items())
+    return missing / total

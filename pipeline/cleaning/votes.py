@@ -48,6 +48,9 @@ class Opinion:
             return opinion
         for element in body.iter(*block_tags):
             opinion.blocks.add(" ".join(words("".join(element.itertext()))))
+        for element in body.iter():
+            if element.tail and element.tail.strip():  # loose text between blocks
+                opinion.blocks.add(" ".join(words(element.tail)))
         opinion.grams = Counter(trigrams(words(" ".join(body.itertext()))))
         return opinion
 
