@@ -11,7 +11,9 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -32,10 +34,12 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path.parent)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held while it is written: a cleanup elsewhere sees a live write
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -53,6 +57,47 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         if isinstance(exc, OSError):  # a folder where the file goes, a full disk: one line, no traceback
             raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
         raise
+
+
+#: The temporary file of a write cut short (the process killed) is removed by
+#: the next write into its folder once it is this old and no live process
+#: holds its lock: a write in progress is never touched.
+STALE_TEMPORARY_SECONDS = 60
+#: ``.<name>.<8 characters of mkstemp>.tmp``: what :func:`atomic_write_bytes` makes, nothing else.
+TEMPORARY_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+_swept_folders: set[str] = set()
+
+
+def remove_stale_temporaries(folder: Path) -> list[str]:
+    """Delete the leftovers of killed writes in ``folder`` (once per folder and process); their names."""
+    key = os.fspath(folder)
+    if key in _swept_folders:
+        return []
+    _swept_folders.add(key)
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    removed = []
+    try:
+        with os.scandir(key) as entries:
+            candidates = [e for e in entries if TEMPORARY_NAME.fullmatch(e.name)]
+    except OSError:
+        return []
+    for entry in candidates:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime > cutoff:
+                continue
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            if _try_flock(fd):  # no live writer holds it
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
 
 
 def atomic_write_text(path: Path, text: str) -> None:
