@@ -147,7 +147,8 @@ def _sanitize(document: document_format.Document) -> list[CleanWarning]:
     from pipeline.sanitize import sanitize_document
 
     return [
-        CleanWarning(text=removal.text, kind="unsafe", detail=f"{removal.where}: {removal.reason}", action="dropped")
+        CleanWarning(text=removal.text or removal.where, kind="unsafe", detail=f"{removal.where}: {removal.reason}",
+                     action="dropped")
         for removal in sanitize_document(document)
     ]
 

@@ -69,12 +69,12 @@ class Removal:
 
     #: Where it stood: "href of <a>", "dcterms.source", "<script> element".
     where: str
-    #: The value dropped (a URL), or how many elements or attributes.
+    #: The value dropped (a URL); "" for elements and attributes, counted in the reason.
     text: str
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.reason}: {self.text!r}"
+        return f"{self.where}: {self.reason}: {self.text!r}" if self.text else f"{self.where}: {self.reason}"
 
 
 def sanitize_document(document: Document) -> list[Removal]:
@@ -145,22 +145,29 @@ def _cleaner():
 
 
 def _unsupported_markup(body: etree._Element) -> list[Removal]:
-    """What the cleaner is about to take out, counted by element and attribute name."""
+    """What the cleaner is about to take out, counted by element and attribute name.
+
+    What stands inside an element removed with its content is not counted again.
+    """
     elements: Counter[str] = Counter()
     attributes: Counter[str] = Counter()
-    for element in body.iter():
+    pending = [body]
+    while pending:
+        element = pending.pop()
         if not isinstance(element.tag, str):
             elements["comment" if element.tag is etree.Comment else "processing instruction"] += 1
             continue
         if element.tag not in ALLOWED_TAGS:
             elements[f"<{element.tag}>"] += 1
-        attributes.update(name for name in element.attrib if name not in ALLOWED_ATTRIBUTES)
+        if element.tag not in KILLED_TAGS:
+            attributes.update(name for name in element.attrib if name not in ALLOWED_ATTRIBUTES)
+            pending.extend(element)
     removals = [
-        Removal(f"{name} element", str(count), "removed (killed with its content)"
-                if name.strip("<>") in KILLED_TAGS else "removed (its text kept)")
+        Removal(f"{name} element", "", ("removed with its content" if name.strip("<>") in KILLED_TAGS
+                                        else "removed, its text kept") + f" ({count} found)")
         for name, count in sorted(elements.items())
     ]
-    removals += [Removal(f"{name}= attribute", str(count), "removed") for name, count in sorted(attributes.items())]
+    removals += [Removal(f"{name}= attribute", "", f"removed ({count} found)") for name, count in sorted(attributes.items())]
     return removals
 
 

@@ -300,3 +300,16 @@ def test_scrape_reports_the_urls_clean_dropped_as_clean_does(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert ("warning: vb-page: href of <a>: a vbscript: URL is not allowed (dropped): 'vbscript:msgbox(1)'"
             in result.output), result.output
+
+
+def test_what_the_gate_removes_is_counted_once_by_element_and_attribute() -> None:
+    document = document_format.parse(HOSTILE_DOCUMENT)
+    markup = sorted(str(r) for r in sanitize_document(document) if not r.text)
+    assert markup == [
+        "<iframe> element: removed with its content (1 found)",
+        "<script> element: removed with its content (1 found)",
+        "<svg> element: removed with its content (1 found)",  # its <text> and onload go with it
+        "onclick= attribute: removed (1 found)",
+        "onerror= attribute: removed (1 found)",
+        "style= attribute: removed (1 found)",
+    ]
