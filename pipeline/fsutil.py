@@ -169,7 +169,9 @@ def file_lock(
     process already holds is a programming error (flock would wait for itself):
     each lock is taken in one place.
     """
-    key = os.path.realpath(path)
+    path = Path(path)
+    # the folder resolved, not the lock file: a link put in its place is refused (O_NOFOLLOW), never followed
+    key = os.path.join(os.path.realpath(path.parent), path.name) if path.name else os.path.realpath(path)
     with _held_guard:
         if key in _held:
             raise RuntimeError(f"{key} is already locked by this process")
@@ -224,10 +226,13 @@ def release_inherited_locks() -> None:
 def _acquire(
     key: str, busy: str, no_wait_hint: str, wait: bool, timeout: float | None, on_wait: Callable[[], None] | None
 ) -> int:
-    if os.path.isdir(key):
-        fd = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
-    else:
-        fd = os.open(key, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)  # lock file: flock only, never written
+    try:
+        if os.path.isdir(key):
+            fd = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
+        else:
+            fd = os.open(key, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)  # lock file: flock only, never written
+    except OSError as exc:  # a read-only project, a lock file replaced by a link: one line
+        raise FileAccessError(f"cannot lock {file_problem(key, exc)}") from None
     try:
         if _try_flock(fd):
             return fd

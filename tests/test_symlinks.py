@@ -84,3 +84,11 @@ def test_links_that_stay_inside_the_project_still_work(project: Path) -> None:
         result = run(command, "--project", str(project))
         assert result.exit_code == 0, result.output
     assert (project / "output" / "index.html").is_file()
+
+
+def test_a_lock_file_replaced_by_a_link_is_not_followed(project: Path, tmp_path: Path) -> None:
+    target = tmp_path / "made-through-the-link"
+    (project / ".pipeline.lock").symlink_to(target)
+    result = run("build", "--project", str(project))
+    assert result.exit_code == 1 and "cannot lock" in result.output and "Traceback" not in result.output
+    assert not target.exists()
