@@ -57,7 +57,10 @@ def clean_article(project: Project, slug: str) -> CleanOutcome:
     provenance = _read_provenance(folder)
     rules = rules_for(project, folder)
     source_format = detect_format(snapshot, data, provenance)
-    result = _run_cleaner(source_format, data, rules, provenance, project)
+    try:
+        result = _run_cleaner(source_format, data, rules, provenance, project)
+    except SnapshotError as exc:  # the cleaners see text, not files: the message gets the file here
+        raise SnapshotError(f"{snapshot}: {exc.message}") from None
     result.warnings.extend(_sanitize(result.document))
     document_path = project.clean_document_path(slug)
     text = document_format.serialize(result.document)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.errors import LockedError, PipelineError
+from pipeline.previewhttp import inside, refusal
 from pipeline.project import Project
 
 POLL_INTERVAL = 0.5
@@ -277,8 +278,17 @@ class PreviewSite:
 # ---------------------------------------------------------------------------
 
 
+#: Seconds a connection may stay silent (no request, or a stalled one) before
+#: the server closes it, so idle or slow clients do not hold threads forever.
+CONNECTION_TIMEOUT = 5.0
+#: Connections the kernel queues while every thread is busy. With the
+#: default of 5, concurrent clients beyond it waited for a SYN retry.
+LISTEN_BACKLOG = 128
+
+
 class _Handler(SimpleHTTPRequestHandler):
     site: PreviewSite
+    timeout = CONNECTION_TIMEOUT  # set on the connection's socket by socketserver
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
@@ -294,7 +304,27 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _refused(self) -> bool:
+        """Answer a request the preview does not serve (see :mod:`pipeline.previewhttp`); True when it did."""
+        refused = refusal(self.path, self.headers.get("Host"), self.server.server_address[1])
+        if refused is not None:
+            self.send_error(*refused)
+        return refused is not None
+
+    def send_head(self):
+        """The file's headers, for GET and HEAD; 404 for anything outside the preview folder."""
+        if not inside(self.directory, self.translate_path(self.path)):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return super().send_head()
+
+    def do_HEAD(self) -> None:  # noqa: N802 (the base class's name)
+        if not self._refused():
+            super().do_HEAD()
+
     def do_GET(self) -> None:  # noqa: N802 (the base class's name)
+        if self._refused():
+            return
         path = self.path.split("?", 1)[0]
         if path == RELOAD_SCRIPT_PATH:
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode("utf-8"))
@@ -312,6 +342,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 class _PreviewServer(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True  # a client still connected does not keep the stopped preview alive
+
     def handle_error(self, request, client_address) -> None:
         """A browser that leaves a page before it has loaded is no error worth a traceback."""
         import sys
@@ -328,7 +361,6 @@ def make_server(site: PreviewSite, port: int) -> ThreadingHTTPServer:
         server = _PreviewServer(("127.0.0.1", port), factory)
     except OSError as exc:
         raise PipelineError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; choose another --port (0 picks a free one)") from None
-    server.daemon_threads = True
     return server
 
 

@@ -186,8 +186,8 @@ def serialize(document: Document, include_hash: bool = True) -> str:
     return "\n".join(lines)
 
 
-def parse(text: str, name: str = "article.html") -> Document:
-    """Read the text of an ``article.html`` (``name`` is for messages).
+def parse(text: str, source: str = "article.html") -> Document:
+    """Read the text of an ``article.html`` (``source`` names it in messages).
 
     :class:`DocumentError` when it is empty or has no ``<article>``: building
     a page from a plain-text file would publish an empty page, and templates
@@ -195,11 +195,11 @@ def parse(text: str, name: str = "article.html") -> Document:
     """
     markup = remove_forbidden_references(text)
     if not markup.strip():
-        raise DocumentError(f"{name} is empty: make the clean document again with `pipeline clean`")
+        raise DocumentError(f"{source} is empty: make the clean document again with `pipeline clean`")
     try:
         root = html.document_fromstring(markup)
     except etree.ParserError as exc:
-        raise DocumentError(f"{name}: not an HTML document ({exc})") from None
+        raise DocumentError(f"{source}: not an HTML document ({exc})") from None
     head = root.find("head")
     meta: dict[str, str] = {}
     if head is not None:
@@ -211,7 +211,7 @@ def parse(text: str, name: str = "article.html") -> Document:
     body = root.find(".//article")
     if body is None:
         raise DocumentError(
-            f"{name}: no <article> element; a clean document holds its text in <article>...</article> "
+            f"{source}: no <article> element; a clean document holds its text in <article>...</article> "
             "(make it again with `pipeline clean`)"
         )
     known = {name for _, name in META_FIELDS} | {HASH_META}
