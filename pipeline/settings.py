@@ -26,6 +26,10 @@ class CleanRules:
     #: What to do with a sentence that introduces a list the scrape lost
     #: ("...include:" with no list after it): ``drop`` it or ``keep`` it.
     lost_list_intro: str = "drop"
+    #: Pages larger than this (in bytes) are refused before cleaning.
+    max_page_bytes: int = 10 * 1024 * 1024
+    #: Seconds one page may take to clean; 0: no limit.
+    time_budget: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,19 @@ def _parse_percent(value: str, where: str, problems: list[str]) -> float | None:
     return number
 
 
+def _parse_positive(value: str, where: str, problems: list[str], zero: bool = False) -> float | None:
+    """A number above 0 (or 0 itself when ``zero``: no limit)."""
+    try:
+        number = float(value)
+    except ValueError:
+        problems.append(f"{where}: {value!r} is not a number")
+        return None
+    if number < 0 or (number == 0 and not zero):
+        problems.append(f"{where}: {number:g} must be {'0 (no limit) or ' if zero else ''}more than 0")
+        return None
+    return number
+
+
 def _check_patterns(patterns: tuple[str, ...], where: str, problems: list[str]) -> None:
     for pattern in patterns:
         try:
@@ -80,7 +97,7 @@ def _check_patterns(patterns: tuple[str, ...], where: str, problems: list[str]) 
 
 KNOWN_KEYS = {
     "pipeline": {"source_language", "locales", "threshold", "base_url", "site_name", "skip_classes", "jobs"},
-    "pipeline:clean": {"drop", "keep", "lost_list_intro"},
+    "pipeline:clean": {"drop", "keep", "lost_list_intro", "max_page_mb", "time_budget"},
     "pipeline:scrape": {"allow_private"},
 }
 
@@ -144,6 +161,8 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
     lost = clean.get("lost_list_intro", "drop").strip()
     if lost not in ("drop", "keep"):
         problems.append(f"[pipeline:clean] lost_list_intro: {lost!r} must be 'drop' or 'keep'")
+    max_page_mb = _parse_positive(clean.get("max_page_mb", "10"), "[pipeline:clean] max_page_mb", problems)
+    time_budget = _parse_positive(clean.get("time_budget", "120"), "[pipeline:clean] time_budget", problems, zero=True)
 
     jobs = parse_jobs(main.get("jobs", "auto"))
     if jobs == 0:
@@ -163,7 +182,8 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
         base_url=base_url.rstrip("/"),
         site_name=main.get("site_name", "").strip(),
         skip_classes=_split_list(main.get("skip_classes", "notranslate")),
-        clean=CleanRules(drop=drop, keep=keep, lost_list_intro=lost),
+        clean=CleanRules(drop=drop, keep=keep, lost_list_intro=lost,
+                         max_page_bytes=int((max_page_mb or 10) * 1024 * 1024), time_budget=time_budget or 0.0),
         jobs=jobs,
         allow_private=parser.BOOLEAN_STATES.get(allow_private, False),
     )
