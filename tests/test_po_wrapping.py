@@ -14,13 +14,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.formats import po
+from pipeline.formats import po, po_wrap
 
 SHIPPED = Path(__file__).resolve().parents[1] / "locales"
 
 
 def _reference_opportunities(text: str, prohibited: set[int]) -> list[bool]:
-    classes = [po._line_class(c) for c in text]
+    classes = [po_wrap._line_class(c) for c in text]
     result = [False] * len(text)
     last_non_space = None
     base = None
@@ -41,7 +41,7 @@ def _reference_opportunities(text: str, prohibited: set[int]) -> list[bool]:
                 or (context == "B2" and after == "B2")
             )
         else:
-            result[i] = po._pair_breaks(last_non_space or before, after)
+            result[i] = po_wrap._pair_breaks(last_non_space or before, after)
     return result
 
 
@@ -59,7 +59,7 @@ def _reference_wrap(portion: str, prohibited: set[int], width: int, start_column
             last_break = index
             last_column += piece_width
             piece_width = 0
-        piece_width += po._width(char)
+        piece_width += po_wrap._width(char)
     if last_break is not None and last_column + piece_width > width:
         breaks.append(last_break)
     return breaks
@@ -69,10 +69,10 @@ def _reference_escape(portion: str) -> tuple[str, set[int]]:
     out: list[str] = []
     prohibited: set[int] = set()
     for char in portion:
-        if char in po._ESCAPES:
+        if char in po_wrap.ESCAPES:
             out.append("\\")
             prohibited.add(len(out))
-            out.append(po._ESCAPES[char])
+            out.append(po_wrap.ESCAPES[char])
         else:
             out.append(char)
     text = "".join(out)
@@ -83,10 +83,10 @@ def _reference_escape(portion: str) -> tuple[str, set[int]]:
 
 def _check(value: str) -> None:
     for portion in [value, *value.splitlines(keepends=True)]:
-        text, prohibited = po._escaped_portion(portion)
+        text, prohibited = po_wrap._escaped_portion(portion)
         assert (text, prohibited) == _reference_escape(portion)
         for width, start in ((76, 0), (76, 6), (73, 13), (20, 3)):
-            assert po._wrap_portion(text, prohibited, width, start) == _reference_wrap(text, prohibited, width, start), (
+            assert po_wrap._wrap_portion(text, prohibited, width, start) == _reference_wrap(text, prohibited, width, start), (
                 portion, width, start
             )
 
