@@ -49,7 +49,7 @@ from pipeline.formats.site import (
     sitemap_xml,
 )
 from pipeline.fsutil import write_if_changed
-from pipeline.project import Project, validate_locale_name
+from pipeline.project import Project, confine, validate_locale_name
 from pipeline.pseudo import is_pseudo_locale
 
 if TYPE_CHECKING:
@@ -875,6 +875,11 @@ class _BuildPlan:
     started_ns: int = 0
 
     @cached_property
+    def checked_output(self) -> set[str]:
+        """Folders of the output found to be no link out of it (see :func:`pipeline.project.confine`)."""
+        return set()
+
+    @cached_property
     def output_text(self) -> str:
         """The output folder as a string, to join page paths to."""
         return str(self.output)
@@ -1060,7 +1065,9 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             text = _with_preview_script(text)
         # a page can be made again from the project's files: renamed into place, not fsynced
         data = text.encode("utf-8")
-        changed = write_if_changed(Path(page_file), data, durable=False)
+        # never written through a linked language or article folder that leads out of the output
+        page_path_checked = confine(plan.output, Path(page_file), plan.checked_output, "the output folder")
+        changed = write_if_changed(page_path_checked, data, durable=False)
         warnings = list(translated.warnings) + [w for w in page_warnings if w not in translated.warnings]
         outcome.warnings.extend(warnings)
         outcome.errors.extend(e for e in page_errors if e not in outcome.errors)

@@ -55,8 +55,8 @@ def validate_locale_name(name: str) -> str:
     return name
 
 
-def confine(root: Path, path: Path, checked: set[str]) -> Path:
-    """``path`` (under ``root``, which is resolved), unless a symbolic link on the way leads outside ``root``.
+def confine(root: Path, path: Path, checked: set[str], within: str = "the project") -> Path:
+    """``path`` (under ``root``), unless a symbolic link on the way leads outside ``root``.
 
     Each part from ``root`` down is looked at with ``lstat``; a link is
     followed to its real path, which must lie inside ``root``. Parts that do
@@ -74,11 +74,11 @@ def confine(root: Path, path: Path, checked: set[str]) -> Path:
         except (FileNotFoundError, NotADirectoryError):
             return path
         if stat.S_ISLNK(mode):
-            target = os.path.realpath(current)
-            if target != str(root) and not target.startswith(str(root) + os.sep):
+            target, real_root = os.path.realpath(current), os.path.realpath(root)
+            if target != real_root and not target.startswith(real_root + os.sep):
                 raise LinkOutsideProjectError(
-                    f"{current} is a symbolic link to {target}, outside the project {root}; pipeline reads and "
-                    "writes only inside the project: put the file or folder itself there"
+                    f"{current} is a symbolic link to {target}, outside {within} {root}; pipeline reads and "
+                    f"writes only inside {within}: put the file or folder itself there"
                 )
         checked.add(current)
     return path

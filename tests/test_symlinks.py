@@ -92,3 +92,18 @@ def test_a_lock_file_replaced_by_a_link_is_not_followed(project: Path, tmp_path:
     result = run("build", "--project", str(project))
     assert result.exit_code == 1 and "cannot lock" in result.output and "Traceback" not in result.output
     assert not target.exists()
+
+
+def test_pages_are_not_written_through_a_linked_language_folder(project: Path, tmp_path: Path) -> None:
+    assert run("build", "--project", str(project)).exit_code == 0
+    language = project / "output" / "ar"
+    assert (language / SLUG / "index.html").is_file()
+    outside = tmp_path / "elsewhere-ar"
+    shutil.move(language, outside)
+    language.symlink_to(outside, target_is_directory=True)
+    (project / "output" / ".build-manifest.json").unlink()  # every page rendered again
+    before = tree_hash(outside)
+    result = run("build", "--project", str(project))
+    assert result.exit_code == 1 and f"{language} is a symbolic link to" in result.output, result.output
+    assert "outside the output folder" in result.output
+    assert tree_hash(outside) == before
