@@ -230,7 +230,7 @@ def _diff_with_dest(result: PublishResult, tree: DestTree, new: dict[str, str], 
     result.added = sorted(new.keys() - owned - set(result.replaced_foreign))
     result.removed = sorted(owned - new.keys())
     result.changed = sorted(
-        [p for p in new.keys() & owned if tree.hash(p) != new[p]] + result.replaced_foreign
+        [p for p in new.keys() & owned if tree.hash(p) != new[p]] + [p for p in result.replaced_foreign if p in new]
     )
 
 

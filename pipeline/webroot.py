@@ -166,10 +166,25 @@ def marker_text(paths: list[str]) -> str:
     return MARKER_HEADER + "".join(f"{p}\n" for p in sorted(paths))
 
 
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def clashes(tree: DestTree, new_files: list[str]) -> list[str]:
+    """Other people's entries where the new site has a file, or has a folder (or the reverse)."""
+    new = set(new_files)
+    new_folders = {parent for path in new for parent in _parents(path)}
+    theirs = tree.foreign + tree.empty_folders
+    return sorted(
+        p for p in theirs if p in new or (p in new_folders and p not in tree.empty_folders) or new & set(_parents(p))
+    )
+
+
 def refuse_foreign(tree: DestTree, new_files: list[str] | None, force: bool) -> list[str]:
     """Stop unless publish may write here; the other people's files the site would replace (with ``force``)."""
     if force:
-        return sorted(set(tree.foreign) & set(new_files or ()))
+        return clashes(tree, new_files or [])
     if tree.marker is None and (tree.files or tree.folders):
         shown = ", ".join((tree.foreign or tree.folders)[:3])
         raise ForeignDestError(
@@ -177,12 +192,12 @@ def refuse_foreign(tree: DestTree, new_files: list[str] | None, force: bool) -> 
             f"{MARKER_NAME} marker; publish to an empty folder, or give --force to publish here, "
             "keeping those files"
         )
-    clashes = sorted(set(tree.foreign) & set(new_files or ()))
-    if clashes:
-        more = f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+    found = clashes(tree, new_files or [])
+    if found:
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
         raise ForeignDestError(
             f"{tree.folder} holds files that `pipeline publish` did not write where the site has pages: "
-            f"{', '.join(clashes[:3])}{more}; move them away, or give --force to replace them"
+            f"{', '.join(found[:3])}{more}; move them away, or give --force to replace them"
         )
     return []
 
@@ -195,7 +210,8 @@ def link_foreign(tree: DestTree, staging: Path, skip: set[str]) -> list[str]:
     """
     kept = []
     for relative in tree.empty_folders:
-        (staging / relative).mkdir(parents=True, exist_ok=True)
+        if relative not in skip:
+            (staging / relative).mkdir(parents=True, exist_ok=True)
     for relative in tree.foreign:
         if relative in skip:
             continue

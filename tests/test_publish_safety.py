@@ -10,6 +10,7 @@ end, a FIFO hung it); a lock file stayed beside DEST.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,18 @@ def test_no_lock_file_is_left_beside_dest_and_an_old_one_is_removed(project: Pat
     result = run(project, str(dest))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "www"]
+
+
+def test_a_file_of_someone_else_where_the_site_needs_a_folder_needs_force(project: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert run(project, str(dest)).exit_code == 0
+    for folder in (dest / "ar", dest / "zh-CN"):
+        shutil.rmtree(folder)
+    (dest / "ar").write_text("a file named like a language folder")
+    (dest / "zh-CN").mkdir()
+    (dest / "zh-CN" / SLUG).write_text("a file named like an article folder")
+    refused = run(project, str(dest))
+    assert refused.exit_code == 1 and "ar, zh-CN/" in refused.output, refused.output
+    forced = run(project, str(dest), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (dest / "ar" / SLUG / "index.html").is_file() and (dest / "zh-CN" / SLUG / "index.html").is_file()
