@@ -58,7 +58,7 @@ def clean_article(project: Project, slug: str) -> CleanOutcome:
     rules = rules_for(project, folder)
     source_format = detect_format(snapshot, data, provenance)
     try:
-        result = _run_cleaner(source_format, data, rules, provenance, project)
+        result = _run_cleaner(source_format, data, rules, provenance, project, slug)
     except SnapshotError as exc:  # the cleaners see text, not files: the message gets the file here
         raise SnapshotError(f"{snapshot}: {exc.message}") from None
     result.warnings.extend(_sanitize(result.document))
@@ -131,7 +131,8 @@ def decode(data: bytes, declared_charset: str | None) -> str:
     return text
 
 
-def _run_cleaner(source_format: str, data: bytes, rules: CleanRules, provenance: dict, project: Project) -> CleanResult:
+def _run_cleaner(source_format: str, data: bytes, rules: CleanRules, provenance: dict, project: Project,
+                 slug: str) -> CleanResult:
     charset = provenance.get("charset")
     if source_format == "text":
         from pipeline.cleaning.textdump import clean_text
@@ -142,7 +143,7 @@ def _run_cleaner(source_format: str, data: bytes, rules: CleanRules, provenance:
 
     text = document_format.remove_forbidden_references(decode(data, charset))
     url = provenance.get("final_url") or provenance.get("url") or ""
-    return clean_html(text, rules, url=url)
+    return clean_html(text, rules, url=url, slug=slug)
 
 
 def _sanitize(document: document_format.Document) -> list[CleanWarning]:

@@ -45,6 +45,8 @@ _WORD_SIGNALS: tuple[tuple[str, str], ...] = (
      r"readmore|also-read|read-next|up-next|trending|popular|most-read|taboola\w*|outbrain\w*"),
     ("advertising", r"ad|ads|adv|advert\w*|adsense|adslot|ad-\w+|\w+-ad|sponsor\w*|promo\w*|"
      r"dfp|gpt|banner-ad|commercial|billboard|affiliate"),
+    ("market-data", r"ticker\w*|stock-?quotes?|quote-?table|quotes-?table|market-?data|market-?summary|"
+     r"markets-?bar|stock-?prices?|live-?quotes?"),
     ("navigation", r"nav|navbar|navigation|menu\w*|breadcrumbs?|pagination|pager|skip-link|toc"),
     ("header", r"header|masthead|site-header|topbar|top-bar|branding"),
     ("footer", r"footer|site-footer|colophon|copyright"),
@@ -81,7 +83,7 @@ _ROLE_REASONS = {
 
 #: Reasons strong enough to drop a block even when the extractor kept it.
 CHROME_REASONS = frozenset(
-    {"cookie-banner", "newsletter", "share-widget", "comments", "related-articles", "advertising",
+    {"market-data", "cookie-banner", "newsletter", "share-widget", "comments", "related-articles", "advertising",
      "navigation", "form", "script", "style", "iframe"}
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree
@@ -226,7 +227,8 @@ def detect_language(text: str) -> str:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 20:
         return ""
-    scores = {lang: sum(1 for w in words if w in set(stop)) for lang, stop in _STOPWORDS.items()}
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     (best, best_score), (_, second_score) = ranked[0], ranked[1]
     if best_score < 0.08 * len(words) or best_score < 1.5 * second_score:

@@ -26,11 +26,12 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
-from pipeline.cleaning import htmlchrome, htmlfigures, htmlmeta, loss, reconcile, votes
+from pipeline.cleaning import budget, htmlbyline, htmlchrome, htmlfigures, htmlmeta, htmlwidgets, loss, reconcile, votes
 from pipeline.cleaning.rules import first_match, matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
@@ -84,33 +85,54 @@ class Unit:
     #: The extractors that kept this unit's text (see ``votes``).
     votes: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def tokens(self) -> list[str]:
+        """The unit's words, lower-cased (its text is set once, when the page is cut)."""
         return votes.words(self.text)
 
 
-def clean_html(text: str, rules: CleanRules, url: str = "") -> CleanResult:
+#: A visible byline is looked for among the page's first units.
+_BYLINE_UNITS = 200
+
+
+def clean_html(text: str, rules: CleanRules, url: str = "", slug: str = "") -> CleanResult:
     """Clean the decoded text of a saved web page; see the module docstring.
 
-    Raises :class:`SnapshotError` when the page holds no article text.
+    Raises :class:`SnapshotError` when the page holds no article text, is
+    over the size cap or takes more than the time budget (``rules``).
     """
+    budget.check_size(len(text.encode("utf-8", "replace")), rules.max_page_bytes)
+    with budget.time_budget(rules.time_budget) as deadline:
+        return _clean_html(text, rules, url, slug, deadline)
+
+
+def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: budget.Deadline) -> CleanResult:
     root = _parse(text)
     body = root.find("body")
     if body is None or not htmlmeta.normalize_space(body.text_content()):
         raise SnapshotError("the HTML snapshot has no visible text (empty <body>)")
     meta = htmlmeta.page_meta(root)
     base_url = _base_url(root, url)
-    opinions = votes.trafilatura_opinions(text, url) + (votes.readability_opinion(text, url),)
+    opinions = votes.trafilatura_opinions(text, url)
+    deadline.check()
+    opinions += (votes.readability_opinion(text, url),)
+    deadline.check()
     htmlfigures.use_noscript_images(body, _image_source)
     dropped: list[DroppedBlock] = _remove_never_content(body)
     htmlfigures.promote_captioned_images(body)
 
     units = _collect_units(body)
     main = reconcile.choose(units, body, opinions)
+    deadline.check()
     _keep_media_in(main, units)
     _drop_chrome(units, main)
+    _drop_text_widgets(units)
     _drop_repeated_images(units)
     title = _choose_title(root, meta, units, main)
+    title_warnings = []
+    if not title:
+        title, warning = _fallback_title(units, url, slug)
+        title_warnings.append(warning)
     _apply_rules(units, rules)
     if not any(u.kept and u.text and not u.is_title for u in units):
         raise SnapshotError(
@@ -122,13 +144,14 @@ def clean_html(text: str, rules: CleanRules, url: str = "") -> CleanResult:
     _finish_article(article, title)
     dropped += _report_dropped(units, main)
     language, warnings = _article_language(meta.language, article)
+    warnings = title_warnings + warnings
     warnings += loss.loss_warnings(" ".join(article.itertext()), dropped, opinions[-1])
     document = Document(
         title=title,
         language=language,
         body=article,
         description=meta.description,
-        author=meta.author,
+        author=meta.author or _visible_author(units),
         source_url=url,
         published=meta.published,
         modified=meta.modified,
@@ -341,6 +364,21 @@ def _keep_media_in(main: etree._Element, units: list[Unit]) -> None:
         unit.kept = True
 
 
+def _drop_text_widgets(units: list[Unit]) -> None:
+    """Quote tables, cookie notices and sign-ups that no container name gives away."""
+    for unit in units:
+        if not unit.kept:
+            continue
+        if unit.kind == "table" and htmlwidgets.is_quote_table(unit.element):
+            unit.kept = False
+            unit.reason, unit.detail = "market-data", "a table of live prices and changes"
+            continue
+        reason = htmlwidgets.text_widget(unit.text)
+        if reason:
+            unit.kept = False
+            unit.reason, unit.detail = reason, "its text is a widget's"
+
+
 def _drop_repeated_images(units: list[Unit]) -> None:
     """A figure is a duplicate only when the same image is already in the kept article.
 
@@ -419,16 +457,37 @@ def _choose_title(root: etree._Element, meta: htmlmeta.PageMeta, units: list[Uni
     if best is not None:
         best.is_title = True
         best.kept = False
-    if not title:
-        raise SnapshotError("the HTML snapshot has no title (no <title>, <h1> or og:title)")
     for unit in units:
         if unit.kept and unit.text == title and unit is not best:
             unit.kept = False
             unit.reason, unit.detail = "title", "repeats the title"
     return title
-    if meta.title:
-        return meta.title
-    raise SnapshotError("the HTML snapshot has no title (no <title>, <h1> or og:title)")
+
+
+def _visible_author(units: list[Unit]) -> str:
+    """The name in a visible byline: in a byline container first, else near the page's top."""
+    marked = [u.text for u in units if htmlchrome.ancestor_reason(u.element)[0] == "byline"]
+    return htmlbyline.visible_author(marked + [u.text for u in units[:_BYLINE_UNITS]])
+
+
+def _fallback_title(units: list[Unit], url: str, slug: str) -> tuple[str, CleanWarning]:
+    """A page with no ``<title>``, ``<h1>`` or ``og:title``: its first heading, else its URL or slug."""
+    headings = [u for u in units if u.kind == "block" and u.element.tag in HEADINGS and u.text]
+    heading = next((u for u in headings if u.kept), headings[0] if headings else None)
+    if heading is not None:
+        heading.is_title, heading.kept = True, False
+        title, source = heading.text, "its first heading"
+    else:
+        title, source = htmlbyline.title_from_url(url, slug), "its URL" if url else "the article's slug"
+    if not title:
+        raise SnapshotError("the HTML snapshot has no title (no <title>, heading, URL or slug to take one from)")
+    warning = CleanWarning(
+        text=title,
+        kind="no-title",
+        detail=f"the page has no <title>, <h1> or og:title; the title was taken from {source}",
+        action="kept",
+    )
+    return title, warning
 
 
 def _apply_rules(units: list[Unit], rules: CleanRules) -> None:

@@ -26,7 +26,7 @@ Trigram = tuple[str, str, str]
 
 
 def words(text: str) -> list[str]:
-    return [t.lower() for t in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def trigrams(tokens: list[str]) -> list[Trigram]:
@@ -64,7 +64,7 @@ class Opinion:
         if len(tokens) < SHORT_UNIT:
             return " ".join(tokens) in self.blocks
         grams = trigrams(tokens)
-        found = sum(1 for gram in grams if gram in self.grams)
+        found = sum(map(self.grams.__contains__, grams))
         return found >= KEPT_SHARE * len(grams)
 
 
