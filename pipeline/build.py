@@ -457,10 +457,16 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
                 BuildWarning(f"template translation not used ({problems[0]})", path, msgid)
             )
             message.string = tuple("" for _ in forms) if len(forms) > 1 else ""
+    from pipeline.formats.plurals import plural_function
+
+    plural = plural_function(catalog.plural_expr)  # checked by the reader, or made by Babel from CLDR
+    catalog._plural_expr = "0"  # Python's gettext exec()s the .mo's own and refuses some msgfmt accepts
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(fp=buffer)
+    translations = Translations(fp=buffer)
+    translations.plural = plural
+    return translations
 
 
 def _escaping(func: Callable[..., str]) -> Callable[..., object]:

@@ -1,20 +1,31 @@
 """The tool's settings: ``[pipeline*]`` sections of the project's ``setup.cfg``.
 
-Settings are validated as a whole and every problem is reported at once (as
-MkDocs does), so a user fixes the file in one pass. Command-line flags override
-them through ``overrides``.
+One table, :data:`OPTIONS`, says every setting: its section, key, default and
+how its value is read. Settings are validated as a whole in one pass and every
+problem is reported at once (as MkDocs does), each with its file, line,
+section and key, so a user fixes the file in one go: unknown sections and keys
+under ``[pipeline*]`` too, since a typo (``[pipeline:treshold]``) would
+otherwise be ignored without a word. Keys of the sections that name locales
+keep their case (``zh_CN = 90``); ``zh-CN`` and ``zh_cn`` mean the same locale.
+``; comments`` may end a line, as in the README. Command-line flags override
+settings through ``overrides``.
 """
 
 from __future__ import annotations
 
+import ast
 import configparser
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from pipeline.errors import SettingsError
 
 DEFAULT_THRESHOLD = 80.0
+#: More ``build`` processes than this is a typo (``jobs = 100000``), not a machine.
+MAX_JOBS = 256
 
 
 @dataclass(frozen=True)
@@ -32,11 +43,27 @@ class CleanRules:
     time_budget: float = 120.0
 
 
+def normalize_locale(name: str) -> str:
+    """One spelling per locale: ``zh-CN``, ``zh_cn`` -> ``zh_CN``; ``sr-latn-rs@latin`` -> ``sr_Latn_RS@latin``."""
+    base, at, modifier = name.partition("@")
+    language, *parts = re.split(r"[-_]", base)
+    spelled = [language.lower()]
+    for part in parts:
+        if len(part) == 4 and part.isalpha():
+            spelled.append(part.title())  # a script
+        elif len(part) == 2 and part.isalpha():
+            spelled.append(part.upper())  # a territory
+        else:
+            spelled.append(part)
+    return "_".join(spelled) + at + modifier
+
+
 @dataclass(frozen=True)
 class Settings:
     source_language: str = "en"
     locales: tuple[str, ...] = ()
     threshold: float = DEFAULT_THRESHOLD
+    #: Per-locale thresholds, keyed by :func:`normalize_locale`.
     thresholds: dict[str, float] = field(default_factory=dict)
     base_url: str = ""
     site_name: str = ""
@@ -51,7 +78,12 @@ class Settings:
 
     def threshold_for(self, locale: str) -> float:
         """The completion percentage a locale needs to be published."""
-        return self.thresholds.get(locale, self.threshold)
+        return self.thresholds.get(normalize_locale(locale), self.threshold)
+
+
+# --------------------------------------------------------------------------
+# How values are read: each returns the value or raises ValueError saying why
+# --------------------------------------------------------------------------
 
 
 def _split_list(value: str) -> tuple[str, ...]:
@@ -62,136 +94,291 @@ def _split_lines(value: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in value.splitlines() if line.strip())
 
 
-def _parse_percent(value: str, where: str, problems: list[str]) -> float | None:
+def _locale_pattern() -> re.Pattern[str]:
+    from pipeline.project import LOCALE_PATTERN  # late: project imports this module
+
+    return LOCALE_PATTERN
+
+
+def _language(value: str) -> str:
+    value = value.strip()
+    if not _locale_pattern().match(value):
+        raise ValueError(f"{value!r} is not a language code")
+    return value
+
+
+def _locales(value: str) -> tuple[str, ...]:
+    locales = _split_list(value)
+    wrong = [locale for locale in locales if not _locale_pattern().match(locale)]
+    if wrong:
+        raise ValueError(", ".join(repr(w) for w in wrong) + " is not a locale identifier")
+    return locales
+
+
+def _percent(value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        problems.append(f"{where}: {value!r} is not a number")
-        return None
+        raise ValueError(f"{value.strip()!r} is not a number") from None
     if not 0 <= number <= 100:
-        problems.append(f"{where}: {number:g} is not a percentage between 0 and 100")
-        return None
+        raise ValueError(f"{number:g} is not a percentage between 0 and 100")
     return number
 
 
-def _parse_positive(value: str, where: str, problems: list[str], zero: bool = False) -> float | None:
-    """A number above 0 (or 0 itself when ``zero``: no limit)."""
-    try:
-        number = float(value)
-    except ValueError:
-        problems.append(f"{where}: {value!r} is not a number")
-        return None
-    if number < 0 or (number == 0 and not zero):
-        problems.append(f"{where}: {number:g} must be {'0 (no limit) or ' if zero else ''}more than 0")
-        return None
-    return number
+def _base_url(value: str) -> str:
+    value = value.strip()
+    if value and not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value.rstrip("/")
 
 
-def _check_patterns(patterns: tuple[str, ...], where: str, problems: list[str]) -> None:
+def _patterns(value: str) -> tuple[str, ...]:
+    patterns = _split_lines(value)
     for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
-            problems.append(f"{where}: invalid regular expression {pattern!r}: {exc}")
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    return patterns
 
 
-KNOWN_KEYS = {
-    "pipeline": {"source_language", "locales", "threshold", "base_url", "site_name", "skip_classes", "jobs"},
-    "pipeline:clean": {"drop", "keep", "lost_list_intro", "max_page_mb", "time_budget"},
-    "pipeline:scrape": {"allow_private"},
-}
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip()
+        if value not in choices:
+            raise ValueError(f"{value!r} must be " + " or ".join(repr(c) for c in choices))
+        return value
+
+    return parse
+
+
+def _megabytes(value: str) -> int:
+    """A size in MB (more than 0) -> bytes."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{value.strip()!r} is not a number of megabytes") from None
+    if number <= 0:
+        raise ValueError(f"{number:g} must be more than 0")
+    return int(number * 1024 * 1024)
+
+
+def _seconds(value: str) -> float:
+    """Seconds, 0 for no limit."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{value.strip()!r} is not a number of seconds") from None
+    if number < 0:
+        raise ValueError(f"{number:g} must be 0 (no limit) or more")
+    return number
+
+
+def _boolean(value: str) -> bool:
+    states = configparser.ConfigParser.BOOLEAN_STATES
+    value = value.strip().lower()
+    if value not in states:
+        raise ValueError(f"{value!r} must be yes or no")
+    return states[value]
+
+
+def parse_jobs(value: str) -> int | None:
+    """``auto`` -> None, ``N`` -> N (1 to MAX_JOBS); 0 for anything else (the caller says what is wrong)."""
+    value = value.strip().lower()
+    if value == "auto":
+        return None
+    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_JOBS else 0
+
+
+def _jobs(value: str) -> int | None:
+    jobs = parse_jobs(value)
+    if jobs == 0:
+        raise ValueError(f"{value.strip()!r} must be 'auto' or a number of processes from 1 to {MAX_JOBS}")
+    return jobs
+
+
+# --------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    section: str
+    key: str
+    default: str
+    parse: Callable[[str], object]
+    #: The :class:`Settings` field it fills, or ``clean.FIELD`` of its :class:`CleanRules`.
+    target: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("pipeline", "source_language", "en", _language, "source_language"),
+    Option("pipeline", "locales", "", _locales, "locales"),
+    Option("pipeline", "threshold", str(DEFAULT_THRESHOLD), _percent, "threshold"),
+    Option("pipeline", "base_url", "", _base_url, "base_url"),
+    Option("pipeline", "site_name", "", str.strip, "site_name"),
+    Option("pipeline", "skip_classes", "notranslate", _split_list, "skip_classes"),
+    Option("pipeline", "jobs", "auto", _jobs, "jobs"),
+    Option("pipeline:clean", "drop", "", _patterns, "clean.drop"),
+    Option("pipeline:clean", "keep", "", _patterns, "clean.keep"),
+    Option("pipeline:clean", "lost_list_intro", "drop", _one_of("drop", "keep"), "clean.lost_list_intro"),
+    Option("pipeline:clean", "max_page_mb", "10", _megabytes, "clean.max_page_bytes"),
+    Option("pipeline:clean", "time_budget", "120", _seconds, "clean.time_budget"),
+    Option("pipeline:scrape", "allow_private", "no", _boolean, "allow_private"),
+)
+
+#: Sections whose keys are locales (case kept, ``-`` or ``_``), and how a value is read.
+LOCALE_SECTIONS: dict[str, Callable[[str], object]] = {"pipeline:thresholds": _percent}
+
+_KNOWN_SECTIONS = tuple(dict.fromkeys([o.section for o in OPTIONS] + [*LOCALE_SECTIONS]))
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+def _syntax_problems(cfg: Path, exc: configparser.Error) -> list[str]:
+    """What configparser refused, as ``file:line: ...`` lines."""
+    if isinstance(exc, configparser.DuplicateOptionError):
+        return [f"{cfg}:{exc.lineno}: [{exc.section}] {exc.option}: given twice"]
+    if isinstance(exc, configparser.DuplicateSectionError):
+        return [f"{cfg}:{exc.lineno}: [{exc.section}]: the section is given twice"]
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return [f"{cfg}:{exc.lineno}: {exc.line.strip()!r} comes before any [section]"]
+    if isinstance(exc, configparser.ParsingError):
+        # configparser keeps each line as its repr()
+        return [f"{cfg}:{line}: {ast.literal_eval(text).strip()!r} is not 'key = value'" for line, text in exc.errors]
+    return [f"cannot parse {cfg}: {exc}"]
+
+
+def _read(cfg: Path) -> tuple[configparser.ConfigParser, dict[tuple[str, str], int]]:
+    """The parsed file, and the line of every section (key "") and key in it."""
+    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # locale keys (zh_CN) keep their case
+    lines: dict[tuple[str, str], int] = {}
+    if not cfg.is_file():
+        return parser, lines
+    try:
+        text = cfg.read_text(encoding="utf-8")
+        parser.read_string(text, source=str(cfg))
+    except configparser.Error as exc:
+        raise SettingsError(_syntax_problems(cfg, exc)) from None
+    except UnicodeDecodeError as exc:
+        line = cfg.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SettingsError([f"{cfg}:{line}: the file is not UTF-8 text"]) from None
+    except OSError as exc:
+        raise SettingsError([f"cannot read {cfg}: {exc.strerror or exc}"]) from None
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line[0].isspace() or line.lstrip()[0] in "#;":
+            continue  # blank, a value's continuation, a comment
+        header = parser.SECTCRE.match(line)
+        if header:
+            section = header.group("header")
+            lines.setdefault((section, ""), number)
+            continue
+        option = parser.OPTCRE.match(line)
+        if option:
+            lines.setdefault((section, option.group("option").strip()), number)
+    return parser, lines
+
+
+#: A problem: (section, key, message); key "" for the section itself, section "" for a flag.
+Problem = tuple[str, str, str]
+
+
+def _suggestion(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+def _sections(parser: configparser.ConfigParser, problems: list[Problem]) -> dict[str, dict[str, str]]:
+    """The ``[pipeline*]`` sections; keys of the fixed ones lower-cased. Unknown names are problems."""
+    keys_of: dict[str, list[str]] = {}
+    for option in OPTIONS:
+        keys_of.setdefault(option.section, []).append(option.key)
+    sections: dict[str, dict[str, str]] = {}
+    for name in parser.sections():
+        if not name.lower().startswith("pipeline"):
+            continue  # packaging and other tools' sections
+        if name not in _KNOWN_SECTIONS:
+            known = [f"[{s}]" for s in _KNOWN_SECTIONS]
+            problems.append((name, "", f"unknown section{_suggestion(f'[{name}]', known)} (known: {', '.join(known)})"))
+            continue
+        values = dict(parser[name])
+        if name in keys_of:
+            lowered: dict[str, str] = {}
+            for key, value in values.items():
+                if key.lower() in lowered:
+                    problems.append((name, key, "given twice"))
+                elif key.lower() not in keys_of[name]:
+                    problems.append((name, key, f"unknown setting{_suggestion(key.lower(), keys_of[name])}"))
+                lowered[key.lower()] = value
+            values = lowered
+        sections[name] = values
+    return sections
+
+
+def _locale_values(sections: dict[str, dict[str, str]], problems: list[Problem]) -> dict[str, dict[str, object]]:
+    """``[pipeline:thresholds]`` and the like: locale (normalized) -> value."""
+    found: dict[str, dict[str, object]] = {}
+    for name, parse in LOCALE_SECTIONS.items():
+        found[name] = {}
+        for key, raw in sections.get(name, {}).items():
+            if not _locale_pattern().fullmatch(key):
+                problems.append((name, key, f"{key!r} is not a locale identifier such as zh_CN"))
+                continue
+            locale = normalize_locale(key)
+            if locale in found[name]:
+                problems.append((name, key, f"the same locale as another key ({locale})"))
+            try:
+                found[name][locale] = parse(raw)
+            except ValueError as exc:
+                problems.append((name, key, str(exc)))
+    return found
+
+
+def _line(problem: Problem, lines: dict[tuple[str, str], int]) -> int | None:
+    section, key, _ = problem
+    if (section, key) in lines:
+        return lines[(section, key)]
+    as_written = next((n for (s, k), n in lines.items() if s == section and k.lower() == key.lower()), None)
+    return as_written if as_written is not None else lines.get((section, ""))
+
+
+def _report(problems: list[Problem], cfg: Path, lines: dict[tuple[str, str], int]) -> list[str]:
+    """``setup.cfg:LINE: [section] key: message``, in the file's order; flags after."""
+    located = sorted(((_line(p, lines), p) for p in problems), key=lambda item: (item[0] is None, item[0] or 0))
+    report = []
+    for line, (section, key, message) in located:
+        what = key if not section else f"[{section}] {key}".rstrip()
+        report.append(f"{cfg}:{line}: {what}: {message}" if line else f"{what}: {message}")
+    return report
 
 
 def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
     """Read and validate the settings of the project at ``root``.
 
-    ``overrides`` holds flag values (``None`` means "not given").
+    ``overrides`` holds flag values by key (``None`` means "not given").
     """
-    parser = configparser.ConfigParser(interpolation=None)
     cfg = root / "setup.cfg"
-    problems: list[str] = []
-    if cfg.is_file():
+    parser, lines = _read(cfg)
+    problems: list[Problem] = []
+    sections = _sections(parser, problems)
+    values: dict[str, object] = {}
+    for option in OPTIONS:
+        override = overrides.get(option.key)
+        raw = str(override) if override is not None else sections.get(option.section, {}).get(option.key, option.default)
         try:
-            parser.read(cfg, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError) as exc:
-            raise SettingsError([f"cannot parse {cfg}: {exc}"]) from None
-
-    def section(name: str) -> dict[str, str]:
-        return dict(parser[name]) if parser.has_section(name) else {}
-
-    main = section("pipeline")
-    clean = section("pipeline:clean")
-    scrape = section("pipeline:scrape")
-    thresholds_raw = section("pipeline:thresholds")
-    for name, values in (("pipeline", main), ("pipeline:clean", clean), ("pipeline:scrape", scrape)):
-        for key in sorted(set(values) - KNOWN_KEYS[name]):
-            problems.append(f"[{name}] {key}: unknown setting")
-
-    source_language = str(overrides.get("source_language") or main.get("source_language", "en")).strip()
-    from pipeline.project import LOCALE_PATTERN  # late: project imports this module
-
-    if not LOCALE_PATTERN.match(source_language):
-        problems.append(f"[pipeline] source_language: {source_language!r} is not a language code")
-    locales = _split_list(main.get("locales", ""))
-    for locale in locales:
-        if not LOCALE_PATTERN.match(locale):
-            problems.append(f"[pipeline] locales: {locale!r} is not a locale identifier")
-
-    threshold = DEFAULT_THRESHOLD
-    raw_threshold = overrides.get("threshold")
-    if raw_threshold is None:
-        raw_threshold = main.get("threshold", str(DEFAULT_THRESHOLD))
-    parsed = _parse_percent(str(raw_threshold), "[pipeline] threshold", problems)
-    if parsed is not None:
-        threshold = parsed
-    thresholds: dict[str, float] = {}
-    for locale, value in thresholds_raw.items():
-        number = _parse_percent(value, f"[pipeline:thresholds] {locale}", problems)
-        if number is not None:
-            thresholds[locale] = number
-
-    base_url = str(overrides.get("base_url") or main.get("base_url", "")).strip()
-    if base_url and not re.match(r"^https?://[^\s/]+", base_url):
-        problems.append(f"[pipeline] base_url: {base_url!r} is not an http(s) URL")
-
-    drop = _split_lines(clean.get("drop", ""))
-    keep = _split_lines(clean.get("keep", ""))
-    _check_patterns(drop, "[pipeline:clean] drop", problems)
-    _check_patterns(keep, "[pipeline:clean] keep", problems)
-    lost = clean.get("lost_list_intro", "drop").strip()
-    if lost not in ("drop", "keep"):
-        problems.append(f"[pipeline:clean] lost_list_intro: {lost!r} must be 'drop' or 'keep'")
-    max_page_mb = _parse_positive(clean.get("max_page_mb", "10"), "[pipeline:clean] max_page_mb", problems)
-    time_budget = _parse_positive(clean.get("time_budget", "120"), "[pipeline:clean] time_budget", problems, zero=True)
-
-    jobs = parse_jobs(main.get("jobs", "auto"))
-    if jobs == 0:
-        problems.append(f"[pipeline] jobs: {main['jobs'].strip()!r} must be 'auto' or a number of processes (1 or more)")
-
-    allow_private = scrape.get("allow_private", "no").strip().lower()
-    if allow_private not in parser.BOOLEAN_STATES:
-        problems.append(f"[pipeline:scrape] allow_private: {allow_private!r} must be yes or no")
-
+            values[option.target] = option.parse(raw)
+        except ValueError as exc:
+            flag = f"--{option.key.replace('_', '-')}"
+            problems.append(("", flag, str(exc)) if override is not None else (option.section, option.key, str(exc)))
+    thresholds = _locale_values(sections, problems)["pipeline:thresholds"]
     if problems:
-        raise SettingsError(problems)
-    return Settings(
-        source_language=source_language,
-        locales=locales,
-        threshold=threshold,
-        thresholds=thresholds,
-        base_url=base_url.rstrip("/"),
-        site_name=main.get("site_name", "").strip(),
-        skip_classes=_split_list(main.get("skip_classes", "notranslate")),
-        clean=CleanRules(drop=drop, keep=keep, lost_list_intro=lost,
-                         max_page_bytes=int((max_page_mb or 10) * 1024 * 1024), time_budget=time_budget or 0.0),
-        jobs=jobs,
-        allow_private=parser.BOOLEAN_STATES.get(allow_private, False),
-    )
-
-
-def parse_jobs(value: str) -> int | None:
-    """``auto`` -> None, ``N`` -> N (1 or more); 0 for anything else (the caller says what is wrong)."""
-    value = value.strip().lower()
-    if value == "auto":
-        return None
-    return int(value) if value.isdigit() and int(value) >= 1 else 0
+        raise SettingsError(_report(problems, cfg, lines))
+    clean = CleanRules(**{t.split(".", 1)[1]: v for t, v in values.items() if t.startswith("clean.")})
+    rest = {t: v for t, v in values.items() if not t.startswith("clean.")}
+    return Settings(**rest, clean=clean, thresholds=thresholds)  # type: ignore[arg-type]

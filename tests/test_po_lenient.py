@@ -15,25 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from catalog_fault_helpers import COMMANDS, assert_no_traceback, fault_project, fr_catalog, run
+from catalog_fault_helpers import COMMANDS, assert_no_traceback, catalog_text, fr_catalog, project, run, template_project  # noqa: F401 (fixtures)
 from pipeline.checks import check_catalog
 from pipeline.formats.po import parse_catalog, read_catalog
 from pipeline.formats.po_header import parse_header_date
-
-
-def catalog_text(header_lines: list[str], translation: str = "Ce qu'ils font à l'été", charset: str = "UTF-8") -> str:
-    """A French catalog of the sample article with these extra header fields."""
-    fields = [
-        "Project-Id-Version: sample-article",
-        "Language: fr",
-        "MIME-Version: 1.0",
-        f"Content-Type: text/plain; charset={charset}",
-        "Content-Transfer-Encoding: 8bit",
-        "Plural-Forms: nplurals=2; plural=(n > 1);",
-        *header_lines,
-    ]
-    header = 'msgid ""\nmsgstr ""\n' + "".join(f'"{f}\\n"\n' for f in fields)
-    return header + f'\nmsgid "What they do"\nmsgstr "{translation}"\n\nmsgid "Their work includes:"\nmsgstr ""\n'
 
 
 #: name -> (extra header lines, whether check must warn)
@@ -53,20 +38,6 @@ HEADERS: dict[str, tuple[list[str], bool]] = {
     "garbage language": (["Language: ../x"], True),
     "plural forms lacking plural=": (["Plural-Forms: nplurals=2;"], True),
 }
-
-
-@pytest.fixture(scope="module")
-def template_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return fault_project(tmp_path_factory.mktemp("lenient") / "site")
-
-
-@pytest.fixture
-def project(template_project: Path, tmp_path: Path) -> Path:
-    import shutil
-
-    copy = tmp_path / "site"
-    shutil.copytree(template_project, copy)
-    return copy
 
 
 @pytest.mark.parametrize("name", sorted(HEADERS))

@@ -78,11 +78,11 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
         raise click.UsageError("--merge-shards takes no --shard, locale or article: it writes the whole index")
     processes = None
     if jobs is not None:
-        from pipeline.settings import parse_jobs
+        from pipeline.settings import MAX_JOBS, parse_jobs
 
         processes = parse_jobs(jobs)
         if processes == 0:
-            raise click.BadParameter(f"{jobs!r} is not 'auto' or a number of processes (1 or more)", param_hint="--jobs")
+            raise click.BadParameter(f"{jobs!r} is not 'auto' or a number of processes from 1 to {MAX_JOBS}", param_hint="--jobs")
     project = load_project(project_dir, base_url=base_url)
     if jobs is None:
         processes = project.settings.jobs

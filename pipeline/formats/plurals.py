@@ -142,7 +142,7 @@ class _Parser:
     """Precedence climbing over GNU's grammar.
 
     ``nesting`` counts the open parentheses, conditions and ``!`` being parsed
-    (each costs a few stack frames), ``_depth`` the height of the tree built
+    (each costs a few stack frames), ``heights`` the height of each tree built
     (evaluation recurses once per level): both stop at MAX_DEPTH.
     """
 
@@ -249,14 +249,6 @@ class PluralForms:
 
     nplurals: int
     expression: str  # as written, up to the ";" that ends it
-    tree: _Node
-
-    def form(self, n: int) -> int:
-        """The index of the form for ``n``, as libintl computes it; 0 where it would divide by zero."""
-        try:
-            return self.tree.value(n % _ULONG)
-        except ZeroDivisionError:
-            return 0
 
 
 def _nplurals(value: str) -> int:
@@ -287,6 +279,13 @@ def _first_problem(tree: _Node, nplurals: int) -> str | None:
     return None
 
 
+def _parse(expression: str) -> _Node:
+    try:
+        return _Parser(expression).parse()
+    except RecursionError:  # MAX_DEPTH keeps far from it, unless the caller is itself deep in the stack
+        raise PluralFormsError("the plural expression is nested too deeply") from None
+
+
 def has_both_parts(value: str) -> bool:
     """Whether the value names both ``nplurals=`` and ``plural=`` (gettext ignores a header lacking one)."""
     return "nplurals=" in value and "plural=" in value
@@ -302,11 +301,29 @@ def parse_plural_forms(value: str) -> PluralForms:
         raise PluralFormsError("the Plural-Forms header needs both 'nplurals=N;' and 'plural=EXPRESSION;'")
     nplurals = _nplurals(value)
     start = value.find("plural=") + len("plural=")
-    parser = _Parser(value[start:])
-    tree = parser.parse()
+    tree = _parse(value[start:])
     end = _END.search(value, start)
     expression = value[start : end.start() if end else len(value)].strip()
     problem = _first_problem(tree, nplurals)
     if problem:
         raise PluralFormsError(problem)
-    return PluralForms(nplurals=nplurals, expression=expression, tree=tree)
+    return PluralForms(nplurals=nplurals, expression=expression)
+
+
+def plural_function(expression: str) -> Callable[[int], int]:
+    """The form index of a number as libintl computes it, for Python's ``GNUTranslations.plural``.
+
+    Python's own (``gettext.c2py``) compiles the expression with ``exec``,
+    refuses some that msgfmt accepts (more than 20 nested parentheses) and
+    computes in signed integers. A division by zero, which msgfmt only rules
+    out up to 1000, gives form 0 instead of an exception.
+    """
+    tree = _parse(expression)
+
+    def form(n: int) -> int:
+        try:
+            return tree.value(int(n) % _ULONG)
+        except ZeroDivisionError:
+            return 0
+
+    return form
