@@ -756,11 +756,24 @@ def _render_page(
             article.completion[locale] / 100, locale=info.formatting_locale
         ),
         "partial": translated.fallbacks > 0,
+        "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, infos),
         "source_language_name": _language_name(infos[source], info),
         **_split_article(translated.body),
     }
     text = renderer.render("article.html", translations, context)
     return text, translated
+
+
+def _derived_notice(settings, catalog, locale: str, infos: dict[str, LocaleInfo]) -> str:
+    """The name of the locale a derived page was converted from, while any of it is unreviewed; else ""."""
+    derivation = settings.derived.get(locale)
+    if derivation is None or catalog is None or derivation.source not in infos:
+        return ""
+    from pipeline.derive import convert, unreviewed_count
+
+    if not unreviewed_count(catalog, derivation):
+        return ""
+    return convert(derivation, infos[derivation.source].native_name)  # 简体中文 -> 簡體中文, in the page's script
 
 
 def _language_name(language: LocaleInfo, in_locale: LocaleInfo) -> str:
@@ -1348,7 +1361,7 @@ def build_site(
         if locale not in known:
             raise PipelineError(
                 f"no catalogs for locale {locale!r} under {project.locales_dir} "
-                f"(known: {', '.join(known)}); run `pipeline init -l {locale}` first"
+                f"(known: {', '.join(known)}); run `pipeline init {locale}` first"
             )
     selected_locales = [loc for loc in known if not wanted_locales or loc in wanted_locales]
     result = BuildResult()

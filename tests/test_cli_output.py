@@ -41,6 +41,7 @@ def base_project(tmp_path_factory) -> Path:
         result = CliRunner().invoke(main, [*args, "--project", str(root)])
         assert result.exit_code == 0, result.output
     translate_all(root, "fr")
+    (root / "locales" / "glossary.csv").write_text("term,note,fr\nPython,do-not-translate,\n", encoding="utf-8")
     return root
 
 
@@ -59,6 +60,7 @@ SCENARIOS: dict[str, list[str]] = {
     "update": [],
     "check": [],
     "stats": [],
+    "glossary": ["--export", "tbx"],
     "pseudo": [],
     "build": ["--base-url", "https://example.org"],
     "publish": ["{dest}", "--base-url", "https://example.org"],

@@ -57,10 +57,12 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
     Existing catalogs are never overwritten; only missing ones are created.
     """
     from pipeline.catalogs import init as run_init
+    from pipeline.derive import derive_project
 
     project = load_project(project_dir)
     with lock.hold(project.root, reporter):
         result = run_init(project, locale)
+        derived = derive_project(project, [locale]) if locale in project.settings.derived else None
     for path in result.created:
         reporter.info(f"created {_relative(path, project.root)}")
         reporter.detail(f"  from the template {_relative(project.template_path(path.stem), project.root)}")
@@ -70,6 +72,8 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
         reporter.detail(f"seeded {msgid!r} -> {msgstr!r} from the site's own interface")
     if result.seeded:
         reporter.info(f"{len(result.seeded)} site messages filled from the site's own interface")
+    if derived is not None:
+        _report_derived(derived, project.root, reporter)
 
 
 @click.command()
@@ -84,10 +88,12 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
     filled from the locale's other catalogs when possible.
     """
     from pipeline.catalogs import update as run_update
+    from pipeline.derive import derive_project
 
     project = load_project(project_dir)
     with lock.hold(project.root, reporter):
         result = run_update(project, locales)
+        derived = derive_project(project, locales)
     for item in result.files:
         state = "created" if item.created else ("updated" if item.written else "unchanged")
         reporter.info(
@@ -97,6 +103,18 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
         reporter.detail(f"  against the template {_relative(project.template_path(item.domain), project.root)}")
         if item.fuzzy:
             reporter.detail(f"  {item.fuzzy} fuzzy: their text changed; translators review them (#, fuzzy)")
+    for warning in result.warnings:
+        reporter.warn(warning)
+    _report_derived(derived, project.root, reporter)
+
+
+def _report_derived(result, root: Path, reporter: Reporter) -> None:
+    for item in result.files:
+        state = "derived" if item.written else "unchanged"
+        reporter.info(
+            f"{state} {_relative(item.path, root)}: {item.derived} converted, {item.in_step} in step, "
+            f"{item.reviewed_fuzzy} reviewed made fuzzy, {item.cleared} cleared"
+        )
     for warning in result.warnings:
         reporter.warn(warning)
 

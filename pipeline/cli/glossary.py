@@ -41,11 +41,12 @@ def glossary(export_format: str | None, output: Path | None, force: bool, projec
     if path is None:
         raise PipelineError(f"no glossary: create {project.locales_dir / 'glossary.csv'} (columns term,note,LOCALE...)")
     terms = read_glossary(path, project.settings.source_language)
+    listed = reporter.info if export_format is None else reporter.detail
+    for term in terms.terms:
+        rules = "; ".join(f"{locale}: {' | '.join(v)}" for locale, v in term.translations.items())
+        note = f" ({term.note})" if term.note else ""
+        listed(f"{term.term}{note}: {rules or 'as written'}")
     if export_format is None:
-        for term in terms.terms:
-            rules = "; ".join(f"{locale}: {' | '.join(v)}" for locale, v in term.translations.items())
-            note = f" ({term.note})" if term.note else ""
-            click.echo(f"{term.term}{note}: {rules or 'as written'}")
         reporter.info(f"{len(terms.terms)} terms in {path.name}")
         return
     target = output or project.locales_dir / f"glossary.{export_format}"
