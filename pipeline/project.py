@@ -120,7 +120,15 @@ class Project:
 
     @property
     def templates_dir(self) -> Path:
-        return self._confined(self.root / "templates")
+        """``templates/``, every link in it checked: Jinja and the build read any file there."""
+        folder = self._confined(self.root / "templates")
+        if f"{folder}{os.sep}*" not in self._checked:
+            for parent, folders, files in os.walk(folder):  # links to folders are listed, not entered
+                for name in folders + files:
+                    if os.path.islink(os.path.join(parent, name)):
+                        self._confined(Path(parent) / name)
+            self._checked.add(f"{folder}{os.sep}*")
+        return folder
 
     def article_dir(self, slug: str) -> Path:
         return self._confined(self.source_dir / validate_slug(slug))

@@ -107,3 +107,14 @@ def test_pages_are_not_written_through_a_linked_language_folder(project: Path, t
     assert result.exit_code == 1 and f"{language} is a symbolic link to" in result.output, result.output
     assert "outside the output folder" in result.output
     assert tree_hash(outside) == before
+
+
+def test_a_page_template_linked_from_outside_is_not_read(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "theirs.html"
+    outside.write_text("{% extends 'base.html' %}{% block content %}SECRET{% endblock %}", encoding="utf-8")
+    (project / "templates").mkdir()
+    link = project / "templates" / "article.html"
+    link.symlink_to(outside)
+    result = run("build", "--project", str(project))
+    assert_refused_naming(result, link)
+    assert not any(b"SECRET" in p.read_bytes() for p in project.rglob("*.html") if not p.is_symlink())
