@@ -29,6 +29,13 @@ from babel.messages.catalog import Catalog, Message
 from pipeline.errors import CatalogError, InvalidNameError, PipelineError
 from pipeline.formats.messages import TOKEN
 from pipeline.formats.po import messages, read_catalog, write_catalog
+from pipeline.formats.templatefit import (
+    MAX_ENTRIES_NOT_IN_TEMPLATE,
+    entries_not_in_template,
+    excess_entries_warning,
+    has_translations,
+    template_has_messages,
+)
 from pipeline.project import Project, validate_locale_name
 from pipeline.site_labels import seeded_translation
 
@@ -482,6 +489,27 @@ def merge(
     return old
 
 
+def _refuse_emptied_templates(project: Project, domains: list[str], locales: list[str]) -> None:
+    """Stop before writing anything when a template without messages would make translations obsolete.
+
+    An article that lost its text (a clean document emptied by mistake) gives
+    an empty template; merging it would move every translation of the
+    article's catalogs to obsolete entries.
+    """
+    for domain in domains:
+        template = project.template_path(domain)
+        if template_has_messages(template):
+            continue
+        for locale in locales:
+            path = project.catalog_path(locale, domain)
+            if path.is_file() and has_translations(read_catalog(path)):
+                raise PipelineError(
+                    f"{template} has no messages: updating {path} from it would make all its translations "
+                    "obsolete; nothing was written. Give the source its text again and run `pipeline extract` "
+                    "(or remove the template and its catalogs if the article is gone)"
+                )
+
+
 def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> UpdateResult:
     """Merge every template into every catalog of ``locales`` (all locales when empty)."""
     domains = _require_templates(project)
@@ -489,9 +517,11 @@ def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> Updat
     chosen = list(locales) or project.catalog_locales()
     if not chosen:
         raise PipelineError("no catalogs to update: create them with 'pipeline init LOCALE'")
-    templates: dict[str, Catalog] = {}
     for locale in chosen:
         validate_locale_name(locale)
+    _refuse_emptied_templates(project, domains, chosen)
+    templates: dict[str, Catalog] = {}
+    for locale in chosen:
         if not (project.locales_dir / locale / "LC_MESSAGES").is_dir():
             raise PipelineError(f"no catalogs for {locale!r}: create them with 'pipeline init {locale}'")
         already_read: dict[str, Catalog] = {}
@@ -515,8 +545,12 @@ def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> Updat
                     template, locale, babel_locale.english_name or locale, domain, with_messages=False
                 )
                 counts.created = True
+            result.warnings += [str(w) for w in getattr(catalog, "pipeline_read_warnings", ())]  # what the reader tolerated
             catalog = merge(catalog, template, memory, counts, domain)
-            if counts.created and domain == SITE_DOMAIN:
+            excess = entries_not_in_template(catalog, template)
+            if excess > MAX_ENTRIES_NOT_IN_TEMPLATE:
+                result.warnings.append(f"{path}: {excess_entries_warning(excess, project.template_path(domain))}")
+            if counts.created and domain == SITE_DOMAIN and locale not in project.settings.derived:
                 seed_site_catalog(catalog, locale, interface_labels(project))
             counts.written = write_catalog(path, catalog)
             result.files.append(counts)

@@ -306,6 +306,8 @@ def check_catalog(path: Path) -> list[Finding]:
         Finding(path, w.line, "", Problem(WARNING, w.code, w.message)) for w in catalog.pipeline_read_warnings
     ]
     is_template = path.suffix == ".pot"
+    if not is_template:
+        findings += _entries_not_in_template(path, catalog)
     nplurals = catalog.num_plurals
     if not is_template and not catalog.locale_identifier:
         findings.append(Finding(path, 1, "", Problem(WARNING, "header", "the header has no Language field")))
@@ -337,6 +339,24 @@ def check_catalog(path: Path) -> list[Finding]:
         for problem in check_pair(msgid, strings[0]):
             add(problem)
     return findings
+
+
+def _entries_not_in_template(path: Path, catalog) -> list[Finding]:
+    """A warning when the catalog holds far more entries than its template knows (see :mod:`pipeline.formats.templatefit`)."""
+    from pipeline.formats.po import messages, read_catalog
+    from pipeline.formats.templatefit import MAX_ENTRIES_NOT_IN_TEMPLATE, entries_not_in_template, excess_entries_warning
+
+    if len(messages(catalog)) + len(catalog.obsolete) <= MAX_ENTRIES_NOT_IN_TEMPLATE:
+        return []  # too few entries to be past the limit, whatever the template holds
+    template_path = path.parent.parent.parent / f"{path.stem}.pot"  # locales/<locale>/LC_MESSAGES/<domain>.po
+    try:
+        template = read_catalog(template_path)
+    except CatalogError:
+        return []  # no template to compare with: check reports catalogs, extract makes templates
+    count = entries_not_in_template(catalog, template)
+    if count <= MAX_ENTRIES_NOT_IN_TEMPLATE:
+        return []
+    return [Finding(path, 1, "", Problem(WARNING, "template", excess_entries_warning(count, template_path)))]
 
 
 def _check_plural(singular: str, plural: str, strings: list[str]) -> list[Problem]:

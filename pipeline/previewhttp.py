@@ -7,6 +7,8 @@ The preview holds drafts, so it answers only to requests made for it:
   another site can make a browser resolve that site's own name to
   127.0.0.1 (DNS rebinding) and then read the answers as its own; such a
   request carries the other site's name and gets 421 Misdirected Request.
+  A request without a ``Host`` header (HTTP/1.0 tools) is answered: browsers
+  always send one, so it cannot come from such a page.
 * the path must be a plain ``/...`` path whose percent-encoding decodes to
   UTF-8 text without control characters (a NUL made the file system calls of
   :mod:`http.server` raise); anything else is 400 Bad Request.
@@ -38,8 +40,8 @@ def allowed_hosts(port: int) -> frozenset[str]:
 
 
 def refusal(raw_path: str, host: str | None, port: int) -> tuple[HTTPStatus, str] | None:
-    """Why a request for ``raw_path`` with this ``Host`` is refused, or None when it may be served."""
-    if (host or "").strip().lower() not in allowed_hosts(port):
+    """Why a request for ``raw_path`` with this ``Host`` (None: no header) is refused, or None when it may be served."""
+    if host is not None and host.strip().lower() not in allowed_hosts(port):
         return (
             HTTPStatus.MISDIRECTED_REQUEST,
             f"this preview answers only to http://127.0.0.1:{port}/, http://localhost:{port}/ and http://[::1]:{port}/",

@@ -168,3 +168,11 @@ def test_an_unusual_header_is_written_back_as_it_was(project: Path) -> None:
     written = path.read_text(encoding="utf-8")
     for line in lines[:2]:
         assert f'"{line}\\n"' in written
+
+
+def test_update_says_what_it_tolerated_and_strict_fails_on_it(project: Path) -> None:
+    fr_catalog(project).write_text(catalog_text(["PO-Revision-Date: last tuesday"]), encoding="utf-8")
+    result = run(project, "update")
+    assert result.exit_code == 0, result.output
+    assert f"warning: {fr_catalog(project)}:1: PO-Revision-Date 'last tuesday' is not a date" in result.output
+    assert run(project, "update", "--strict").exit_code == 1

@@ -532,4 +532,11 @@ def read_catalog(path: Path) -> Catalog:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
+    if not data.strip():  # msgfmt -c refuses it too: no header, so no language or charset
+        remedy = (
+            "run `pipeline extract` to make it again"
+            if str(path).endswith(".pot")
+            else "restore it from version control, or delete it and run `pipeline init LOCALE` to start it again"
+        )
+        raise CatalogError(f"{path}:1: the file is empty (an editor or a copy may have emptied it): {remedy}")
     return parse_catalog(data, str(path))

@@ -1,0 +1,70 @@
+"""How a catalog fits its template: an emptied template, a catalog of entries the template lacks.
+
+* A template with no message (extracted from an article that lost its text)
+  would make ``update`` mark every translation of its catalogs obsolete:
+  :func:`template_has_messages` lets it refuse before writing anything.
+* A catalog holding many entries its template does not have (obsolete ``#~``
+  entries piling up, a catalog pasted from another project) slows every
+  command that reads it and is most likely a mistake: past
+  :data:`MAX_ENTRIES_NOT_IN_TEMPLATE` it is reported. An article's catalog
+  holds tens to hundreds of messages, so the limit leaves room for years of
+  edits.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from pipeline.errors import CatalogError
+from pipeline.formats.po import messages, parse_catalog
+
+MAX_ENTRIES_NOT_IN_TEMPLATE = 1000
+#: A message's first line; the header is one too.
+_MSGID_LINE = re.compile(rb"^msgid ", re.MULTILINE)
+
+
+def _key(message) -> tuple[str, str | None]:
+    singular = message.id if isinstance(message.id, str) else message.id[0]
+    return singular, message.context
+
+
+def template_has_messages(path: Path) -> bool:
+    """Whether the template at ``path`` holds a message; True when it cannot be read (its reader says why)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return True
+    if len(_MSGID_LINE.findall(data)) > 1:  # the header and at least one more: no need to parse
+        return True
+    try:
+        return bool(messages(parse_catalog(data, str(path))))
+    except CatalogError:
+        return True
+
+
+def has_translations(catalog: Catalog) -> bool:
+    """Whether any message of ``catalog`` has a translation, fuzzy or not."""
+    for message in messages(catalog):
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if any(strings):
+            return True
+    return False
+
+
+def entries_not_in_template(catalog: Catalog, template: Catalog) -> int:
+    """How many entries of ``catalog``, obsolete ones included, its template does not have."""
+    keys = {_key(message) for message in messages(template)}
+    active = sum(1 for message in messages(catalog) if _key(message) not in keys)
+    return active + sum(1 for message in catalog.obsolete.values() if _key(message) not in keys)
+
+
+def excess_entries_warning(count: int, template_path: Path) -> str:
+    """What is said of a catalog past the limit (after its path)."""
+    return (
+        f"{count} entries that its template {template_path.name} does not have (more than "
+        f"{MAX_ENTRIES_NOT_IN_TEMPLATE}): every command reading it is slowed; if they are old obsolete (#~) "
+        "entries, `msgattrib --no-obsolete` removes them"
+    )
