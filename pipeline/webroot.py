@@ -99,7 +99,8 @@ class DestTree:
 
     @property
     def foreign(self) -> list[str]:
-        return sorted(p for p in self.files if p not in self.owned)
+        owned = self.owned
+        return sorted(p for p in self.files if p not in owned)
 
     @property
     def special(self) -> list[str]:
