@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from pipeline.derive import Derivation, parse_derivations
 from pipeline.errors import SettingsError
 
 DEFAULT_THRESHOLD = 80.0
@@ -75,6 +76,10 @@ class Settings:
     #: ``scrape`` may reach non-public addresses ([pipeline:scrape] allow_private).
     #: Out of the repr too: it changes no page.
     allow_private: bool = field(default=False, repr=False)
+    #: ``[pipeline:derived]``: locale -> how it is derived from another (OpenCC conversion).
+    derived: dict[str, Derivation] = field(default_factory=dict)
+    #: Whether machine-converted entries not yet reviewed count toward the threshold.
+    count_derived: bool = True
 
     def threshold_for(self, locale: str) -> float:
         """The completion percentage a locale needs to be published."""
@@ -220,6 +225,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("pipeline", "site_name", "", str.strip, "site_name"),
     Option("pipeline", "skip_classes", "notranslate", _split_list, "skip_classes"),
     Option("pipeline", "jobs", "auto", _jobs, "jobs"),
+    Option("pipeline", "count_derived", "yes", _boolean, "count_derived"),
     Option("pipeline:clean", "drop", "", _patterns, "clean.drop"),
     Option("pipeline:clean", "keep", "", _patterns, "clean.keep"),
     Option("pipeline:clean", "lost_list_intro", "drop", _one_of("drop", "keep"), "clean.lost_list_intro"),
@@ -230,8 +236,10 @@ OPTIONS: tuple[Option, ...] = (
 
 #: Sections whose keys are locales (case kept, ``-`` or ``_``), and how a value is read.
 LOCALE_SECTIONS: dict[str, Callable[[str], object]] = {"pipeline:thresholds": _percent}
+#: Sections of locales read whole by the module that owns them (problems as ``[section] key: ...``).
+OWNED_SECTIONS = ("pipeline:derived",)
 
-_KNOWN_SECTIONS = tuple(dict.fromkeys([o.section for o in OPTIONS] + [*LOCALE_SECTIONS]))
+_KNOWN_SECTIONS = tuple(dict.fromkeys([o.section for o in OPTIONS] + [*LOCALE_SECTIONS, *OWNED_SECTIONS]))
 
 
 # --------------------------------------------------------------------------
@@ -340,6 +348,12 @@ def _locale_values(sections: dict[str, dict[str, str]], problems: list[Problem])
     return found
 
 
+def _owned_problem(text: str) -> Problem:
+    """A problem an owning module wrote as ``[section] key: message``."""
+    match = re.match(r"^\[(?P<section>[^\]]+)\] (?P<key>\S+?): (?P<message>.*)$", text, re.S)
+    return (match.group("section"), match.group("key"), match.group("message")) if match else ("", "", text)
+
+
 def _line(problem: Problem, lines: dict[tuple[str, str], int]) -> int | None:
     section, key, _ = problem
     if (section, key) in lines:
@@ -377,8 +391,10 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
             flag = f"--{option.key.replace('_', '-')}"
             problems.append(("", flag, str(exc)) if override is not None else (option.section, option.key, str(exc)))
     thresholds = _locale_values(sections, problems)["pipeline:thresholds"]
+    derived, derived_problems = parse_derivations(sections.get("pipeline:derived", {}), _locale_pattern().fullmatch)
+    problems += [_owned_problem(p) for p in derived_problems]
     if problems:
         raise SettingsError(_report(problems, cfg, lines))
     clean = CleanRules(**{t.split(".", 1)[1]: v for t, v in values.items() if t.startswith("clean.")})
     rest = {t: v for t, v in values.items() if not t.startswith("clean.")}
-    return Settings(**rest, clean=clean, thresholds=thresholds)  # type: ignore[arg-type]
+    return Settings(**rest, clean=clean, thresholds=thresholds, derived=derived)  # type: ignore[arg-type]
