@@ -117,3 +117,21 @@ def project_glossary_findings(locales_dir: Path, source_language: str, catalogs:
         return []
     glossary = read_glossary(path, source_language)
     return [finding for catalog in catalogs for finding in check_glossary(catalog, catalog.parent.parent.name, glossary)]
+
+
+def glossary_warnings(project, pages: set[tuple[str, str]] | None = None) -> list[str]:
+    """One line per glossary break in the catalogs of ``pages`` ((slug, locale); all when None),
+    as ``check`` words them, for ``serve``'s banner."""
+    from pipeline.checks import catalog_paths
+
+    if pages is None:
+        paths = catalog_paths(project.locales_dir, project.catalog_locales())
+    else:
+        paths = [project.catalog_path(locale, slug) for slug, locale in sorted(pages)]
+        paths = [path for path in paths if path.is_file()]
+    lines = []
+    for finding in project_glossary_findings(project.locales_dir, project.settings.source_language, paths):
+        shown = finding.msgid if len(finding.msgid) <= 60 else finding.msgid[:57] + "..."
+        where = finding.path.relative_to(project.root).as_posix()
+        lines.append(f"{where}:{finding.line}: [glossary] {finding.problem.message} (msgid {shown!r})")
+    return lines

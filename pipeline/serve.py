@@ -218,6 +218,8 @@ class PreviewSite:
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> list[ServeEvent]:
         """Rebuild what ``changed`` touches (everything when None); events say what happened."""
+        from pipeline.glossary import glossary_warnings
+
         started = time.monotonic()
         changed = list(changed) if changed is not None else None
         try:
@@ -243,6 +245,10 @@ class PreviewSite:
                 self.state.errors = [exc.message]
             return [ServeEvent("error", exc.message)]
         warnings = [str(w) for r in results for w in r.warnings if not w.message.startswith("no base URL")]
+        try:
+            warnings += glossary_warnings(project, scope)
+        except PipelineError as exc:  # a glossary that cannot be read: said, and the preview goes on
+            warnings.append(exc.message)
         pages = [p for r in results for p in r.pages]
         for page in pages:
             self.published[(page.slug, page.locale)] = page.published

@@ -46,6 +46,21 @@ def _parts(stats) -> list[dict[str, object]]:
     return parts
 
 
+def _glossary_breaks(project: Project) -> dict[str, list[dict[str, str]]]:
+    """Per locale, each message that breaks the glossary: where it is, its text, the term it breaks."""
+    from pipeline.checks import catalog_paths
+    from pipeline.glossary import project_glossary_findings
+
+    paths = catalog_paths(project.locales_dir, project.catalog_locales())
+    breaks: dict[str, list[dict[str, str]]] = {}
+    for finding in project_glossary_findings(project.locales_dir, project.settings.source_language, paths):
+        locale = finding.path.parent.parent.name
+        shown = finding.msgid if len(finding.msgid) <= 80 else finding.msgid[:77] + "..."
+        where = f"{finding.path.relative_to(project.locales_dir).as_posix()}:{finding.line}"
+        breaks.setdefault(locale, []).append({"where": where, "msgid": shown, "message": finding.problem.message})
+    return breaks
+
+
 def render_stats_page(project: Project, link: Callable[[str, str, bool], str | None]) -> str:
     """The status page as HTML.
 
@@ -59,6 +74,7 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
     from pipeline.pseudo import is_pseudo_locale
 
     settings = project.settings
+    glossary = _glossary_breaks(project)
     by_locale: dict[str, list] = {}
     for item in stats(project):
         by_locale.setdefault(item.locale, []).append(item)
@@ -90,7 +106,15 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
                     is_site=is_site,
                 )
             )
-        locales.append({"name": locale, "tag": info.tag, "threshold": f"{threshold:g}", "rows": rows})
+        locales.append(
+            {
+                "name": locale,
+                "tag": info.tag,
+                "threshold": f"{threshold:g}",
+                "rows": rows,
+                "glossary": glossary.get(locale, []),
+            }
+        )
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline", "templates"),
         autoescape=True,

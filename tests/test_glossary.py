@@ -131,3 +131,19 @@ def test_no_glossary_no_warning(shipped_project: Path) -> None:
     assert result.exit_code == 0, result.output
     nothing = run("glossary", "--project", str(shipped_project))
     assert nothing.exit_code == 1 and "no glossary" in nothing.output
+
+
+def test_serve_banner_and_status_page_list_the_broken_terms(shipped_project: Path) -> None:
+    from serve_helpers import ServeProcess
+
+    _break_term(shipped_project)
+    server = ServeProcess(shipped_project)
+    try:
+        warnings = server.state()["warnings"]
+        assert any("[glossary] 'algorithm' should be translated as 算法" in w and ARTICLE_PO in w for w in warnings)
+        status, page = server.get("/__status")
+        assert status == 200
+        assert "Glossary: 1 message to look at" in page
+        assert "zh_CN/LC_MESSAGES/what-is-a-machine-learning-engineer.po:" in page and "算法" in page
+    finally:
+        server.stop()
