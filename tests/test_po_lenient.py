@@ -176,3 +176,13 @@ def test_update_says_what_it_tolerated_and_strict_fails_on_it(project: Path) -> 
     assert result.exit_code == 0, result.output
     assert f"warning: {fr_catalog(project)}:1: PO-Revision-Date 'last tuesday' is not a date" in result.output
     assert run(project, "update", "--strict").exit_code == 1
+
+
+def test_utf8_bytes_under_a_latin1_header_are_read_as_the_header_says_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    path.write_bytes(catalog_text([], "Ce qu'ils font à l'été", "ISO-8859-1").encode("utf-8"))
+    text = "Ce qu'ils font à l'été"
+    assert read_catalog(path).get("What they do").string == text.encode("utf-8").decode("latin-1")  # as msgfmt reads it
+    assert any("its bytes are UTF-8" in f.problem.message for f in check_catalog(path))
+    path.write_bytes(catalog_text([], "Ce qu'ils font à l'été", "ISO-8859-1").encode("latin-1"))
+    assert not any("its bytes are UTF-8" in f.problem.message for f in check_catalog(path))

@@ -194,7 +194,20 @@ def decode_catalog(data: bytes, name: str, warnings: list[ReadWarning]) -> tuple
         text = text[1:]
     if codecs.lookup(charset).name != "utf-8":
         warnings.append(ReadWarning(name, 1, "charset", f"the catalog is encoded as {charset}; save it as UTF-8 (the pipeline writes it so)"))
+        if _looks_like_utf8(data):
+            warnings.append(ReadWarning(name, 1, "charset", f"the file says charset={charset} but its bytes are UTF-8 text; if its accents look wrong, the header should say charset=UTF-8"))
     return text, charset
+
+
+def _looks_like_utf8(data: bytes) -> bool:
+    """Bytes past ASCII that all form UTF-8 characters: a file saved as UTF-8 under an old header."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode_superset(data: bytes, charset: str, name: str, warnings: list[ReadWarning]) -> str | None:
