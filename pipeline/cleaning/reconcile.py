@@ -64,9 +64,10 @@ def choose(units: Sequence[UnitLike], body: etree._Element, opinions: Sequence[O
     containers = article_containers(main)
     others = {o.name for o in present} - {base}
     for unit in units:
-        if unit.kept or not unit.votes or not _is_addable(unit, containers):
+        both = len(others) >= 2 and others <= unit.votes
+        if unit.kept or not unit.votes or not _is_addable(unit, containers, both):
             continue
-        if (len(others) >= 2 and others <= unit.votes) or _inside_any(unit.element, containers):
+        if both or _inside_any(unit.element, containers):
             unit.kept = True
     main = main_container(body, units)
     containers = article_containers(main)
@@ -125,17 +126,22 @@ def _drop_unconfirmed(units: Sequence[UnitLike], containers: Sequence[etree._Ele
             unit.detail = f"inside <{where}>, and kept by one extractor only"
 
 
-def _is_addable(unit: UnitLike, containers: Sequence[etree._Element]) -> bool:
-    """Prose (or a subheading of the article), not a label, a link or a widget's text."""
-    linked = sum(len((a.text_content() or "").split()) for a in unit.element.iter("a"))
-    if linked > PROSE_LINK_SHARE * len(unit.text.split()):
+def _is_addable(unit: UnitLike, containers: Sequence[etree._Element], both: bool) -> bool:
+    """Prose, not a label, a link or a widget's text; in the article, a short block both others kept."""
+    if _linked_words(unit) > PROSE_LINK_SHARE * len(unit.text.split()):
         return False
     holder = next((c for c in containers if inside(unit.element, c)), None)
     if htmlchrome.ancestor_reason(unit.element, stop=holder)[0]:
         return False
-    if unit.element.tag in _SUBHEADINGS:
+    if unit.element.tag in _SUBHEADINGS or both:
         return holder is not None
     return len(unit.tokens) >= PROSE_WORDS
+
+
+def _linked_words(unit: UnitLike) -> int:
+    """Words of the unit inside links (a run's own inline pieces, not its container's other blocks)."""
+    nodes = [p for p in getattr(unit, "pieces", []) if not isinstance(p, str)] if unit.kind == "run" else [unit.element]
+    return sum(len(a.text_content().split()) for node in nodes for a in node.iter("a"))
 
 
 def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequence[Opinion]) -> None:
