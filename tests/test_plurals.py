@@ -19,7 +19,8 @@ from build_helpers import SLUG
 from catalog_fault_helpers import COMMANDS, assert_no_traceback, catalog_text, fr_catalog, project, run, template_project  # noqa: F401 (fixtures)
 from pipeline.build import site_translations
 from pipeline.formats.plurals import MAX_DEPTH, MAX_NPLURALS, PluralFormsError, parse_plural_forms, plural_function
-from pipeline.formats.po import parse_catalog
+from pipeline.checks import check_catalog
+from pipeline.formats.po import parse_catalog, read_catalog
 from pipeline.serve import PreviewSite
 
 #: name -> a Plural-Forms value msgfmt -c refuses
@@ -192,3 +193,29 @@ def test_the_build_computes_forms_msgfmt_accepts_and_pythons_gettext_refuses() -
     catalog = parse_catalog(SITE_WITH_PLURALS.format(expression=deep).encode())
     translations = site_translations(catalog, None, [])
     assert [translations.ngettext("a file", "files", n) for n in (0, 1, 2, 1000)] == ["un fichier", "un fichier", "des fichiers", "des fichiers"]
+
+
+def test_a_templates_placeholder_or_broken_plural_forms_is_no_error(tmp_path: Path) -> None:
+    """xgettext writes 'nplurals=INTEGER; plural=EXPRESSION;' into templates; catalogs never use a template's."""
+    placeholder = catalog_text([], plural_forms="nplurals=INTEGER; plural=EXPRESSION;")
+    template = tmp_path / "sample-article.pot"
+    template.write_text(placeholder, encoding="utf-8")
+    assert all(f.problem.severity != "error" for f in check_catalog(template))
+    assert read_catalog(template).pipeline_read_warnings == []
+    template.write_text(catalog_text([], plural_forms=BROKEN["negative values"]), encoding="utf-8")
+    [warning] = read_catalog(template).pipeline_read_warnings
+    assert warning.code == "plural" and "negative" in warning.message
+    catalog = tmp_path / "fr.po"
+    catalog.write_text(placeholder, encoding="utf-8")
+    [finding] = check_catalog(catalog)
+    assert finding.problem.code == "plural" and finding.problem.severity == "error"  # msgfmt -c refuses it too
+
+
+def test_update_reads_a_template_with_xgettexts_placeholder(project: Path) -> None:
+    template = project / "locales" / f"{SLUG}.pot"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace('"Content-Type:', '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"\n"Content-Type:', 1), encoding="utf-8")
+    assert "INTEGER" in template.read_text(encoding="utf-8")
+    result = run(project, "update")
+    assert_no_traceback(result)
+    assert result.exit_code == 0, result.output

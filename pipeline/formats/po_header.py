@@ -114,7 +114,12 @@ def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], wa
     try:
         forms = parse_plural_forms(value)
     except PluralFormsError as exc:
-        raise PluralFormsCatalogError(f"{where[0]}:{where[1]}: invalid Plural-Forms {value[:80]!r}: {exc}") from None
+        if not where[0].endswith(".pot"):
+            raise PluralFormsCatalogError(f"{where[0]}:{where[1]}: invalid Plural-Forms {value[:80]!r}: {exc}") from None
+        # A template's plural forms are never used (each catalog has its own); xgettext writes a placeholder.
+        if "INTEGER" not in value and "EXPRESSION" not in value:
+            warnings.append(ReadWarning(*where, "plural", f"invalid Plural-Forms {value[:80]!r}: {exc}; a template's is not used"))
+        return
     catalog._num_plurals, catalog._plural_expr = forms.nplurals, forms.expression
 
 
