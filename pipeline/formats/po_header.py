@@ -44,7 +44,7 @@ GERMANIC_PLURAL = (2, "(n != 1)")
 
 _DATE = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2})[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
-    r"\s*(?:(?P<utc>Z|UTC|GMT)|(?P<sign>[+-])(?P<zone_hours>\d{2}):?(?P<zone_minutes>\d{2})?)?\s*$",
+    r"\s*(?:(?P<utc>Z|UTC|GMT)|(?P<sign>[+-])(?P<zone_hours>\d{2}):?(?P<zone_minutes>\d{2})?|[+-]?[A-Z]{3,5})?\s*$",
     re.I,
 )
 
@@ -63,7 +63,7 @@ class ReadWarning:
 
 
 def parse_header_date(value: str) -> datetime.datetime | None:
-    """A header date in any form tools write (``+0200``, ``+02:00``, seconds, ``T``, ``Z``), or None."""
+    """A header date in any form tools write (``+0200``, ``+02:00``, seconds, ``T``, ``Z``, ``CEST``), or None."""
     match = _DATE.match(value.strip())
     if not match:
         return None
@@ -78,7 +78,7 @@ def parse_header_date(value: str) -> datetime.datetime | None:
             return moment.replace(tzinfo=datetime.timezone(offset))
         if match.group("utc"):
             return moment.replace(tzinfo=datetime.timezone.utc)
-        return moment
+        return moment  # no zone, or a name (old pygettext wrote "+CEST"): the time as written
     except ValueError:  # a month 13, an hour 25, a zone of 24 hours or more
         return None
 
