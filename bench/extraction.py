@@ -312,6 +312,10 @@ def _print_targets(dev: DevSet, results: dict[str, Measured]) -> bool:
     silent = [p for p, (_, r) in ours.per_page.items() if r < WARN_RECALL and not ours.warned[p]]
     checks.append((f"no page below {WARN_RECALL} recall without a loss warning"
                    + (f" (silent: {', '.join(silent)})" if silent else ""), not silent))
+    warned = [p for p, w in ours.warned.items() if w]
+    whole = [p for p in warned if ours.per_page[p][1] >= 0.9]
+    print(f"\nloss warnings: {len(warned)} of {len(ours.warned)} pages; {len(whole)} of them on pages "
+          f"with recall >= 0.9 (false alarms, or text the reference leaves out)")
     print(f"\ntargets ({dev.name}):")
     for text, met in checks:
         print(f"  [{'met' if met else 'NOT met'}] {text}")

@@ -90,6 +90,10 @@ class Unit:
         """The unit's words, lower-cased (its text is set once, when the page is cut)."""
         return votes.words(self.text)
 
+    @cached_property
+    def grams(self) -> list[votes.Trigram]:
+        return votes.trigrams(self.tokens)
+
 
 #: A visible byline is looked for among the page's first units.
 _BYLINE_UNITS = 200
@@ -145,7 +149,7 @@ def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: bud
     dropped += _report_dropped(units, main)
     language, warnings = _article_language(meta.language, article)
     warnings = title_warnings + warnings
-    warnings += loss.loss_warnings(" ".join(article.itertext()), dropped, opinions[-1])
+    warnings += loss.loss_warnings(" ".join(article.itertext()), _suspects(units, main, dropped), opinions[-1])
     document = Document(
         title=title,
         language=language,
@@ -462,6 +466,17 @@ def _choose_title(root: etree._Element, meta: htmlmeta.PageMeta, units: list[Uni
             unit.kept = False
             unit.reason, unit.detail = "title", "repeats the title"
     return title
+
+
+def _suspects(units: list[Unit], main: etree._Element, dropped: list[DroppedBlock]) -> list[tuple[str, str]]:
+    """Dropped text that may be the article's: hidden, or in its container, or kept by an extractor."""
+    found = [(d.text, d.reason) for d in dropped if d.reason == "hidden"]
+    for unit in units:
+        if unit.kept or unit.is_title or not unit.text:
+            continue
+        if unit.votes or _inside(unit.element, main):
+            found.append((unit.text, unit.reason or "boilerplate"))
+    return found
 
 
 def _visible_author(units: list[Unit]) -> str:

@@ -4,9 +4,9 @@ A paragraph missing from the clean document is a paragraph no translator ever
 sees, and nothing else would show it. So the kept text is compared with two
 witnesses:
 
-* the page's own prose: every dropped block of real sentences whose drop no
-  widget signal explains (it was judged "boilerplate", or sat in a generic
-  header, footer or sidebar, or was hidden);
+* the page's own prose: every dropped block of real sentences that was
+  hidden, or sat in the article's container, or that an extractor kept, and
+  whose drop no widget signal explains;
 * readability-lxml's choice: the share of the text it kept that the clean
   article does not hold.
 
@@ -35,17 +35,22 @@ MIN_WITNESS = 40
 #: How many of the largest dropped blocks the warning names.
 NAMED_BLOCKS = 3
 #: Reasons that explain a drop: a widget, a repeat, the user's own rule.
-_EXPLAINED = CHROME_REASONS | {"duplicate", "title", "rule", "comments", "debris", "image-placeholder"}
+EXPLAINED = CHROME_REASONS | {"duplicate", "title", "rule", "comments", "debris", "image-placeholder"}
 
 
-def loss_warnings(kept_text: str, dropped: list[DroppedBlock], witness: Opinion) -> list[CleanWarning]:
-    """A ``text-lost`` warning when the clean article probably misses part of the article."""
+def loss_warnings(kept_text: str, suspects: list[tuple[str, str]], witness: Opinion) -> list[CleanWarning]:
+    """A ``text-lost`` warning when the clean article probably misses part of the article.
+
+    ``suspects`` are the dropped blocks that may be the article's, with their
+    reason: hidden text, and blocks in the article's container or kept by an
+    extractor whose drop no widget signal explains.
+    """
     kept_words = len(words(kept_text))
     unexplained = [
-        (len(block.split()), block, entry.reason)
-        for entry in dropped
-        if entry.reason not in _EXPLAINED
-        for block in entry.text.split(" | ")
+        (len(block.split()), block, reason)
+        for text, reason in suspects
+        if reason not in EXPLAINED
+        for block in text.split(" | ")
         if len(block.split()) >= PROSE_WORDS
     ]
     dropped_words = sum(count for count, _, _ in unexplained)

@@ -24,7 +24,7 @@ from typing import Protocol, Sequence
 from lxml import etree
 
 from pipeline.cleaning import htmlchrome
-from pipeline.cleaning.votes import SHORT_UNIT, KEPT_SHARE, Opinion, Trigram, trigrams
+from pipeline.cleaning.votes import SHORT_UNIT, KEPT_SHARE, Opinion, Trigram
 
 #: A unit this long (in words) with little link text is prose, not a label.
 PROSE_WORDS = 12
@@ -51,14 +51,17 @@ class UnitLike(Protocol):
     @property
     def tokens(self) -> list[str]: ...
 
+    @property
+    def grams(self) -> list[Trigram]: ...
+
 
 def choose(units: Sequence[UnitLike], body: etree._Element, opinions: Sequence[Opinion]) -> etree._Element:
     """Set ``kept`` and ``votes`` on every unit; return the article's container."""
     present = [o for o in opinions if o]
     base = next((o.name for o in present if o.name == "precision"), present[0].name if present else "")
     for unit in units:
-        tokens = unit.tokens
-        unit.votes = frozenset(o.name for o in present if o.keeps(tokens))
+        tokens, grams = unit.tokens, unit.grams
+        unit.votes = frozenset(o.name for o in present if o.keeps(tokens, grams))
         unit.kept = base in unit.votes
     main = main_container(body, units)
     containers = article_containers(main)
@@ -155,7 +158,7 @@ def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequen
         tokens = unit.tokens
         if len(tokens) < SHORT_UNIT or unit.kind in ("figure", "image"):
             continue
-        grams = trigrams(tokens)
+        grams = unit.grams
         found = [g for g in grams if available[g] > 0]
         if len(found) < KEPT_SHARE * len(grams):
             unit.kept = False

@@ -22,7 +22,9 @@ SHORT_UNIT = 3
 #: Share of a unit's word trigrams that the extractor must have kept.
 KEPT_SHARE = 0.5
 
-Trigram = tuple[str, str, str]
+#: Three words joined by a space: a string caches its hash, so a unit's
+#: trigrams cost one hash each however many opinions look them up.
+Trigram = str
 
 
 def words(text: str) -> list[str]:
@@ -30,7 +32,7 @@ def words(text: str) -> list[str]:
 
 
 def trigrams(tokens: list[str]) -> list[Trigram]:
-    return list(zip(tokens, tokens[1:], tokens[2:]))
+    return [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
 
 
 @dataclass
@@ -57,13 +59,13 @@ class Opinion:
     def __bool__(self) -> bool:
         return bool(self.grams or self.blocks)
 
-    def keeps(self, tokens: list[str]) -> bool:
-        """Did this extractor keep (most of) the text of these tokens?"""
+    def keeps(self, tokens: list[str], grams: list[Trigram] | None = None) -> bool:
+        """Did this extractor keep (most of) the text of these tokens (whose trigrams ``grams`` are)?"""
         if not tokens:
             return False
         if len(tokens) < SHORT_UNIT:
             return " ".join(tokens) in self.blocks
-        grams = trigrams(tokens)
+        grams = trigrams(tokens) if grams is None else grams
         found = sum(map(self.grams.__contains__, grams))
         return found >= KEPT_SHARE * len(grams)
 
