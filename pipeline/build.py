@@ -557,8 +557,15 @@ class _Renderer:
         return _environment(self.project)
 
     def render(self, template: str, translations, context: dict) -> str:
+        import jinja2
+
         _install(self.env, translations)
-        return self.env.get_template(template).render(context)
+        try:
+            return self.env.get_template(template).render(context)
+        except (jinja2.TemplateError, UnicodeDecodeError) as exc:  # the project's own templates are edited by hand
+            from pipeline.templateerrors import template_error
+
+            raise template_error(exc, template, [self.project.templates_dir]) from None
 
 
 # ---------------------------------------------------------------------------

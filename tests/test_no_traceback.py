@@ -11,6 +11,8 @@ its stage function (the command only waits for Ctrl+C after that).
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import threading
 import traceback
@@ -40,6 +42,10 @@ READERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "snapshot": (f"source/{SLUG}/snapshot.txt", ("clean",)),
     "snapshot-html": (f"source/{HTML_SLUG}/snapshot.html", ("clean",)),
     "provenance": (f"source/{SLUG}/provenance.json", ("clean", "extract", "build")),
+    "clean-report": (f"source/{SLUG}/clean-report.json", ("init", "update")),
+    "manifest": ("output/.build-manifest.json", ("build",)),
+    "page-template": ("templates/article.html", ("build", "extract")),
+    "stylesheet": ("templates/style.css", ("build",)),
 }
 
 #: Folders that may be found as files instead.
@@ -85,7 +91,8 @@ def pristine(tmp_path_factory) -> Path:
     shutil.copytree(REPO_ROOT / "locales", root / "locales")
     (root / "source" / HTML_SLUG).mkdir()
     shutil.copy(REPO_ROOT / "tests" / "fixtures" / "html" / "blog-page.html", root / "source" / HTML_SLUG / "snapshot.html")
-    for command in ("clean", "extract"):
+    shutil.copytree(REPO_ROOT / "pipeline" / "templates", root / "templates")  # the project's own copies
+    for command in ("clean", "extract", "build"):
         result = CliRunner().invoke(main, [command, "--project", str(root)])
         assert result.exit_code == 0, result.output
     return root
@@ -231,6 +238,8 @@ def _flip(original: bytes, changes: list[tuple[int, int]]) -> bytes:
     return bytes(data)
 
 
+#: Random inputs per reader; more for a longer hunt: NO_TRACEBACK_EXAMPLES=500 pytest -m slow -k random_bytes
+EXAMPLES = int(os.environ.get("NO_TRACEBACK_EXAMPLES", "30"))
 #: reader -> the commands the random-bytes test runs on it (the main reader of each)
 FUZZED = {
     "article": ("extract", "build"),
@@ -239,6 +248,8 @@ FUZZED = {
     "settings": ("stats",),
     "snapshot": ("clean",),
     "provenance": ("clean",),
+    "snapshot-html": ("clean",),
+    "page-template": ("build",),
 }
 
 
@@ -248,7 +259,7 @@ def test_random_bytes(pristine: Path, tmp_path: Path, reader: str) -> None:
     relative, _ = READERS[reader]
     original = (pristine / relative).read_bytes()
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=_mutations(original))
     def feed(data: bytes) -> None:
         root = fresh_copy(pristine, tmp_path / "site")
@@ -258,3 +269,17 @@ def test_random_bytes(pristine: Path, tmp_path: Path, reader: str) -> None:
             assert_named(code, output, Path(relative).name, command)
 
     feed()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("{% if %}", r"article\.html:\d+: template syntax error"), ("{{ nope.x }}", r"article\.html:\d+: cannot render the page: 'nope' is undefined")],
+    ids=["syntax error", "undefined variable"],
+)
+def test_a_broken_page_template_is_one_line_with_file_and_line(pristine: Path, tmp_path: Path, line: str, expected: str) -> None:
+    root = fresh_copy(pristine, tmp_path / "site")
+    template = root / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block head %}", "{% block head %}\n" + line, 1), encoding="utf-8")
+    code, output = run_command(root, "build")
+    assert code == 1
+    assert re.search(expected, output), output

@@ -26,7 +26,9 @@ def serve(port: int, project_dir: Path, reporter: Reporter) -> None:
     drafts), into a temporary folder (never output/, so a preview never ends
     up in a publish). Saving a .po file rebuilds that article in that locale;
     the open page reloads by itself and shows catalog errors in a banner.
-    The translation status is at /__status. Stop with Ctrl+C.
+    The translation status is at /__status. Only requests addressed to
+    127.0.0.1, localhost or [::1] on that port are answered, so no other web
+    site can read the drafts through your browser. Stop with Ctrl+C.
     """
     import signal
 
