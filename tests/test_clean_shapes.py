@@ -163,3 +163,20 @@ def test_a_page_over_the_time_budget_is_one_clear_error(tmp_path):
     outcome = CliRunner().invoke(cli, ["clean", "--project", str(root)])
     assert outcome.exit_code == 1
     assert "time budget" in outcome.output and "Traceback" not in outcome.output
+
+
+def test_scrape_from_goes_on_after_a_page_over_the_cap(tmp_path):
+    small, _ = quote_table_page()
+    big = news_page("A very long story", "<article><h1>A very long story</h1>"
+                    + "".join(f"<p>{p}</p>" for p in paragraphs(2000, 300)) + "</article>")
+    assert len(small) < 50_000 < len(big)
+    (tmp_path / "small.html").write_text(small, encoding="utf-8")
+    (tmp_path / "big.html").write_text(big, encoding="utf-8")
+    listing = tmp_path / "pages.txt"
+    listing.write_text(f"{tmp_path / 'big.html'}\n{tmp_path / 'small.html'}\n", encoding="utf-8")
+    root = make_project(tmp_path / "site", {}, settings="[pipeline:clean]\nmax_page_mb = 0.05\n")
+    outcome = CliRunner().invoke(cli, ["scrape", "--project", str(root), "--from", str(listing)])
+    assert outcome.exit_code == 1
+    assert "over the size cap" in outcome.output and "Traceback" not in outcome.output
+    assert (root / "source" / "small" / "article.html").is_file()
+    assert not (root / "source" / "big" / "article.html").exists()
