@@ -75,9 +75,29 @@ def choose(units: Sequence[UnitLike], body: etree._Element, opinions: Sequence[O
     main = main_container(body, units)
     containers = article_containers(main)
     if any(o.name == SECOND_OPINION for o in present):
+        _keep_standfirst(units, main)
         _drop_unconfirmed(units, containers)
     _once_each(units, main, present)
     return main
+
+
+def _keep_standfirst(units: Sequence[UnitLike], main: etree._Element) -> None:
+    """The lede above the article's body, beside it in the same parent, when readability-lxml kept it.
+
+    News sites put the standfirst in the article's header, next to the
+    headline and outside the body's container, where trafilatura's
+    precision mode leaves it.
+    """
+    parent = main.getparent()
+    if parent is None or parent.tag in ("body", "html"):
+        return
+    for unit in units:
+        if inside(unit.element, main):
+            return  # only what comes before the body
+        if unit.kept or SECOND_OPINION not in unit.votes or not inside(unit.element, parent):
+            continue
+        if len(unit.tokens) >= PROSE_WORDS and _is_addable(unit, [parent], both=False):
+            unit.kept = True
 
 
 def article_containers(main: etree._Element) -> list[etree._Element]:
