@@ -986,6 +986,17 @@ class _LazyArticle:
         return self.catalogs[locale]
 
 
+def _oversized_catalog_warnings(project: Project, slug: str, locale: str, catalog) -> list[BuildWarning]:
+    """A warning when the catalog holds more obsolete entries than :mod:`pipeline.formats.templatefit` allows."""
+    from pipeline.formats.templatefit import excess_entries_warning, obsolete_excess
+
+    excess = obsolete_excess(catalog)
+    if not excess:
+        return []
+    message = excess_entries_warning(excess, project.template_path(slug))
+    return [BuildWarning(message, project.catalog_path(locale, slug))]
+
+
 def _completion_of(catalog, locale: str, slug: str, path: Path) -> float:
     from pipeline.catalogs import catalog_stats
 
@@ -1081,7 +1092,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         page_warnings: list[BuildWarning] = []
         page_errors: list[str] = []
         if locale != source:
-            article.catalog(locale)
+            page_warnings += _oversized_catalog_warnings(project, slug, locale, article.catalog(locale))
         lazy = _Article(slug, article.doc, article.catalogs, completion, published, article.blocks)
         page_warnings.extend(article.doc_warnings)
         text, translated = _render_page(

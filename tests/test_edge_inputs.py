@@ -52,7 +52,7 @@ def _obsolete_entries(count: int) -> str:
     return "".join(f'#~ msgid "Old sentence number {n}"\n#~ msgstr "Ancienne phrase {n}"\n\n' for n in range(count))
 
 
-@pytest.mark.parametrize("command", ["check", "update"])
+@pytest.mark.parametrize("command", ["check", "update", "build"])
 def test_a_catalog_of_many_entries_not_in_its_template_is_reported(shipped_project: Path, command: str) -> None:
     path = catalog(shipped_project)
     count = MAX_ENTRIES_NOT_IN_TEMPLATE * 3
@@ -67,7 +67,7 @@ def test_a_catalog_of_many_entries_not_in_its_template_is_reported(shipped_proje
 def test_a_few_obsolete_entries_are_not_reported(shipped_project: Path) -> None:
     path = catalog(shipped_project)
     path.write_text(path.read_text(encoding="utf-8") + "\n" + _obsolete_entries(20), encoding="utf-8")
-    for command in ("check", "update"):
+    for command in ("check", "update", "build"):
         result = run(shipped_project, command)
         assert result.exit_code == 0 and "does not have" not in result.output, result.output
 

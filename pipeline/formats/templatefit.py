@@ -68,3 +68,13 @@ def excess_entries_warning(count: int, template_path: Path) -> str:
         f"{MAX_ENTRIES_NOT_IN_TEMPLATE}): every command reading it is slowed; if they are old obsolete (#~) "
         "entries, `msgattrib --no-obsolete` removes them"
     )
+
+
+def obsolete_excess(catalog: Catalog | None) -> int:
+    """The number of obsolete entries of ``catalog`` when past the limit, else 0.
+
+    For readers without the template at hand (the build): obsolete entries are
+    by definition not in the template ``update`` last merged.
+    """
+    count = len(catalog.obsolete) if catalog is not None else 0
+    return count if count > MAX_ENTRIES_NOT_IN_TEMPLATE else 0
