@@ -180,3 +180,13 @@ def test_scrape_from_goes_on_after_a_page_over_the_cap(tmp_path):
     assert "over the size cap" in outcome.output and "Traceback" not in outcome.output
     assert (root / "source" / "small" / "article.html").is_file()
     assert not (root / "source" / "big" / "article.html").exists()
+
+
+def test_a_large_page_gets_one_opinion_and_says_so(monkeypatch):
+    from pipeline.cleaning import votes
+
+    page, body = quote_table_page()
+    monkeypatch.setattr(votes, "SECOND_OPINIONS_MAX_CHARS", len(page) - 1)
+    result = clean_html(page, CleanRules(), url=URL)
+    assert "large-page" in kinds(result)
+    assert all(p in text_of(result) for p in body)

@@ -117,9 +117,10 @@ def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: bud
         raise SnapshotError("the HTML snapshot has no visible text (empty <body>)")
     meta = htmlmeta.page_meta(root)
     base_url = _base_url(root, url)
-    opinions = votes.trafilatura_opinions(text, url)
+    large = len(text) > votes.SECOND_OPINIONS_MAX_CHARS
+    opinions = votes.trafilatura_opinions(text, url, recall=not large)
     deadline.check()
-    opinions += (votes.readability_opinion(text, url),)
+    opinions += (votes.Opinion(reconcile.SECOND_OPINION) if large else votes.readability_opinion(text, url),)
     deadline.check()
     htmlfigures.use_noscript_images(body, _image_source)
     dropped: list[DroppedBlock] = _remove_never_content(body)
@@ -149,6 +150,14 @@ def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: bud
     dropped += _report_dropped(units, main)
     language, warnings = _article_language(meta.language, article)
     warnings = title_warnings + warnings
+    if large:
+        warnings.append(CleanWarning(
+            text=f"the page is {len(text) / 1e6:.1f} million characters",
+            kind="large-page",
+            detail="only trafilatura's precision mode judged which text is the article (second opinions "
+                   "are skipped on pages this large, to bound the time); review the report's dropped blocks",
+            action="kept",
+        ))
     warnings += loss.loss_warnings(" ".join(article.itertext()), _suspects(units, main, dropped), opinions[-1])
     document = Document(
         title=title,
@@ -481,8 +490,9 @@ def _suspects(units: list[Unit], main: etree._Element, dropped: list[DroppedBloc
 
 def _visible_author(units: list[Unit]) -> str:
     """The name in a visible byline: in a byline container first, else near the page's top."""
-    marked = [u.text for u in units if htmlchrome.ancestor_reason(u.element)[0] == "byline"]
-    return htmlbyline.visible_author(marked + [u.text for u in units[:_BYLINE_UNITS]])
+    top = units[:_BYLINE_UNITS]
+    marked = [u.text for u in top if htmlchrome.ancestor_reason(u.element)[0] == "byline"]
+    return htmlbyline.visible_author(marked + [u.text for u in top])
 
 
 def _fallback_title(units: list[Unit], url: str, slug: str) -> tuple[str, CleanWarning]:

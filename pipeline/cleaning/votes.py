@@ -73,8 +73,14 @@ class Opinion:
 _TRAFILATURA_BLOCKS = ("p", "head", "item", "cell", "quote", "code", "row")
 
 
-def trafilatura_opinions(page: str, url: str) -> tuple[Opinion, Opinion]:
-    """trafilatura's precision-mode and recall-mode choices."""
+#: Above this many characters a page gets one opinion: trafilatura's precision
+#: mode (its recall mode when that finds nothing). The second opinions would
+#: triple the cost of a page that already takes tens of seconds.
+SECOND_OPINIONS_MAX_CHARS = 3_000_000
+
+
+def trafilatura_opinions(page: str, url: str, recall: bool = True) -> tuple[Opinion, Opinion]:
+    """trafilatura's precision-mode and recall-mode choices (recall only as a fallback unless ``recall``)."""
     import trafilatura  # heavy: imported only when a page is cleaned
 
     options = dict(
@@ -89,6 +95,9 @@ def trafilatura_opinions(page: str, url: str) -> tuple[Opinion, Opinion]:
     )
     found = []
     for mode in ("favor_precision", "favor_recall"):
+        if mode == "favor_recall" and not recall and found[0]:
+            found.append(Opinion("recall"))
+            break
         result = trafilatura.bare_extraction(page, **{mode: True}, **options)
         body = None if result is None else result.body
         found.append(Opinion.of_tree(mode.split("_")[1], body, _TRAFILATURA_BLOCKS))
