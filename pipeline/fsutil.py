@@ -140,12 +140,12 @@ def _count_write_for_kill_hook() -> None:
 
 LOCK_FILE_NAME = ".pipeline.lock"
 
-#: Lock files this process holds, by real path -> file descriptor. Forked
+#: Locks this process holds: file descriptor -> (real path, thread). Forked
 #: workers inherit the descriptors and with them the lock (flock belongs to
 #: the open file, which parent and child then share): a worker closes its
 #: copies first thing (:func:`release_inherited_locks`), so the lock lives
 #: exactly as long as the process that took it.
-_held: dict[str, int] = {}
+_held: dict[int, tuple[str, int]] = {}
 _held_guard = threading.Lock()
 
 
@@ -165,30 +165,26 @@ def file_lock(
     it: wait (``on_wait`` is called once when waiting starts, to tell the user
     why nothing happens), or with ``wait=False`` or after ``timeout`` seconds
     raise :class:`LockedError` starting with ``busy`` (and, when it did not
-    wait, ending with ``no_wait_hint``). Taking a lock this
-    process already holds is a programming error (flock would wait for itself):
-    each lock is taken in one place.
+    wait, ending with ``no_wait_hint``). Another thread of this process waits
+    like another process would; taking again a lock this thread holds is a
+    programming error (flock would wait for itself): each lock is taken in
+    one place.
     """
     path = Path(path)
     # the folder resolved, not the lock file: a link put in its place is refused (O_NOFOLLOW), never followed
     key = os.path.join(os.path.realpath(path.parent), path.name) if path.name else os.path.realpath(path)
+    owner = (key, threading.get_ident())
     with _held_guard:
-        if key in _held:
-            raise RuntimeError(f"{key} is already locked by this process")
-        _held[key] = -1  # reserved: a second thread taking it fails the same way
-    try:
-        fd = _acquire(key, busy, no_wait_hint, wait, timeout, on_wait)
-    except BaseException:
-        with _held_guard:
-            del _held[key]
-        raise
+        if owner in _held.values():
+            raise RuntimeError(f"{key} is already locked by this thread")
+    fd = _acquire(key, busy, no_wait_hint, wait, timeout, on_wait)
     with _held_guard:
-        _held[key] = fd
+        _held[fd] = owner
     try:
         yield
     finally:
         with _held_guard:
-            del _held[key]
+            del _held[fd]
         os.close(fd)
 
 
@@ -216,10 +212,9 @@ def project_lock(
 def release_inherited_locks() -> None:
     """In a forked child: close the lock descriptors inherited from the parent (the parent keeps its locks)."""
     with _held_guard:
-        for fd in _held.values():
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        for fd in _held:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         _held.clear()
 
 

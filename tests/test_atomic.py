@@ -135,11 +135,34 @@ def project(tmp_path_factory) -> Path:
 def test_the_lock_is_taken_once_and_never_nests(tmp_path: Path) -> None:
     """One place takes it: a second take in the same process is a bug, said at once (flock would wait for itself)."""
     with project_lock(tmp_path, wait=False):
-        with pytest.raises(RuntimeError, match="already locked by this process"):
+        with pytest.raises(RuntimeError, match="already locked by this thread"):
             with project_lock(tmp_path / ".", wait=False):
                 pass
     with project_lock(tmp_path, wait=False):  # released: free again
         pass
+
+
+def test_another_thread_waits_for_the_lock_as_another_process_would(tmp_path: Path) -> None:
+    import threading
+
+    outcomes: list[str] = []
+
+    def take(wait: bool) -> None:
+        try:
+            with project_lock(tmp_path, wait=wait):
+                outcomes.append("locked")
+        except LockedError:
+            outcomes.append("busy")
+
+    with project_lock(tmp_path, wait=False):
+        other = threading.Thread(target=take, args=(False,))
+        other.start()
+        other.join(timeout=30)
+        assert outcomes == ["busy"]
+        waiting = threading.Thread(target=take, args=(True,))
+        waiting.start()
+    waiting.join(timeout=30)
+    assert outcomes == ["busy", "locked"]
 
 
 def test_no_wait_and_timeout_stop_with_a_clear_message(project: Path) -> None:
