@@ -65,8 +65,6 @@ WORDS_PER_MINUTE = 230
 CJK_CHARACTERS_PER_MINUTE = 400
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
-_NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
-_BARE_PERCENT = re.compile(r"%(?!\(\w+\)[sdif]|%)")
 #: What a preview page (``pipeline serve``) loads to reload itself and show
 #: catalog errors; served by the preview server only, never in a published page.
 PREVIEW_SCRIPT = '<script src="/__pipeline/reload.js"></script>\n'
@@ -106,9 +104,11 @@ class BuildWarning:
     #: The file that holds the cause (a catalog), when there is one.
     path: Path | None = None
     msgid: str = ""
+    #: The message's line in ``path``, when known.
+    line: int = 0
 
     def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
+        where = f"{self.path}:{self.line}: " if self.path and self.line else f"{self.path}: " if self.path else ""
         what = f"msgid {self.msgid!r}: " if self.msgid else ""
         return f"{where}{what}{self.message}"
 
@@ -132,6 +132,8 @@ class PageResult:
     fallbacks: int = 0
     #: Translations refused by the checks (also counted in ``fallbacks``).
     rejected: int = 0
+    #: Where the refused translations are (``file:line``).
+    rejected_at: list[str] = field(default_factory=list)
     written: bool = True
     #: False when the page was up to date and not rendered again (incremental build).
     rendered: bool = True
@@ -204,40 +206,32 @@ def _read_catalog_or_note(path: Path, errors: list[str], consequence: str):
 
 
 def _translation_errors(msgid: str, msgstr: str) -> list[str]:
-    """What the shared checks find wrong enough to keep a translation out of a page.
+    """What the shared checks find wrong enough to keep a translation out of a page (:mod:`pipeline.completion`).
 
     The markup itself is checked again when the translation is applied
     (``MarkupMismatch``), so a bad tag never reaches a page whatever the checks say.
     """
-    from pipeline.checks import translation_errors
+    from pipeline.completion import pair_errors
 
-    return [p.message for p in translation_errors(msgid, msgstr)]
-
-
-def _completion(project: Project, locale: str, slug: str) -> float:
-    """Percent of an article translated (finished, not fuzzy), as ``pipeline stats`` shows it."""
-    from pipeline.catalogs import completion
-
-    return float(completion(project, locale, slug))
+    return [p.message for p in pair_errors(msgid, msgstr)]
 
 
-def _is_translated(message) -> bool:
-    if message.fuzzy:
-        return False
-    if isinstance(message.string, (tuple, list)):
-        return all(message.string)
-    return bool(message.string)
+def _is_finished(message) -> bool:
+    """Not fuzzy, every form has text: worth trying (the checks then decide, :mod:`pipeline.completion`)."""
+    from pipeline.completion import FUZZY, UNTRANSLATED, text_state
+
+    return text_state(message) not in (FUZZY, UNTRANSLATED)
 
 
 def _usable_translations(catalog) -> dict[str, str]:
-    """msgid -> msgstr for the singular messages that are translated and not fuzzy."""
+    """msgid -> msgstr for the singular messages that are translated and not fuzzy (errors are refused when used)."""
     table: dict[str, str] = {}
     if catalog is None:
         return table
     from pipeline.formats.po import messages
 
     for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
-        if not isinstance(message.id, str) or not _is_translated(message):
+        if not isinstance(message.id, str) or not _is_finished(message):
             continue
         if message.context and message.id in table:
             continue  # the context-free entry wins; articles do not use contexts
@@ -415,22 +409,6 @@ def translate_article(
 # ---------------------------------------------------------------------------
 
 
-def _format_problem(msgid, msgstr: str) -> str | None:
-    """Why a template translation would break the page when its variables are filled in."""
-    ids = msgid if isinstance(msgid, (tuple, list)) else (msgid,)
-    names = {name for text in ids for name in _NAMED_PLACEHOLDER.findall(text)} | {"num"}
-    unknown = sorted(set(_NAMED_PLACEHOLDER.findall(msgstr)) - names)
-    if unknown:
-        return "unknown placeholder " + ", ".join(f"%({n})s" for n in unknown)
-    if _BARE_PERCENT.search(msgstr):
-        return "a lone % sign; write %% for a literal percent sign"
-    try:
-        msgstr % {name: "" for name in names}
-    except (KeyError, ValueError, TypeError) as exc:
-        return f"cannot be formatted: {exc}"
-    return None
-
-
 def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
     """gettext translations for the templates, without the translations that would break them."""
     import gettext
@@ -443,18 +421,20 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
     catalog = copy.deepcopy(catalog)
     # Untranslated and fuzzy messages leave the catalog: a .mo entry with an
     # empty plural form would show the singular for every number.
-    for message in [m for m in catalog if m.id and not _is_translated(m)]:
+    for message in [m for m in catalog if m.id and not _is_finished(m)]:
         catalog.delete(message.id, context=message.context)
+    from pipeline.completion import message_errors, shape_of
+
+    shape = shape_of(catalog, SITE_DOMAIN)
     for message in catalog:
         if not message.id:
             continue
         forms = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         msgid = message.id if isinstance(message.id, str) else message.id[0]
-        problems = [p for p in (_format_problem(message.id, form) for form in forms) if p]
-        problems += [e for form in forms if form for e in _translation_errors(msgid, form)]
+        problems = message_errors(message, shape)  # what `check` reports, no more, no less
         if problems:
             warnings.append(
-                BuildWarning(f"template translation not used ({problems[0]})", path, msgid)
+                BuildWarning(f"template translation not used ({problems[0].message})", path, msgid, message.lineno or 0)
             )
             message.string = tuple("" for _ in forms) if len(forms) > 1 else ""
     from pipeline.formats.plurals import plural_function
@@ -708,7 +688,9 @@ def _render_page(
     warnings: list[BuildWarning],
     errors: list[str] | None = None,
 ) -> tuple[str, TranslatedArticle]:
-    from babel.numbers import format_decimal, format_percent
+    from babel.numbers import format_decimal
+
+    from pipeline.completion import localized_percent_text
 
     settings = project.settings
     errors = [] if errors is None else errors
@@ -725,6 +707,8 @@ def _render_page(
         translate=not is_source,
         article_blocks=article.blocks,
     )
+    if translated.rejected:
+        translated.warnings = _with_lines(translated.warnings, article.catalogs.get(locale))
     translations, site_warnings, site_errors = renderer.site_translations(None if is_source else locale)
     warnings.extend(site_warnings)
     errors.extend(site_errors)
@@ -759,9 +743,7 @@ def _render_page(
         "alternates": alternates,
         "languages": _languages_menu(article, locale, infos, include_current=True),
         "draft": draft,
-        "completion_text": format_percent(
-            article.completion[locale] / 100, locale=info.formatting_locale
-        ),
+        "completion_text": localized_percent_text(article.completion[locale], info.formatting_locale),
         "partial": translated.fallbacks > 0,
         "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, infos),
         "source_language_name": _language_name(infos[source], info),
@@ -769,6 +751,18 @@ def _render_page(
     }
     text = renderer.render("article.html", translations, context)
     return text, translated
+
+
+def _with_lines(warnings: list[BuildWarning], catalog) -> list[BuildWarning]:
+    """The warnings, each with the line of its message in the catalog (a translator goes to file:line)."""
+    import dataclasses
+
+    from pipeline.formats.po import messages
+
+    if catalog is None:
+        return warnings
+    lines = {m.id: m.lineno or 0 for m in messages(catalog) if isinstance(m.id, str)}
+    return [dataclasses.replace(w, line=lines.get(w.msgid, 0)) if w.msgid and not w.line else w for w in warnings]
 
 
 def _derived_notice(settings, catalog, locale: str, infos: dict[str, LocaleInfo]) -> str:
@@ -1011,6 +1005,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     only when its hash is new or one of its pages has to be rendered.
     """
     from pipeline.buildstate import FileHashes, combined_hash, page_key, page_record_usable
+    from pipeline.completion import meets
 
     project, slug = plan.project, work.slug
     settings = project.settings
@@ -1039,7 +1034,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
                 catalog_hashes[locale] = ""  # unreadable: no record, read again next time
                 continue
         outcome.catalog_records[locale] = {"sha256": digest, "completion": completion[locale]}
-        if completion[locale] >= settings.threshold_for(locale) and not is_pseudo_locale(locale):
+        if meets(completion[locale], settings.threshold_for(locale)) and not is_pseudo_locale(locale):
             published.append(locale)
 
     outcome.file_records = hashes.records
@@ -1082,7 +1077,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             and _page_intact(page_file, record)
         ):
             outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, page_file, record))
-            outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i) for m, p, i in record[WARNINGS])
+            outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i, *line) for m, p, i, *line in record[WARNINGS])
             outcome.page_records[key] = record
             if is_published:
                 titles[locale] = record[TITLE]
@@ -1119,6 +1114,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             blocks=translated.blocks,
             fallbacks=translated.fallbacks,
             rejected=translated.rejected,
+            rejected_at=_rejected_at(translated.warnings),
             written=changed,
             rendered=True,
         )
@@ -1156,6 +1152,11 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     return outcome
 
 
+def _rejected_at(warnings: list[BuildWarning]) -> list[str]:
+    """``file:line`` of each translation a page refused."""
+    return [f"{w.path}:{w.line}" for w in warnings if w.line and w.message.startswith("translation not used")]
+
+
 def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[BuildWarning], size: int) -> list:
     """The page's record in the manifest: the fields of :data:`pipeline.buildstate.PAGE_FIELDS`, in order."""
     return [
@@ -1167,7 +1168,7 @@ def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[Bu
         page.fallbacks,
         page.rejected,
         title,
-        [[w.message, str(w.path) if w.path else "", w.msgid] for w in warnings],
+        [[w.message, str(w.path) if w.path else "", w.msgid, *([w.line] if w.line else [])] for w in warnings],
     ]
 
 
@@ -1209,6 +1210,7 @@ def _page_from_record(slug: str, locale: str, tag: str, file: str, record: list)
         blocks=record[BLOCKS],
         fallbacks=record[FALLBACKS],
         rejected=record[REJECTED],
+        rejected_at=_rejected_at([BuildWarning(m, Path(p) if p else None, i, *line) for m, p, i, *line in record[WARNINGS]]),
         written=False,
         rendered=False,
     )

@@ -203,7 +203,7 @@ def init(project: Project, locale: str) -> InitResult:
             continue
         template = read_catalog(project.template_path(domain))
         catalog = _new_catalog(template, locale, babel_locale.english_name or locale, domain)
-        if domain == SITE_DOMAIN:
+        if domain == SITE_DOMAIN and locale not in project.settings.derived:  # derived: from its source
             labels = interface_labels(project) if labels is None else labels
             result.seeded += seed_site_catalog(catalog, locale, labels)
         write_catalog(path, catalog)
@@ -584,22 +584,29 @@ class CatalogStats:
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
+    #: Translated, but with an error of ``check``: the build shows the source text instead.
+    refused: int = 0
     translated_words: int = 0
     fuzzy_words: int = 0
     untranslated_words: int = 0
+    refused_words: int = 0
+    #: Line numbers of the refused messages.
+    refused_lines: list[int] = field(default_factory=list)
 
     @property
     def messages(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
+        return self.translated + self.fuzzy + self.untranslated + self.refused
 
     @property
     def words(self) -> int:
-        return self.translated_words + self.fuzzy_words + self.untranslated_words
+        return self.translated_words + self.fuzzy_words + self.untranslated_words + self.refused_words
 
     @property
     def percent(self) -> float:
-        """Percent of source words translated (not fuzzy); 100 for an empty catalog."""
-        return 100.0 * self.translated_words / self.words if self.words else 100.0
+        """Percent of source words translated (:mod:`pipeline.completion`), floored; 100 for an empty catalog."""
+        from pipeline.completion import floored_percent
+
+        return floored_percent(self.translated_words, self.words)
 
     def as_dict(self) -> dict:
         return {
@@ -612,8 +619,10 @@ class CatalogStats:
             "translated_words": self.translated_words,
             "fuzzy_words": self.fuzzy_words,
             "untranslated_words": self.untranslated_words,
+            "refused": self.refused,
+            "refused_words": self.refused_words,
             "words": self.words,
-            "percent": round(self.percent, 1),
+            "percent": self.percent,
         }
 
 
@@ -624,15 +633,24 @@ _msgid_words = lru_cache(maxsize=65536)(count_words)
 
 
 def catalog_stats(catalog: Catalog, locale: str, domain: str, path: Path) -> CatalogStats:
+    """How much of the catalog is translated, as :mod:`pipeline.completion` counts it."""
+    from pipeline import completion
+
     stats = CatalogStats(locale, domain, path)
+    shape = completion.shape_of(catalog, domain)
     for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
         words = _msgid_words(message.id if isinstance(message.id, str) else message.id[0])
-        if not is_translated(message):
+        state = completion.state(message, shape)
+        if state == completion.UNTRANSLATED:
             stats.untranslated += 1
             stats.untranslated_words += words
-        elif message.fuzzy:
+        elif state == completion.FUZZY:
             stats.fuzzy += 1
             stats.fuzzy_words += words
+        elif state == completion.REFUSED:
+            stats.refused += 1
+            stats.refused_words += words
+            stats.refused_lines.append(message.lineno or 0)
         else:
             stats.translated += 1
             stats.translated_words += words
@@ -654,9 +672,9 @@ def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[C
 
 
 def completion(project: Project, locale: str, slug: str) -> float:
-    """Percent (0-100) of the article's source words with a finished translation.
+    """Percent (0-100, floored) of the article's source words with a finished translation.
 
-    Fuzzy and untranslated messages count as not done. 0.0 when the catalog
+    Fuzzy, untranslated and refused messages count as not done. 0.0 when the catalog
     does not exist yet.
     """
     path = project.catalog_path(locale, slug)

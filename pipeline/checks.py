@@ -61,7 +61,7 @@ _DANGEROUS = re.compile(
 
 _PRINTF = re.compile(r"%(?:\((?P<name>[A-Za-z_]\w*)\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXeEgGcou]|%%")
 _BRACE = re.compile(r"\{\{|\}\}|\{(?:[A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)]+", re.I)
 
 
@@ -214,9 +214,28 @@ def check_placeholders(msgid: str, msgstr: str) -> list[Problem]:
     return [Problem(ERROR, "placeholder", "placeholders differ from the source (" + "; ".join(parts) + "); copy them unchanged")]
 
 
-def _numbers(text: str) -> Counter[str]:
-    text = TOKEN.sub(" ", _URL.sub(" ", text))
-    return Counter(re.sub(r"[.,](?=\d{3}\b)", "", n) for n in _NUMBER.findall(text))
+@lru_cache(maxsize=64)
+def _number_symbols(language: str) -> tuple[str, str]:
+    """The decimal and group separators of ``language`` (CLDR, via Babel); English's when unknown."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return ".", ","
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def _number_value(number: str, language: str) -> str:
+    """A number as written in ``language`` (``1.234,5`` in German), written the one way (``1234.5``)."""
+    decimal, group = _number_symbols(language)
+    number = re.sub(f"[{re.escape(group)}\u00a0\u202f](?=\\d{{3}}(?!\\d))", "", number)
+    return number.replace(decimal, ".") if decimal != "." else number
+
+
+def _number_tokens(text: str) -> list[str]:
+    return _NUMBER.findall(TOKEN.sub(" ", _URL.sub(" ", text)))
 
 
 @lru_cache(maxsize=8)
@@ -238,10 +257,23 @@ def _months_in(text: str, language: str) -> set[str]:
     return {names[word] for word in re.findall(r"[^\W\d_]+", text.lower()) if word in names}
 
 
-def check_numbers(msgid: str, msgstr: str, source_language: str = "en") -> list[Problem]:
-    source, target = _numbers(msgid), _numbers(msgstr)
-    missing = sorted(set(source) - set(target))
-    extra = sorted(set(target) - set(source) - _months_in(msgid, source_language))
+def check_numbers(msgid: str, msgstr: str, source_language: str = "en", target_language: str = "") -> list[Problem]:
+    """Numbers of the source (read as ``source_language`` writes them) that the translation lacks or adds.
+
+    A number of the translation may be written as its own language writes
+    numbers (``target_language``) or as the source does.
+    """
+    if not any(c.isdigit() for c in msgid + msgstr):
+        return []
+    source = {_number_value(n, source_language): n for n in _number_tokens(msgid)}
+    readings = {
+        n: {_number_value(n, source_language), _number_value(n, target_language or source_language)}
+        for n in _number_tokens(msgstr)
+    }
+    found = set().union(*readings.values()) if readings else set()
+    missing = sorted(source[value] for value in set(source) - found)
+    months = _months_in(msgid, source_language)
+    extra = sorted(n for n, values in readings.items() if not values & set(source) and not values & months)
     if not missing and not extra:
         return []
     detail = []
@@ -260,15 +292,20 @@ def check_urls(msgid: str, msgstr: str) -> list[Problem]:
     return [Problem(WARNING, "url", f"web addresses differ from the source (source: {', '.join(source) or 'none'}; translation: {', '.join(target) or 'none'})")]
 
 
-def check_pair(msgid: str, msgstr: str, source_language: str = "en") -> list[Problem]:
-    """Markup, placeholder, number and URL problems of one translation; [] when it is fine or empty."""
+def check_pair(msgid: str, msgstr: str, source_language: str = "en", target_language: str = "") -> list[Problem]:
+    """Markup, placeholder, number and URL problems of one translation; [] when it is fine or empty.
+
+    Numbers and dates of ``msgid`` are read as ``source_language`` (the
+    project's ``source_language``) writes them; those of ``msgstr`` as
+    ``target_language`` (the catalog's) or the source language writes them.
+    """
     if not msgstr:
         return []
     return (
         check_characters(msgid, msgstr)
         + check_markup(msgid, msgstr)
         + check_placeholders(msgid, msgstr)
-        + check_numbers(msgid, msgstr, source_language)
+        + check_numbers(msgid, msgstr, source_language, target_language)
         + check_urls(msgid, msgstr)
     )
 
@@ -293,8 +330,11 @@ def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:
     return Finding(path, line, "", Problem(ERROR, error.code, message))
 
 
-def check_catalog(path: Path) -> list[Finding]:
-    """Every problem of one catalog, in file order; syntax errors are findings, never exceptions."""
+def check_catalog(path: Path, source_language: str = "en") -> list[Finding]:
+    """Every problem of one catalog, in file order; syntax errors are findings, never exceptions.
+
+    ``source_language``: the project's, in which the msgids' numbers and dates are written.
+    """
     from pipeline.formats.po import read_catalog
 
     path = Path(path)
@@ -309,6 +349,7 @@ def check_catalog(path: Path) -> list[Finding]:
     if not is_template:
         findings += _entries_not_in_template(path, catalog)
     nplurals = catalog.num_plurals
+    shape = CatalogShape.of(catalog, path.stem)
     if not is_template and not catalog.locale_identifier:
         findings.append(Finding(path, 1, "", Problem(WARNING, "header", "the header has no Language field")))
     for message in catalog:
@@ -332,11 +373,8 @@ def check_catalog(path: Path) -> list[Finding]:
         if message.fuzzy:
             add(Problem(INFO, "fuzzy", "marked fuzzy: review the translation and remove the fuzzy mark"))
             continue  # not used until reviewed; checked again then
-        if isinstance(message.id, (list, tuple)):
-            for problem in _check_plural(message.id[0], message.id[1], strings):
-                add(problem)
-            continue
-        for problem in check_pair(msgid, strings[0]):
+        ids = tuple(message.id) if isinstance(message.id, (list, tuple)) else (message.id,)
+        for problem in message_problems(ids, tuple(strings), shape, source_language):
             add(problem)
     return findings
 
@@ -359,18 +397,114 @@ def _entries_not_in_template(path: Path, catalog) -> list[Finding]:
     return [Finding(path, 1, "", Problem(WARNING, "template", excess_entries_warning(count, template_path)))]
 
 
-def _check_plural(singular: str, plural: str, strings: list[str]) -> list[Problem]:
-    """Plural forms: the singular form may leave out the count, so only foreign placeholders are errors."""
+#: The domain of the page templates' catalog, whose translations are %-formatted by the build.
+TEMPLATE_DOMAIN = "site"
+_NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+_BARE_PERCENT = re.compile(r"%(?!\(\w+\)[sdif]|%)")
+
+
+@dataclass(frozen=True)
+class CatalogShape:
+    """What the checks of a message need to know of its catalog."""
+
+    #: The catalog's language (its numbers may be written its way).
+    language: str = ""
+    #: Plural forms that only one number takes (Arabic's 0, 1 and 2; English's singular).
+    single_number_forms: frozenset[int] = frozenset()
+    #: Translations the build formats with ``%`` (the page templates' catalog).
+    formatted: bool = False
+
+    @classmethod
+    def of(cls, catalog, domain: str) -> "CatalogShape":
+        return cls(
+            language=catalog.locale_identifier or "",
+            single_number_forms=single_number_forms(catalog.plural_expr),
+            formatted=domain == TEMPLATE_DOMAIN,
+        )
+
+
+@lru_cache(maxsize=64)
+def single_number_forms(expression: str) -> frozenset[int]:
+    """The forms that exactly one n of 0..1000 takes, as msgfmt counts them.
+
+    GNU msgfmt lets such a form leave out a named placeholder (Arabic writes
+    "قراءة دقيقتين", "a two-minute read", without the number): the form
+    itself says which number it is.
+    """
+    from pipeline.formats.plurals import CHECKED_NUMBERS, PluralFormsError, plural_function
+
+    try:
+        form_of = plural_function(expression or "0")
+    except PluralFormsError:
+        return frozenset()  # the reader reports the header itself
+    counts = Counter(form_of(n) for n in CHECKED_NUMBERS)
+    return frozenset(form for form, count in counts.items() if count == 1)
+
+
+def check_template_format(msgids: tuple[str, ...], msgstr: str) -> list[Problem]:
+    """Why a page template's translation would break the page when its variables are filled in."""
+    names = {name for text in msgids for name in _NAMED_PLACEHOLDER.findall(text)} | {"num"}
+    unknown = sorted(set(_NAMED_PLACEHOLDER.findall(msgstr)) - names)
+    if unknown:
+        return [Problem(ERROR, "placeholder", "unknown placeholder " + ", ".join(f"%({n})s" for n in unknown))]
+    if _BARE_PERCENT.search(msgstr):
+        return [Problem(ERROR, "placeholder", "a lone % sign; write %% for a literal percent sign")]
+    try:
+        msgstr % {name: "" for name in names}
+    except (KeyError, ValueError, TypeError) as exc:
+        return [Problem(ERROR, "placeholder", f"cannot be formatted: {exc}")]
+    return []
+
+
+def _named(placeholders: Counter[str]) -> set[str]:
+    return {p for p in placeholders if p.startswith("%(") or (p.startswith("{") and not p[1:2].isdigit() and p != "{}")}
+
+
+def _check_plural(plural: str, strings: list[str], single_number: frozenset[int]) -> list[Problem]:
+    """Plural forms, as GNU msgfmt -c compares them with ``msgid_plural``.
+
+    Named placeholders may be left out of a form only one number takes; a
+    form may bring in none of its own; unnamed ones (``%d``) are kept in
+    every form, since their order says which value each one is.
+    """
     problems: list[Problem] = []
-    allowed = _placeholders(singular) | _placeholders(plural)
-    for string in strings:
+    source = _placeholders(plural)
+    source_named = _named(source)
+    source_unnamed = Counter({p: c for p, c in source.items() if p not in source_named})
+    for form, string in enumerate(strings):
         if not string:
             continue
         problems += check_characters(plural, string) + check_markup(plural, string)
-        extra = sorted(set(_placeholders(string)) - set(allowed))
+        found = _placeholders(string)
+        named = _named(found)
+        unnamed = Counter({p: c for p, c in found.items() if p not in named})
+        extra = sorted(named - source_named) + sorted((unnamed - source_unnamed).elements())
+        missing = sorted(source_named - named) if form not in single_number else []
+        missing += sorted((source_unnamed - unnamed).elements())
         if extra:
             problems.append(Problem(ERROR, "placeholder", f"placeholders not in the source: {', '.join(extra)}; copy them unchanged"))
+        elif missing:
+            problems.append(Problem(ERROR, "placeholder", f"plural form {form} lacks {', '.join(missing)} (only a form that a single number takes may leave a name out); copy it unchanged"))
     return problems
+
+
+def message_problems(
+    ids: tuple[str, ...], strings: tuple[str, ...], shape: CatalogShape, source_language: str = "en", errors_only: bool = False
+) -> list[Problem]:
+    """The problems of a message's translation (``ids``: msgid and any msgid_plural; ``strings``: its forms).
+
+    What ``check`` reports; its errors are what the build refuses
+    (:mod:`pipeline.completion`).
+    """
+    if len(ids) > 1:
+        problems = _check_plural(ids[1], strings, shape.single_number_forms)
+    elif errors_only:
+        problems = translation_errors(ids[0], strings[0])
+    else:
+        problems = check_pair(ids[0], strings[0], source_language, shape.language)
+    if shape.formatted and not any(p.code == "placeholder" for p in problems):
+        problems += [p for string in strings if string for p in check_template_format(ids, string)][:1]
+    return [p for p in problems if p.severity == ERROR] if errors_only else problems
 
 
 def catalog_paths(locales_dir: Path, locales: list[str]) -> list[Path]:

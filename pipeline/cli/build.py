@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.completion import percent_text
 from pipeline.cli.options import lock_options, common_options, load_project, locale_option, slugs_argument
 
 
@@ -15,6 +16,25 @@ def _shown(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+def _language_name(language: str) -> str:
+    """The source language's English name (the terminal speaks English)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language).english_name or language
+    except (UnknownLocaleError, ValueError):
+        return language
+
+
+def _fallbacks_text(page, source_name: str) -> str:
+    """How many blocks show the source text, and where the refused translations are."""
+    text = f"{page.fallbacks} of {page.blocks} block{'s' if page.blocks != 1 else ''} in {source_name}"
+    if page.rejected_at:
+        shown = ", ".join(page.rejected_at[:5]) + (f" and {len(page.rejected_at) - 5} more" if len(page.rejected_at) > 5 else "")
+        text += f" ({page.rejected} with errors at {shown}; `pipeline check` says what to fix)"
+    return text
 
 
 @click.command()
@@ -100,15 +120,16 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
                 shard=chosen_shard,
             )
     root = project.root
+    source_name = _language_name(project.settings.source_language)
     reporter.detail(f"base URL: {project.settings.base_url or '(none: relative URLs)'}")
     listed_up_to_date = reporter.verbose and not reporter.quiet  # a large site has thousands
     for page in result.pages:
         if not page.rendered and not listed_up_to_date:
             continue
         state = "draft (not published)" if page.draft else "published"
-        detail = f"{page.locale}, {page.completion:.0f}% translated, {state}"
+        detail = f"{page.locale}, {percent_text(page.completion)} translated, {state}"
         if page.fallbacks:
-            detail += f", {page.fallbacks} of {page.blocks} blocks in the source language"
+            detail += f", {_fallbacks_text(page, source_name)}"
         if not page.rendered:  # up to date: a large site would print thousands of lines
             reporter.detail(f"{_shown(page.path, root)}  ({detail}; up to date)")
             continue
@@ -122,7 +143,7 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
             )
             continue
         reporter.info(
-            f"skipped {skipped.locale}/{skipped.slug}: {skipped.completion:.0f}% translated, "
+            f"skipped {skipped.locale}/{skipped.slug}: {percent_text(skipped.completion)} translated, "
             f"below the threshold of {skipped.threshold:g}% (pass --all to preview it as a draft)"
         )
     for removed in result.removed:

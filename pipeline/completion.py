@@ -1,0 +1,96 @@
+"""What counts as translated, and how much of a catalog is: one answer for every command.
+
+``build`` (which locales are published, which blocks fall back), ``stats``,
+the status page, ``serve`` and ``publish`` all ask here. A message counts as
+translated when it is not fuzzy, every form has text, and ``check`` finds no
+error in it (:func:`pipeline.checks.message_problems`): a translation the
+build would refuse and show in the source language never counts.
+
+Completion is the share of the source words of translated messages, floored
+to :data:`DECIMALS` decimals and shown with exactly that many, so a figure
+shown as 100 is all of it and a threshold compares the very figure shown.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pipeline.checks import CatalogShape, Problem, message_problems
+
+#: Decimals of a completion figure, everywhere it is shown or compared.
+DECIMALS = 1
+TRANSLATED, FUZZY, UNTRANSLATED, REFUSED = "translated", "fuzzy", "untranslated", "refused"
+
+
+def shape_of(catalog, domain: str) -> CatalogShape:
+    return CatalogShape.of(catalog, domain)
+
+
+@lru_cache(maxsize=1 << 16)
+def _errors(ids: tuple[str, ...], strings: tuple[str, ...], shape: CatalogShape) -> tuple[Problem, ...]:
+    """Cached: the build asks for each translation when it counts and again when it uses it."""
+    return tuple(message_problems(ids, strings, shape, errors_only=True))
+
+
+def message_errors(message, shape: CatalogShape) -> tuple[Problem, ...]:
+    """The errors ``check`` reports for the message's translation (none for an empty one)."""
+    ids = tuple(message.id) if isinstance(message.id, (list, tuple)) else (message.id,)
+    strings = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string or "",)
+    # errors do not depend on the catalog's language: one cache entry per translation
+    relevant = CatalogShape(single_number_forms=shape.single_number_forms if len(ids) > 1 else frozenset(), formatted=shape.formatted)
+    return _errors(ids, strings, relevant)
+
+
+def pair_errors(msgid: str, msgstr: str) -> tuple[Problem, ...]:
+    """The errors of an article's translation (a singular message, not formatted)."""
+    return _errors((msgid,), (msgstr,), CatalogShape())
+
+
+def text_state(message) -> str:
+    """:data:`UNTRANSLATED` (a form without text), :data:`FUZZY`, or :data:`TRANSLATED` before the checks."""
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    if not strings or not all(strings):
+        return UNTRANSLATED
+    return FUZZY if message.fuzzy else TRANSLATED
+
+
+def state(message, shape: CatalogShape) -> str:
+    """:data:`TRANSLATED`, :data:`FUZZY`, :data:`UNTRANSLATED` or :data:`REFUSED` (``check`` finds errors)."""
+    found = text_state(message)
+    if found != TRANSLATED:
+        return found
+    return REFUSED if message_errors(message, shape) else TRANSLATED
+
+
+def is_translated(message, shape: CatalogShape) -> bool:
+    return state(message, shape) == TRANSLATED
+
+
+def floored_percent(done: int, total: int) -> float:
+    """``100 * done / total`` floored to :data:`DECIMALS` decimals; 100 for nothing to translate."""
+    if not total:
+        return 100.0
+    scale = 10**DECIMALS
+    return (100 * scale * done // total) / scale
+
+
+def percent_text(percent: float) -> str:
+    """A completion figure as every command shows it: ``99.5%``."""
+    return f"{percent:.{DECIMALS}f}%"
+
+
+def meets(percent: float, threshold: float) -> bool:
+    """Whether a (floored) completion reaches the threshold: the same figure that is shown."""
+    return percent >= threshold
+
+
+def localized_percent_text(percent: float, formatting_locale: str) -> str:
+    """:func:`percent_text` as ``formatting_locale`` writes percentages (``90,5 %`` in French)."""
+    import copy
+
+    from babel import Locale
+    from babel.numbers import format_percent
+
+    pattern = copy.copy(Locale.parse(formatting_locale).percent_formats[None])
+    pattern.frac_prec = (DECIMALS, DECIMALS)
+    return format_percent(percent / 100, format=pattern, locale=formatting_locale)
