@@ -202,6 +202,8 @@ def test_a_templates_placeholder_or_broken_plural_forms_is_no_error(tmp_path: Pa
     template.write_text(placeholder, encoding="utf-8")
     assert all(f.problem.severity != "error" for f in check_catalog(template))
     assert read_catalog(template).pipeline_read_warnings == []
+    template.write_text(catalog_text([], plural_forms="nplurals=2;"), encoding="utf-8")
+    assert read_catalog(template).pipeline_read_warnings == []
     template.write_text(catalog_text([], plural_forms=BROKEN["negative values"]), encoding="utf-8")
     [warning] = read_catalog(template).pipeline_read_warnings
     assert warning.code == "plural" and "negative" in warning.message

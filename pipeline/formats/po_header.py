@@ -107,14 +107,16 @@ def header_lines(msgstr: str, where: tuple[str, int], warnings: list[ReadWarning
 
 
 def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
+    is_template = where[0].endswith(".pot")
     if not has_both_parts(value):
-        warnings.append(ReadWarning(*where, "header", f"Plural-Forms {value!r} lacks nplurals= or plural=; gettext uses 'nplurals=2; plural=(n != 1);'"))
+        if not is_template:
+            warnings.append(ReadWarning(*where, "header", f"Plural-Forms {value!r} lacks nplurals= or plural=; gettext uses 'nplurals=2; plural=(n != 1);'"))
         catalog._num_plurals, catalog._plural_expr = GERMANIC_PLURAL
         return
     try:
         forms = parse_plural_forms(value)
     except PluralFormsError as exc:
-        if not where[0].endswith(".pot"):
+        if not is_template:
             raise PluralFormsCatalogError(f"{where[0]}:{where[1]}: invalid Plural-Forms {value[:80]!r}: {exc}") from None
         # A template's plural forms are never used (each catalog has its own); xgettext writes a placeholder.
         if "INTEGER" not in value and "EXPRESSION" not in value:
