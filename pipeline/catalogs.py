@@ -203,7 +203,7 @@ def init(project: Project, locale: str) -> InitResult:
             continue
         template = read_catalog(project.template_path(domain))
         catalog = _new_catalog(template, locale, babel_locale.english_name or locale, domain)
-        if domain == SITE_DOMAIN:
+        if domain == SITE_DOMAIN and locale not in project.settings.derived:  # derived: from its source
             labels = interface_labels(project) if labels is None else labels
             result.seeded += seed_site_catalog(catalog, locale, labels)
         write_catalog(path, catalog)
