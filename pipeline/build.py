@@ -991,10 +991,15 @@ def _oversized_catalog_warnings(project: Project, slug: str, locale: str, catalo
     return [BuildWarning(message, project.catalog_path(locale, slug))]
 
 
-def _completion_of(catalog, locale: str, slug: str, path: Path) -> float:
+def _completion_of(catalog, locale: str, slug: str, path: Path, settings) -> float:
     from pipeline.catalogs import catalog_stats
 
-    return float(catalog_stats(catalog, locale, slug, path).percent)
+    return float(catalog_stats(catalog, locale, slug, path, settings).percent)
+
+
+def _counting_rule(settings, locale: str) -> str:
+    """What besides the catalog's bytes its recorded completion depends on ("" for most locales)."""
+    return "derived-not-counted" if locale in settings.derived and not settings.count_derived else ""
 
 
 def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) -> _ArticleOutcome:
@@ -1024,16 +1029,17 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         if not digest:
             completion[locale] = 0.0
             continue
-        if cached and cached.get("sha256") == digest:
+        rule = _counting_rule(settings, locale)
+        if cached and cached.get("sha256") == digest and cached.get("rule", "") == rule:
             completion[locale] = cached["completion"]
         else:
             catalog = article.catalog(locale)
             path = Path(catalog_paths[locale])
-            completion[locale] = _completion_of(catalog, locale, slug, path) if catalog is not None else 0.0
+            completion[locale] = _completion_of(catalog, locale, slug, path, settings) if catalog is not None else 0.0
             if catalog is None:
                 catalog_hashes[locale] = ""  # unreadable: no record, read again next time
                 continue
-        outcome.catalog_records[locale] = {"sha256": digest, "completion": completion[locale]}
+        outcome.catalog_records[locale] = {"sha256": digest, "completion": completion[locale], **({"rule": rule} if rule else {})}
         if meets(completion[locale], settings.threshold_for(locale)) and not is_pseudo_locale(locale):
             published.append(locale)
 

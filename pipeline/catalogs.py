@@ -37,6 +37,7 @@ from pipeline.formats.templatefit import (
     template_has_messages,
 )
 from pipeline.project import Project, validate_locale_name
+from pipeline.settings import Settings
 from pipeline.site_labels import seeded_translation
 
 #: msgmerge's FUZZY_THRESHOLD: below this similarity, no translation is offered.
@@ -593,6 +594,11 @@ class CatalogStats:
     #: Line numbers of the refused messages.
     refused_lines: list[int] = field(default_factory=list)
 
+    #: Of the translated: still the machine conversion of a derived locale (not reviewed yet).
+    derived: int = 0
+    derived_words: int = 0
+    #: Whether derived text counts toward :attr:`percent` (``count_derived`` in the settings).
+    count_derived: bool = True
     @property
     def messages(self) -> int:
         return self.translated + self.fuzzy + self.untranslated + self.refused
@@ -606,7 +612,8 @@ class CatalogStats:
         """Percent of source words translated (:mod:`pipeline.completion`), floored; 100 for an empty catalog."""
         from pipeline.completion import floored_percent
 
-        return floored_percent(self.translated_words, self.words)
+        done = self.translated_words - (0 if self.count_derived else self.derived_words)
+        return floored_percent(done, self.words)
 
     def as_dict(self) -> dict:
         return {
@@ -622,6 +629,8 @@ class CatalogStats:
             "refused": self.refused,
             "refused_words": self.refused_words,
             "words": self.words,
+            "derived_unreviewed": self.derived,
+            "derived_unreviewed_words": self.derived_words,
             "percent": self.percent,
         }
 
@@ -632,11 +641,18 @@ class CatalogStats:
 _msgid_words = lru_cache(maxsize=65536)(count_words)
 
 
-def catalog_stats(catalog: Catalog, locale: str, domain: str, path: Path) -> CatalogStats:
-    """How much of the catalog is translated, as :mod:`pipeline.completion` counts it."""
+def catalog_stats(
+    catalog: Catalog, locale: str, domain: str, path: Path, settings: Settings | None = None
+) -> CatalogStats:
+    """How much of the catalog is translated, as :mod:`pipeline.completion` counts it.
+
+    With ``settings``, the unreviewed text of a derived locale is counted apart, and left out of
+    the percentage when ``count_derived`` is off.
+    """
     from pipeline import completion
 
-    stats = CatalogStats(locale, domain, path)
+    derivation = settings.derived.get(locale) if settings is not None else None
+    stats = CatalogStats(locale, domain, path, count_derived=settings.count_derived if settings else True)
     shape = completion.shape_of(catalog, domain)
     for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
         words = _msgid_words(message.id if isinstance(message.id, str) else message.id[0])
@@ -655,6 +671,9 @@ def catalog_stats(catalog: Catalog, locale: str, domain: str, path: Path) -> Cat
             stats.translated += 1
             stats.translated_words += words
     return stats
+            if derivation is not None and derivation.comment in message.user_comments:
+                stats.derived += 1
+                stats.derived_words += words
 
 
 def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[CatalogStats]:
@@ -667,7 +686,7 @@ def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[C
         domains = [d for d in domains if d != SITE_DOMAIN] + ([SITE_DOMAIN] if SITE_DOMAIN in domains else [])
         for domain in domains:
             path = project.catalog_path(locale, domain)
-            results.append(catalog_stats(read_catalog(path), locale, domain, path))
+            results.append(catalog_stats(read_catalog(path), locale, domain, path, project.settings))
     return results
 
 
@@ -680,4 +699,4 @@ def completion(project: Project, locale: str, slug: str) -> float:
     path = project.catalog_path(locale, slug)
     if not path.exists():
         return 0.0
-    return catalog_stats(read_catalog(path), locale, slug, path).percent
+    return catalog_stats(read_catalog(path), locale, slug, path, project.settings).percent

@@ -24,6 +24,8 @@ class _Row:
     fuzzy: int
     untranslated: int
     translated_words: int
+    refused: int
+    derived: int
     words: int
     parts: list[dict[str, object]]
     href: str
@@ -100,6 +102,8 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
                     translated_words=item.translated_words,
                     words=item.words,
                     parts=_parts(item),
+                    refused=item.refused,
+                    derived=item.derived,
                     href=href or "",
                     link_text=f"{info.tag}/{item.domain}/",
                     published=published,

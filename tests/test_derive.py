@@ -141,3 +141,38 @@ def test_bad_derivation_settings_are_one_clear_line(shipped_project: Path, value
     result = run("stats", "--project", str(shipped_project))
     assert result.exit_code == 1
     assert said in result.output
+
+
+def _stats(project: Path) -> dict[tuple[str, str], dict]:
+    import json
+
+    result = run("stats", "--json", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    return {(row["locale"], row["domain"]): row for row in json.loads(result.output)}
+
+
+def test_stats_count_unreviewed_and_reviewed_apart(derived_project: Path) -> None:
+    row = _stats(derived_project)[("zh_TW", SLUG)]
+    assert row["derived_unreviewed"] == row["translated"] > 0
+    assert _stats(derived_project)[("zh_CN", SLUG)]["derived_unreviewed"] == 0
+    tw = _po(derived_project, "zh_TW")
+    # A reviewer accepts one conversion as it is by deleting the comment.
+    _replace_msgstr(tw, f'# {DERIVED_COMMENT}\n#. list item\n#: {SLUG}/article.html\nmsgid "Implementing', f'#. list item\n#: {SLUG}/article.html\nmsgid "Implementing')
+    after = _stats(derived_project)[("zh_TW", SLUG)]
+    assert after["derived_unreviewed"] == row["derived_unreviewed"] - 1
+    assert after["percent"] == 100.0
+    text = run("stats", "--project", str(derived_project)).output
+    assert f"{row['translated'] - 1} of the translated derived, not reviewed yet (counted); 1 reviewed" in text
+
+
+def test_count_derived_no_keeps_unreviewed_text_from_the_threshold(derived_project: Path) -> None:
+    cfg = derived_project / "setup.cfg"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("threshold = 80\n", "threshold = 80\ncount_derived = no\n"), encoding="utf-8")
+    assert _stats(derived_project)[("zh_TW", SLUG)]["percent"] == 0.0
+    result = run("build", "--project", str(derived_project))
+    assert result.exit_code == 0, result.output
+    assert not (derived_project / "output" / "zh-TW" / SLUG / "index.html").exists()
+    assert 'hreflang="zh-TW"' not in (derived_project / "output" / "zh-CN" / SLUG / "index.html").read_text(encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("count_derived = no\n", ""), encoding="utf-8")
+    run("build", "--project", str(derived_project))  # the recorded completion follows the setting
+    assert (derived_project / "output" / "zh-TW" / SLUG / "index.html").exists()

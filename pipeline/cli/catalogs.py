@@ -240,3 +240,15 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
             f"{r.locale:<8} {r.domain:<{width}} {r.percent:>5.1f}%  {_bar(r.percent, 100.0 * r.fuzzy_words / r.words if r.words else 0.0)}  "
             f"{r.translated:>7} {r.fuzzy:>5} {r.untranslated:>5}  {r.translated_words:>5}/{r.words:<5}"
         )
+        if r.derived:
+            counted = "counted" if r.count_derived else "not counted (count_derived = no)"
+            reporter.info(
+                f"{'':<8} {'':<{width}} {r.derived} of the translated derived, not reviewed yet ({counted}); "
+                f"{r.translated - r.derived} reviewed"
+            )
+        if r.refused:
+            lines = ", ".join(f"{_relative(r.path, project.root)}:{line}" for line in r.refused_lines[:5])
+            reporter.info(
+                f"{'':<8} {'':<{width}} {r.refused} translated but not counted: `pipeline check` finds errors at {lines}"
+                + (" ..." if r.refused > 5 else "")
+            )
