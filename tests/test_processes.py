@@ -1,6 +1,7 @@
 """Every process a command starts ends with it, and the project lock dies with its holder.
 
-A real ``pipeline build --jobs 2`` runs in its own process group (a new
+A real ``pipeline build --jobs 2`` (and ``--jobs auto``, the default, on a
+site big enough for it to start its pool) runs in its own process group (a new
 session), is SIGKILLed at a random moment after its worker pool has started,
 and then no process of its group may be left alive, and ``pipeline build
 --no-wait`` must run at once (it fails when anything still holds the lock).
@@ -20,6 +21,7 @@ from typing import Callable
 
 import pytest
 
+from pipeline.build import available_cpus
 from robustness_helpers import make_big_project, run_pipeline
 
 ARTICLES = 16
@@ -60,9 +62,9 @@ def project(tmp_path_factory) -> Path:
     return make_big_project(tmp_path_factory.mktemp("processes") / "site", ARTICLES, LOCALES)
 
 
-def start_build(root: Path) -> subprocess.Popen:
+def start_build(root: Path, jobs: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "build", "--jobs", "2", "--project", str(root)],
+        [sys.executable, "-m", "pipeline", "build", "--jobs", jobs, "--project", str(root)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: what it starts is found by the group id
@@ -75,10 +77,10 @@ def wait_for_pool(build: subprocess.Popen) -> bool:
     return started is not True
 
 
-def pool_duration(root: Path) -> float:
+def pool_duration(root: Path, jobs: str) -> float:
     """How long a whole build runs once its pool has started: the span the kills are drawn from."""
     shutil.rmtree(root / "output", ignore_errors=True)
-    build = start_build(root)
+    build = start_build(root, jobs)
     assert wait_for_pool(build), "the build ended before starting its pool"
     started = time.monotonic()
     assert build.wait(timeout=120) == 0
@@ -86,13 +88,16 @@ def pool_duration(root: Path) -> float:
 
 
 @pytest.mark.slow
-def test_a_killed_parallel_build_leaves_no_process_and_no_lock(project: Path) -> None:
+@pytest.mark.parametrize("jobs", ["2", "auto"])
+def test_a_killed_parallel_build_leaves_no_process_and_no_lock(project: Path, jobs: str) -> None:
+    if jobs == "auto" and available_cpus() < 2:
+        pytest.skip("--jobs auto starts no pool on one CPU")
     rng = random.Random(SEED)
-    span = pool_duration(project)
+    span = pool_duration(project, jobs)
     killed_with_workers = 0
     for attempt in range(KILLS):
         shutil.rmtree(project / "output", ignore_errors=True)  # a full build each time
-        build = start_build(project)
+        build = start_build(project, jobs)
         try:
             had_workers = wait_for_pool(build)
             time.sleep(rng.uniform(0, 0.8 * span))  # the random moment of the kill, not a wait for something
