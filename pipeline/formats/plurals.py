@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Callable
 
 #: No language has more than six forms; GNU accepts any count, but a header
 #: saying a billion would make ``update`` build a billion strings per message.
@@ -121,8 +121,6 @@ class _Condition(_Node):
     def value(self, n: int) -> int:
         return self.then.value(n) if self.test.value(n) else self.otherwise.value(n)
 
-
-Expression = Union[_Number, _Variable, _Not, _Binary, _Condition]
 
 # --------------------------------------------------------------------------
 # Tokens and grammar: GNU's yylex and plural.y
