@@ -960,8 +960,16 @@ def _classify(unit: Unit, main: etree._Element, main_line: set[etree._Element]) 
         return reason, f"inside <{htmlchrome.describe(node)}>", node
     if _inside(unit.element, main):
         parent = unit.element if unit.kind == "run" else unit.element.getparent()
-        return "boilerplate", "in the article's container but not article text (by the extractor)", parent
-    return "boilerplate", f"outside the article's container <{htmlchrome.describe(main)}>", stop
+        return "boilerplate", f"in the article's container, but {_judged(unit)}", parent
+    return "boilerplate", f"outside the article's container <{htmlchrome.describe(main)}>; {_judged(unit)}", stop
+
+
+def _judged(unit: Unit) -> str:
+    """What the extractors said of a dropped unit, for the report."""
+    if not unit.votes:
+        return "no extractor kept it"
+    names = {"precision": "trafilatura (precision)", "recall": "trafilatura (recall)", "readability": "readability-lxml"}
+    return f"only {' and '.join(names.get(v, v) for v in sorted(unit.votes))} kept it, and it is not prose of the article"
 
 
 _GENERIC_REASONS = frozenset({"form", "header", "navigation", "sidebar", "footer"})
