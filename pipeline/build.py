@@ -1351,6 +1351,7 @@ def build_site(
     preview: bool = False,
     jobs: int | None = 1,
     shard: "Shard | None" = None,
+    site_locales: Iterable[str] | None = None,
 ) -> BuildResult:
     """Render the pages of ``slugs`` (all articles) in ``locales`` (all), the index and the sitemap.
 
@@ -1364,8 +1365,10 @@ def build_site(
     ``pipeline serve`` to the pages. ``jobs`` processes share the articles;
     None: one, or every CPU once enough pages need rendering (``--jobs auto``).
     ``shard`` builds only its share of the (article, locale) pages and leaves
-    the index and sitemap to :func:`merge_shards`. The caller holds the
-    project lock (the CLI, or ``serve`` around each rebuild).
+    the index and sitemap to :func:`merge_shards`. ``site_locales``: the
+    locales the site is made of (``publish --locale``; default: every known
+    one), the others are left out of its pages, switchers, index and sitemap.
+    The caller holds the project lock (the CLI, or ``serve`` around each rebuild).
     """
     from pipeline.buildstate import (
         MANIFEST_NAME,
@@ -1383,6 +1386,9 @@ def build_site(
     wanted_slugs = project.resolve_slugs(list(slugs))
     base_url = (project.settings.base_url if base_url is None else base_url).rstrip("/")
     known = all_locales(project)
+    if site_locales is not None:
+        kept = set(site_locales)
+        known = [loc for position, loc in enumerate(known) if position == 0 or loc in kept]
     for locale in wanted_locales:
         if locale not in known:
             raise PipelineError(

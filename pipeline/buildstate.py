@@ -54,10 +54,12 @@ from pipeline.errors import FileAccessError, file_problem
 
 MANIFEST_NAME = ".build-manifest.json"
 SHARDS_FOLDER = ".build-shards"
-#: 2: page records are lists (:data:`PAGE_FIELDS`); version 1 manifests are read too, and
-#: written again as version 2 by the next build.
-MANIFEST_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+#: 2: page records are lists (:data:`PAGE_FIELDS`).
+#: 3: completions counted by :mod:`pipeline.completion` (a translation with an error does
+#: not count, figures floored): the completions an older build recorded are not reused,
+#: so older manifests are not read (the next build renders every page once).
+MANIFEST_VERSION = 3
+READABLE_VERSIONS = (3,)
 
 
 def file_hash(path: Path) -> str:
@@ -201,12 +203,6 @@ def read_manifest(path: Path) -> dict:
     manifest = empty_manifest()
     manifest.update({k: data[k] for k in manifest if k in data and isinstance(data[k], type(manifest[k]))})
     manifest["version"] = data["version"]  # a build writes an older one again, in the current form
-    if manifest["version"] == 1:  # page records were objects, without "size" in the oldest
-        manifest["pages"] = {
-            key: [value.get(name) for name in PAGE_FIELDS]
-            for key, value in manifest["pages"].items()
-            if isinstance(value, dict)
-        }
     return manifest
 
 

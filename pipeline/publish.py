@@ -2,7 +2,9 @@
 
 What is published: the locales at or above their threshold (never drafts, never
 a pseudo-locale), with absolute canonical, hreflang and sitemap URLs from the
-base URL, and no preview script. Catalog errors (``pipeline check``) stop it.
+base URL, and no preview script. Catalog errors (``pipeline check``) in a
+locale it publishes stop it; those of other locales are warnings
+(:mod:`pipeline.readiness`).
 
 How it stays atomic. The new site is built complete in a staging folder beside
 DEST (``.<name>.publish-staging`` in DEST's parent, so on the same file
@@ -42,6 +44,7 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.completion import percent_text
 from pipeline.errors import PipelineError
 from pipeline.fsutil import atomic_write_text
 from pipeline.project import Project
@@ -192,11 +195,12 @@ def _dest_lock(dest: Path) -> contextlib.AbstractContextManager[None]:
 # ---------------------------------------------------------------------------
 
 
-def _refuse_on_catalog_errors(project: Project) -> None:
-    from pipeline.checks import catalog_paths, check_catalog
+def _ready_locales(project: Project, asked: list[str], result: PublishResult) -> list[str]:
+    """The locales to publish; refuse on errors in their catalogs, warn of errors in the others (:mod:`pipeline.readiness`)."""
+    from pipeline.readiness import readiness
 
-    paths = catalog_paths(project.locales_dir, project.catalog_locales())
-    errors = [f for path in paths for f in check_catalog(path) if f.problem.severity == "error"]
+    ready = readiness(project, asked)
+    errors = ready.blocking
     if errors:
         shown = "\n".join(
             f"  {f.path}:{f.line}: [{f.problem.code}] {f.problem.message}" for f in errors[:10]
@@ -204,22 +208,28 @@ def _refuse_on_catalog_errors(project: Project) -> None:
         more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
         raise PublishError(
             f"not published: `pipeline check` finds {len(errors)} error{'s' if len(errors) != 1 else ''} "
-            f"in the catalogs:\n{shown}{more}"
+            f"in the catalogs of locales that would be published:\n{shown}{more}\n"
+            "fix them, or publish the other locales with --locale"
         )
+    result.warnings += [
+        f"{f.path}:{f.line}: [{f.problem.code}] {f.problem.message} (its locale is not published, so this does not stop the others)"
+        for f in ready.not_published
+    ]
+    return ready.locales
 
 
-def _build_into(project: Project, folder: Path, base_url: str, result: PublishResult) -> None:
+def _build_into(project: Project, folder: Path, base_url: str, result: PublishResult, locales: list[str]) -> None:
     from pipeline.build import build_site
     from pipeline.pseudo import is_pseudo_locale
 
-    built = build_site(project, include_drafts=False, base_url=base_url, output_dir=folder)
+    built = build_site(project, include_drafts=False, base_url=base_url, output_dir=folder, site_locales=locales)
     result.pages = len(built.pages)
     result.skipped = [
-        f"{s.locale}/{s.slug} ({s.completion:.0f}% < {s.threshold:g}%)"
+        f"{s.locale}/{s.slug} ({percent_text(s.completion)} < {s.threshold:g}%)"
         for s in built.skipped
         if s.has_catalog and not is_pseudo_locale(s.locale)
     ]
-    result.warnings = [str(w) for w in built.warnings]
+    result.warnings += [str(w) for w in built.warnings]
 
 
 def _diff_with_dest(result: PublishResult, tree: DestTree, new: dict[str, str], force: bool) -> None:
@@ -235,12 +245,19 @@ def _diff_with_dest(result: PublishResult, tree: DestTree, new: dict[str, str], 
 
 
 def publish(
-    project: Project, dest: Path, base_url: str | None = None, dry_run: bool = False, force: bool = False
+    project: Project,
+    dest: Path,
+    base_url: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    locales: list[str] | tuple[str, ...] = (),
 ) -> PublishResult:
     """Publish the site to ``dest`` (see the module's notes on atomicity, :mod:`pipeline.webroot` on ownership).
 
     ``force``: publish into a folder publish did not write before, or over
     other people's files where the site has pages; the rest of them are kept.
+    ``locales``: publish only these (and the source language); default every
+    locale at its threshold.
     """
     import tempfile
 
@@ -259,13 +276,13 @@ def publish(
     if not dest.parent.is_dir():
         raise PublishError(f"the folder {dest.parent} does not exist")
     refuse_foreign(scan_dest(dest), None, force)  # before the build: say it at once
-    _refuse_on_catalog_errors(project)
     result = PublishResult(dest=dest, base_url=base_url, dry_run=dry_run)
+    ready = _ready_locales(project, list(locales), result)
     steps = _Steps()
 
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as temp:
-            _build_into(project, Path(temp) / "site", base_url, result)
+            _build_into(project, Path(temp) / "site", base_url, result, ready)
             tree = scan_dest(dest)
             _diff_with_dest(result, tree, site_files(Path(temp) / "site"), force)
         result.kept = tree.kept_whole
@@ -278,7 +295,7 @@ def publish(
         staging.mkdir(mode=0o755)
         if dest.is_dir():
             os.chmod(staging, dest.stat().st_mode & 0o7777)
-        _build_into(project, staging, base_url, result)
+        _build_into(project, staging, base_url, result, ready)
         steps("built")
         tree = scan_dest(dest)
         new = site_files(staging)

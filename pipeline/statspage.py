@@ -1,7 +1,8 @@
 """The translation status page: per locale and article, a bar of translated / fuzzy / untranslated.
 
 Rendered by ``pipeline stats --html FILE`` and served by ``pipeline serve`` at
-``/__status``. The numbers are ``catalogs.stats``, the same as the terminal's.
+``/__status``. The numbers are ``catalogs.stats``, the same as the terminal's
+(counted and floored by :mod:`pipeline.completion`, as the build counts them).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ class _Row:
     translated: int
     fuzzy: int
     untranslated: int
-    translated_words: int
     refused: int
     derived: int
+    translated_words: int
     words: int
     parts: list[dict[str, object]]
     href: str
@@ -42,6 +43,7 @@ def _parts(stats) -> list[dict[str, object]]:
         ("translated", stats.translated_words),
         ("fuzzy", stats.fuzzy_words),
         ("untranslated", stats.untranslated_words),
+        ("refused", stats.refused_words),
     ):
         if words:
             parts.append({"kind": kind, "width": round(100 * words / total, 2)})
@@ -72,6 +74,7 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
     import jinja2
 
     from pipeline.catalogs import stats
+    from pipeline.completion import meets
     from pipeline.formats.site import locale_info
     from pipeline.pseudo import is_pseudo_locale
 
@@ -88,7 +91,7 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
         rows = []
         for item in items:
             is_site = item.domain == SITE_DOMAIN
-            published = not is_site and not is_pseudo_locale(locale) and item.percent >= threshold
+            published = not is_site and not is_pseudo_locale(locale) and meets(item.percent, threshold)
             href = None if is_site else link(info.tag, item.domain, published)
             if not is_site:
                 articles.add(item.domain)
@@ -99,11 +102,11 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
                     translated=item.translated,
                     fuzzy=item.fuzzy,
                     untranslated=item.untranslated,
+                    refused=item.refused,
+                    derived=item.derived,
                     translated_words=item.translated_words,
                     words=item.words,
                     parts=_parts(item),
-                    refused=item.refused,
-                    derived=item.derived,
                     href=href or "",
                     link_text=f"{info.tag}/{item.domain}/",
                     published=published,

@@ -144,7 +144,8 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
     paths = catalog_paths(project.locales_dir, chosen)
     if not paths and not coverage:
         raise PipelineError("no catalogs to check: create them with 'pipeline init LOCALE'")
-    findings = [finding for path in paths for finding in check_catalog(path)]
+    source_language = project.settings.source_language
+    findings = [finding for path in paths for finding in check_catalog(path, source_language)]
     findings += project_glossary_findings(project.locales_dir, project.settings.source_language, paths)
     errors = [f for f in findings if f.problem.severity == "error"]
     if as_json:
@@ -190,7 +191,7 @@ def _check_coverage(project, reporter: Reporter) -> None:
 
 def _bar(percent: float, fuzzy_percent: float = 0.0, width: int = 20) -> str:
     """``#`` translated, ``~`` fuzzy, ``.`` untranslated (as the HTML page's bar)."""
-    filled = int(round(percent / 100 * width))
+    filled = int(percent / 100 * width)  # floored, as the figure is: a full bar is all of it
     fuzzy = min(width - filled, int(round(fuzzy_percent / 100 * width)))
     return "#" * filled + "~" * fuzzy + "." * (width - filled - fuzzy)
 
@@ -210,8 +211,9 @@ def _bar(percent: float, fuzzy_percent: float = 0.0, width: int = 20) -> str:
 def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, project_dir: Path, reporter: Reporter) -> None:
     """How far each locale and article is translated.
 
-    Percent is of source words with a finished (not fuzzy) translation;
-    Chinese, Japanese and Korean count by characters.
+    Percent is of source words with a finished translation (not fuzzy, no
+    error of `pipeline check`), floored to one decimal as every command
+    shows it; Chinese, Japanese and Korean count by characters.
     """
     from pipeline.catalogs import stats as run_stats
 
@@ -228,7 +230,7 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
     if not results:
         raise PipelineError("no catalogs: create them with 'pipeline init LOCALE'")
     reporter.detail(
-        "words: source words of finished (not fuzzy) translations; Chinese, Japanese and Korean count characters"
+        "words: source words of finished translations (not fuzzy, no error of check); Chinese, Japanese and Korean count characters"
     )
     for r in results:
         reporter.detail(f"{r.locale} {r.domain}: {_relative(r.path, project.root)}")

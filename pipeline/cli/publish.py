@@ -27,16 +27,33 @@ LISTED = 20
     help="Publish into a folder that publish did not write before, replacing its files where the site has pages "
     "(its other files are kept).",
 )
+@click.option(
+    "-l",
+    "--locale",
+    "locales",
+    multiple=True,
+    metavar="LOCALE",
+    help="Publish only this locale (and the source language); repeat for more. Default: every locale at its threshold.",
+)
 @common_options
 @lock_options
 def publish(
-    dest: Path, base_url: str | None, dry_run: bool, force: bool, project_dir: Path, reporter: Reporter, lock
+    dest: Path,
+    base_url: str | None,
+    dry_run: bool,
+    force: bool,
+    locales: tuple[str, ...],
+    project_dir: Path,
+    reporter: Reporter,
+    lock,
 ) -> None:
     """Write the publishable site to DEST (a web root or a pages-branch checkout).
 
     \b
     Only locales at or above the threshold, absolute URLs from the base URL,
-    no drafts, no preview script. Refuses when `pipeline check` finds errors.
+    no drafts, no preview script. Refuses when `pipeline check` finds errors
+    in a locale it would publish; errors in the others (drafts, locales left
+    out by --locale) are warnings.
     The new site is prepared beside DEST and swapped in at once, so readers
     and crashes never see half a site; pages no longer published disappear.
     DEST's dotfiles (.git, .nojekyll) and CNAME are kept, and so is every
@@ -50,7 +67,9 @@ def publish(
     # The project lock keeps update or build from changing what is being published
     # half-way; DEST has its own lock (one publish to it at a time).
     with lock.hold(project.root, reporter):
-        result = run_publish(project, dest, base_url=project.settings.base_url, dry_run=dry_run, force=force)
+        result = run_publish(
+            project, dest, base_url=project.settings.base_url, dry_run=dry_run, force=force, locales=locales
+        )
     reporter.detail(f"base URL: {result.base_url}; built beside {result.dest} and swapped in at once")
     for line in result.recovered:
         reporter.info(line)
