@@ -935,6 +935,8 @@ class _ArticleOutcome:
     catalog_records: dict[str, dict] = field(default_factory=dict)
     article_record: dict = field(default_factory=dict)
     file_records: dict[str, list] = field(default_factory=dict)
+    #: Pages removed because their catalog cannot be read.
+    removed: list[Path] = field(default_factory=list)
 
 
 def _translated_field(text: str, translations: dict[str, str]) -> str:
@@ -951,8 +953,9 @@ def _translated_field(text: str, translations: dict[str, str]) -> str:
 class _LazyArticle:
     """An article's document and catalogs, each read only when a page needs it."""
 
-    def __init__(self, project: Project, slug: str, errors: list[str]) -> None:
+    def __init__(self, project: Project, slug: str, errors: list[str], preview: bool = False) -> None:
         self.project, self.slug, self.errors = project, slug, errors
+        self.preview = preview
         self._doc: document_format.Document | None = None
         self._blocks: ArticleBlocks | None = None
         self.catalogs: dict[str, object] = {}
@@ -975,7 +978,9 @@ class _LazyArticle:
             self.catalogs[locale] = _read_catalog_or_note(
                 self.project.catalog_path(locale, self.slug),
                 self.errors,
-                f"the {locale} translation of {self.slug!r} is left out of this build",
+                f"the preview keeps the last good {locale} page of {self.slug!r}"
+                if self.preview
+                else f"the {locale} page of {self.slug!r} is removed from the output until the catalog is fixed",
             )
         return self.catalogs[locale]
 
@@ -1016,13 +1021,14 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     settings = project.settings
     source = plan.locales[0]
     outcome = _ArticleOutcome(slug)
-    article = _LazyArticle(project, slug, outcome.errors)
+    article = _LazyArticle(project, slug, outcome.errors, plan.preview)
     hashes = FileHashes(project.root, work.old_files, plan.started_ns)
     document_path, catalog_paths = _input_paths(plan, slug)
     doc_hash = hashes.hash(document_path)
     catalog_hashes: dict[str, str] = {}
     completion: dict[str, float] = {source: 100.0}
     published = [source]
+    unreadable: list[str] = []
     for locale in plan.locales[1:]:
         digest = catalog_hashes[locale] = hashes.hash(catalog_paths[locale])
         cached = work.old_catalogs.get(locale)
@@ -1038,6 +1044,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             completion[locale] = _completion_of(catalog, locale, slug, path, settings) if catalog is not None else 0.0
             if catalog is None:
                 catalog_hashes[locale] = ""  # unreadable: no record, read again next time
+                unreadable.append(locale)
                 continue
         outcome.catalog_records[locale] = {"sha256": digest, "completion": completion[locale], **({"rule": rule} if rule else {})}
         if meets(completion[locale], settings.threshold_for(locale)) and not is_pseudo_locale(locale):
@@ -1065,7 +1072,11 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     reusable_titles = old_article.get("titles", {}) if old_article.get("document") == doc_hash else {}
     titles: dict[str, str] = {}
     infos = plan.infos
+    for locale in unreadable:  # a page never shows what its catalog no longer says
+        _leave_out_unreadable(plan, work, locale, outcome)
     for locale in work.wanted:
+        if locale in unreadable:
+            continue
         threshold = settings.threshold_for(locale)
         is_published = locale in published
         if not is_published and not plan.include_drafts:
@@ -1132,7 +1143,7 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
 
     for locale in plan.locales:  # pages not asked for this time keep their records for the next build
         key = page_key(slug, locale)
-        if locale not in work.wanted and key in work.old_pages:
+        if locale not in work.wanted and locale not in unreadable and key in work.old_pages:
             outcome.page_records[key] = work.old_pages[key]
     for locale in published:  # the index lists every published version, built now or not
         if locale in titles:
@@ -1161,6 +1172,29 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
 def _rejected_at(warnings: list[BuildWarning]) -> list[str]:
     """``file:line`` of each translation a page refused."""
     return [f"{w.path}:{w.line}" for w in warnings if w.line and w.message.startswith("translation not used")]
+
+
+def _leave_out_unreadable(plan: _BuildPlan, work: _ArticleWork, locale: str, outcome: _ArticleOutcome) -> None:
+    """The page of a locale whose catalog cannot be read: removed from the output, so no stale
+    page stays there that the switcher, index and sitemap no longer list; the preview keeps it
+    as last built, under its error banner, rather than turning it into the source language."""
+    from pipeline.buildstate import page_key
+
+    key = page_key(work.slug, locale)
+    if plan.preview:
+        if key in work.old_pages:
+            outcome.page_records[key] = work.old_pages[key]
+        return
+    page = Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, work.slug)}")
+    if not os.path.lexists(page):
+        return
+    page = confine(plan.output, page, plan.checked_output, "the output folder")  # never through a link out of it
+    if page.is_file():
+        page.unlink()
+        outcome.removed.append(page)
+        for folder in (page.parent, page.parent.parent):
+            if folder != plan.output and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[BuildWarning], size: int) -> list:
@@ -1467,6 +1501,7 @@ def build_site(
         result.skipped.extend(outcome.skipped)
         result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
         result.errors.extend(e for e in outcome.errors if e not in result.errors)
+        result.removed.extend(outcome.removed)
         written.update(p.file for p in outcome.pages)
         new_manifest["pages"].update(outcome.page_records)
         new_manifest["catalogs"][outcome.slug] = outcome.catalog_records
