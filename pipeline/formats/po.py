@@ -28,6 +28,7 @@ from typing import Iterable
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError
+from pipeline.formats.po_directives import FORMAT_LANGUAGES, format_language
 from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
 from pipeline.formats.po_wrap import ESCAPES, PAGE_WIDTH, wrap_field
 from pipeline.formats.po_wrap import escape as escape  # callers of this module escape as it writes
@@ -38,15 +39,19 @@ from pipeline.fsutil import write_if_changed
 # Writing
 # --------------------------------------------------------------------------
 
-#: Flag order of GNU gettext: fuzzy, then format flags, then the rest.
-def _flag_order(flag: str) -> tuple[int, str]:
+_FORMAT_ORDER = {name: index for index, name in enumerate(FORMAT_LANGUAGES)}
+
+
+def _flag_order(flag: str) -> tuple[int, int, str]:
+    """GNU's order: fuzzy, format flags by language (``python`` before ``python-brace``), range, the rest."""
     if flag == "fuzzy":
-        return (0, flag)
+        return (0, 0, flag)
     if flag.endswith("-format"):
-        return (1, flag)
+        language = flag[3:] if flag.startswith("no-") else flag
+        return (1, _FORMAT_ORDER.get(language[: -len("-format")], len(_FORMAT_ORDER)), flag)
     if flag.startswith("range:"):
-        return (2, flag)
-    return (3, flag)
+        return (2, 0, flag)
+    return (3, 0, flag)
 
 
 def _has_translation(message: Message) -> bool:
@@ -83,26 +88,30 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
         lines += _comment_lines("#.", message.auto_comments)
         lines += _references_lines(message.locations)
     flags = {f for f in message.flags if f != "fuzzy" or _has_translation(message)}
+    if obsolete:
+        flags &= {"fuzzy"}  # GNU writes no other flag of an obsolete entry, nor wraps by them
     if flags:
         lines.append("#, " + ", ".join(sorted(flags, key=_flag_order)))
     prefix = "#~ " if obsolete else ""
+    wrap = "no-wrap" not in flags
+    language = format_language(flags)
     if message.previous_id and not obsolete:
         previous = message.previous_id
         previous = [previous] if isinstance(previous, str) else list(previous)
-        lines += wrap_field("msgid", previous[0], "#| ")
+        lines += wrap_field("msgid", previous[0], "#| ", wrap=wrap, language=language)
         if len(previous) > 1:
-            lines += wrap_field("msgid_plural", previous[1], "#| ")
+            lines += wrap_field("msgid_plural", previous[1], "#| ", wrap=wrap, language=language)
     if message.context is not None:
-        lines += wrap_field("msgctxt", message.context, prefix)
+        lines += wrap_field("msgctxt", message.context, prefix, wrap=wrap, language=language)
     if isinstance(message.id, (list, tuple)):
-        lines += wrap_field("msgid", message.id[0], prefix)
-        lines += wrap_field("msgid_plural", message.id[1], prefix)
+        lines += wrap_field("msgid", message.id[0], prefix, wrap=wrap, language=language)
+        lines += wrap_field("msgid_plural", message.id[1], prefix, wrap=wrap, language=language)
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string or ""]
         for index, string in enumerate(strings):
-            lines += wrap_field(f"msgstr[{index}]", string or "", prefix)
+            lines += wrap_field(f"msgstr[{index}]", string or "", prefix, wrap=wrap, language=language)
     else:
-        lines += wrap_field("msgid", message.id, prefix)
-        lines += wrap_field("msgstr", message.string or "", prefix)
+        lines += wrap_field("msgid", message.id, prefix, wrap=wrap, language=language)
+        lines += wrap_field("msgstr", message.string or "", prefix, wrap=wrap, language=language)
     return lines
 
 

@@ -12,12 +12,15 @@ import bisect
 import functools
 import itertools
 import re
-import unicodedata
-from typing import Sequence
+from typing import Iterable
+
+from pipeline.formats.po_directives import protected_positions
+from pipeline.formats.po_wrap_tables import CLASS_STARTS, CLASS_VALUES, PAIRS, WIDTH_STARTS, WIDTH_VALUES
 
 
 #: Column limit of GNU gettext's output (``--width`` default).
 PAGE_WIDTH = 79
+_UNLIMITED = 2**31 - 1  # GNU's width for a no-wrap message
 
 
 # --------------------------------------------------------------------------
@@ -34,186 +37,145 @@ def escape(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# Line breaking: the part of Unicode UAX #14 that libunistring (used by GNU
-# gettext) applies to the text of articles: Latin and CJK prose, punctuation,
-# the short tags of messages, URLs and placeholders.
+# Line breaking: libunistring's ``u8_possible_linebreaks`` (its reading of
+# Unicode UAX #14) and ``u8_width_linebreaks``, which GNU gettext's ``wrap()``
+# calls, with libunistring's own classes and widths (po_wrap_tables).
 # --------------------------------------------------------------------------
 
-_ASCII_CLASSES = {
-    "!": "EX", '"': "QU", "$": "PR", "%": "PO", "'": "QU", "(": "OP", ")": "CP", "+": "PR",
-    ",": "IS", "-": "HY", ".": "IS", "/": "SY", ":": "IS", ";": "IS", "?": "EX", "[": "OP",
-    "\\": "PR", "]": "CP", "{": "OP", "|": "BA", "}": "CL", " ": "SP", "\t": "BA",
-}
-_OTHER_CLASSES = {
-    "\u00a0": "GL", "\u202f": "GL", "\u2007": "GL", "\u2011": "GL", "\u00ab": "QU", "\u00bb": "QU",
-    "\u2018": "QU", "\u2019": "QU", "\u201c": "QU", "\u201d": "QU", "\u201a": "OP", "\u201e": "OP",
-    "\u2010": "BA", "\u2012": "BA", "\u2013": "BA", "\u2014": "B2", "\u2026": "IN", "\u2024": "IN",
-    "\u2025": "IN", "\u00b0": "PO", "\u2030": "PO", "\u2032": "PO", "\u00a3": "PR", "\u00a5": "PR",
-    "\u20ac": "PR", "\u00b1": "PR", "\u00ad": "BA", "\u200b": "ZW", "\u3000": "BA",
-    "\u3001": "CL", "\u3002": "CL", "\uff0c": "CL", "\uff0e": "CL", "\ufe50": "CL", "\ufe52": "CL",
-    "\uff61": "CL", "\uff64": "CL", "\uff1a": "NS", "\uff1b": "NS", "\uff01": "EX", "\uff1f": "EX",
-    "\uff08": "OP", "\uff09": "CL", "\uff3b": "OP", "\uff3d": "CL", "\uff5b": "OP", "\uff5d": "CL",
-    "\u3005": "NS", "\u303b": "NS", "\u30fc": "NS", "\u30fb": "NS", "\u309d": "NS", "\u309e": "NS",
-    "\u30fd": "NS", "\u30fe": "NS", "\u301c": "NS", "\uff5e": "ID",
-}
-for _open, _close in zip("\u3008\u300a\u300c\u300e\u3010\u3014\u3016\u3018\u301a", "\u3009\u300b\u300d\u300f\u3011\u3015\u3017\u3019\u301b"):
-    _OTHER_CLASSES[_open] = "OP"
-    _OTHER_CLASSES[_close] = "CL"
-_SMALL_KANA = set("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ")
-_ID_RANGES = (
-    (0x1100, 0x115F), (0x2E80, 0x2FFF), (0x3040, 0x30FF), (0x3130, 0x318F), (0x3190, 0x31FF),
-    (0x3200, 0x4DBF), (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
-    (0xFE30, 0xFE4F), (0xFF01, 0xFF60), (0xFFE0, 0xFFE6), (0x1F000, 0x1FAFF), (0x20000, 0x3FFFD),
-)
+# libunistring's line breaking classes (its lbrktables.h); those below 33 index the pair table.
+(WJ, GL, B2, BA, BB, HY, CL, CP1, CP2, EX, IN, NS, OP1, OP2, QU, IS, NU, PO, PR, SY, AL, H2, H3,
+ ID1, ID2, JL, JV, JT, HL, RI, ZWJ, EB, EM, BK, CR, LF, CM, ZW, SP, CB, AI, SA, XX) = range(43)
+HL_BA = 100  # a Hebrew letter followed by a hyphen or break-after: only the loop knows it
+#: Classes libunistring resolves before breaking (outside CJK encodings: gettext writes UTF-8).
+_RESOLVED = {AI: AL, CB: ID1, SA: AL, XX: AL}
+_DIRECT, _INDIRECT = 1, 2  # the pair table's entries (3 is a prohibited break)
+_NEWLINES = (BK, LF, CR)
+_ATTACHED = (CM, ZWJ)
+_PROHIBITED, _POSSIBLE, _MANDATORY = 0, 1, 2
 
 
-@functools.lru_cache(maxsize=4096)  # a catalog uses few distinct characters: classify each once
-def _line_class(char: str) -> str:
-    if char in _ASCII_CLASSES:
-        return _ASCII_CLASSES[char]
-    if char in _OTHER_CLASSES:
-        return _OTHER_CLASSES[char]
-    if char < "\x80":
-        return "NU" if char.isdigit() else "AL"
-    if char in _SMALL_KANA:
-        return "NS"
-    code = ord(char)
-    if any(low <= code <= high for low, high in _ID_RANGES):
-        return "ID"
-    category = unicodedata.category(char)
-    if category in ("Mn", "Me", "Mc"):
-        return "CM"
-    if category == "Nd":
-        return "NU"
-    if category == "Zs":
-        return "BA"
-    if category == "Ps":
-        return "OP"
-    if category == "Pe":
-        return "CL"
-    return "AL"
+def _class_of(code: int) -> int:
+    found = CLASS_VALUES[bisect.bisect_right(CLASS_STARTS, code) - 1]
+    return _RESOLVED.get(found, found)
 
 
-@functools.lru_cache(maxsize=None)  # a few hundred class pairs at most
-def _pair_breaks(before: str, after: str) -> bool:
-    """Whether a line may break between two non-space classes (UAX #14 LB12-LB31)."""
-    if before == "GL" or (after == "GL" and before not in ("BA", "HY")):
-        return False
-    if after in ("CL", "CP", "EX", "IS", "SY", "CM", "ZW"):
-        return False
-    if before == "OP" or (before == "B2" and after == "B2"):
-        return False
-    if before == "QU" or after == "QU":
-        return False
-    if after in ("BA", "HY", "NS") or before == "BB":
-        return False
-    if after == "IN" and before in ("AL", "ID", "IN", "NU", "EX"):
-        return False
-    if (before, after) in (("AL", "NU"), ("NU", "AL"), ("PR", "ID"), ("PR", "AL"), ("PO", "AL")):
-        return False
-    if before in ("CL", "CP", "NU") and after in ("PO", "PR"):
-        return False
-    if before in ("PO", "PR") and after in ("OP", "NU"):
-        return False
-    if before in ("HY", "IS", "NU", "SY") and after == "NU":
-        return False
-    if before == "AL" and after == "AL":
-        return False
-    if before in ("AL", "NU") and after == "OP":
-        return False
-    if before == "CP" and after in ("AL", "NU"):
-        return False
-    return True
+def _width_of(code: int) -> int:
+    """Columns of a character as ``uc_width`` counts them; control characters (-1) count none."""
+    return max(WIDTH_VALUES[bisect.bisect_right(WIDTH_STARTS, code) - 1], 0)
 
 
 class _CharTable(dict):
-    """A per-character table filled on first use of each character.
+    """A per-code-point table for ``str.translate``, filled on first use of each character.
 
-    A catalog uses a few hundred distinct characters: each is classified once.
-    Keys are characters, or code points for ``str.translate``.
+    A catalog uses a few hundred distinct characters: each is looked up once.
     """
 
     def __init__(self, compute) -> None:
         super().__init__()
         self.compute = compute
 
-    def __missing__(self, key):
-        value = self[key] = self.compute(key)
+    def __missing__(self, code: int) -> str:
+        value = self[code] = chr(self.compute(code))
         return value
 
 
-@functools.lru_cache(maxsize=4096)
-def _width(char: str) -> int:
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+_CLASS_TABLE = _CharTable(_class_of)
+_WIDTH_TABLE = _CharTable(_width_of)
 
 
-_CLASS = _CharTable(_line_class)
-_WIDTH_TABLE = _CharTable(lambda code: chr(_width(chr(code))))  # for str.translate
-_LETTER_OR_DIGIT = frozenset(("AL", "NU"))  # never a break between these two classes
+def _pair_break(last: int, prop: int, seen_space: bool) -> int:
+    entry = PAIRS[last][prop]
+    return _POSSIBLE if entry == _DIRECT or (entry == _INDIRECT and seen_space) else _PROHIBITED
 
 
-def _base_class(text: str, index: int) -> str:
-    """The class a line break sees at ``index`` (not a space): a combining mark takes its base's."""
-    found = _CLASS[text[index]]
-    if found != "CM":
-        return found
-    k = index - 1
-    while k >= 0 and _CLASS[text[k]] in ("SP", "CM"):
-        k -= 1
-    return _CLASS[text[k]] if k >= 0 else "CM"
+def _opportunities(text: str) -> list[int]:
+    """For each position, whether a line may (or must) break before it, as libunistring decides.
+
+    ``last`` is the class of the last character that is not a space (a
+    combining mark or joiner takes its base's), ``prev`` that of the last
+    character whose class counts for the rules that look one back.
+    """
+    result = [_PROHIBITED] * len(text)
+    preceding = prev = last = BK
+    seen_space = False
+    regional = 0  # regional indicators just before this position
+    for i, code in enumerate(text.translate(_CLASS_TABLE).encode("latin-1")):
+        prop = code
+        if prop in _NEWLINES:
+            result[i] = _MANDATORY
+            prev, last, seen_space = prop, BK, False
+            regional = 0
+            continue
+        if prop == SP:
+            seen_space = True
+        elif prop == ZW:
+            last, seen_space = ZW, False
+        elif prop in _ATTACHED:
+            if last == BK or last == ZW or seen_space:  # a mark without a base is a letter
+                result[i] = _PROHIBITED if last == BK else _POSSIBLE
+                last, seen_space = AL, False
+        else:
+            result[i] = _break_before(text[i], prop, preceding, prev, last, seen_space, regional)
+            last, seen_space = prop, False
+        prev = HL_BA if prev == HL and prop in (HY, BA) else prop
+        preceding = prop
+        regional = regional + 1 if prop == RI else 0
+    return result
 
 
-def _is_break(text: str, i: int, prohibited: set[int]) -> bool:
-    """Whether a line may break before ``text[i]`` (UAX #14 as libunistring applies it)."""
-    if i in prohibited:
-        return False
-    after, before = _CLASS[text[i]], _CLASS[text[i - 1]]
-    if after == "SP" or (after in _LETTER_OR_DIGIT and before in _LETTER_OR_DIGIT):
-        return False
-    if before != "SP":
-        return _pair_breaks(_base_class(text, i - 1), after)
-    k = i - 2
-    while k >= 0 and _CLASS[text[k]] == "SP":
-        k -= 1
-    context = _base_class(text, k) if k >= 0 else None
-    return not (
-        context == "OP"
-        or (context == "QU" and after == "OP")
-        or (context in ("CL", "CP") and after == "NS")
-        or (context == "B2" and after == "B2")
-    )
+def _break_before(char: str, prop: int, preceding: int, prev: int, last: int, seen_space: bool, regional: int) -> int:
+    """Whether a line may break before a character that is no space, mark or newline."""
+    if last == BK or preceding == ZWJ:
+        return _PROHIBITED
+    if last == ZW:
+        return _POSSIBLE
+    if prev == HL_BA:  # a Hebrew word's hyphen stays with what follows
+        return _PROHIBITED
+    if last == IS and char == "<":  # libunistring breaks before "</p>" after a sentence
+        return _POSSIBLE
+    if last == RI and prop == RI:  # flags are pairs of regional indicators
+        return _POSSIBLE if seen_space or regional % 2 == 0 else _PROHIBITED
+    return _pair_break(last, prop, seen_space)
+
+
+def _columns(portion: str) -> list[int]:
+    """Columns from the start of ``portion`` to each position."""
+    if portion.isascii() and portion.isprintable():
+        return list(range(len(portion) + 1))
+    return [0, *itertools.accumulate(portion.translate(_WIDTH_TABLE).encode("latin-1"))]
 
 
 def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
-    """Break positions in ``portion`` as libunistring's ``ulc_width_linebreaks`` picks them.
+    """Where ``ulc_width_linebreaks`` breaks ``portion``: greedily, at the last opportunity that fits.
 
-    Its greedy rule ends each line at the last break opportunity that still
-    fits (or, when none does, at the first one), so only the few positions
-    before where each line reaches the width are examined, not every one.
-    Columns count wide CJK characters two and combining marks none.
+    A line that reaches past ``width`` ends at the opportunity before the
+    piece that overflows (or overflows to the first one); a mandatory break
+    (U+2028, U+0085, ...) starts counting anew but gettext writes no line end
+    there. ``prohibited`` are the positions gettext forbids (inside escapes).
     """
-    size = len(portion)
-    if portion.isascii():
-        columns: Sequence[int] = range(size + 1)
-    else:
-        columns = [0, *itertools.accumulate(portion.translate(_WIDTH_TABLE).encode("latin-1"))]
+    columns = _columns(portion)
+    if start_column + columns[-1] <= width:
+        return []  # fits: no break is possible (most messages)
+    kinds = _opportunities(portion)
     breaks: list[int] = []
-    line_start, column = 0, start_column
-    while True:
-        room = columns[line_start] + width - column  # the last column this line may reach
-        if columns[size] <= room:
-            return breaks
-        fits = bisect.bisect_right(columns, room) - 1  # the furthest position that fits
-        position = next((i for i in range(fits, line_start, -1) if _is_break(portion, i, prohibited)), None)
-        if position is None:  # no opportunity fits: the line overflows to the first one
-            start = max(fits, line_start) + 1
-            position = next((i for i in range(start, size) if _is_break(portion, i, prohibited)), None)
-            if position is None:
-                return breaks
-        breaks.append(position)
-        line_start, column = position, 0
+    last_break = None
+    line_column = start_column  # column where the current piece starts
+    piece_start = 0
+    for i, kind in enumerate(kinds):
+        if kind == _PROHIBITED or i in prohibited:
+            continue
+        if last_break is not None and line_column + columns[i] - piece_start > width:
+            breaks.append(last_break)
+            line_column = 0
+        if kind == _MANDATORY:  # not counted: the character's width starts the next piece
+            last_break, line_column, piece_start = None, 0, columns[i + 1]
+        else:
+            last_break = i
+            line_column += columns[i] - piece_start
+            piece_start = columns[i]
+    if last_break is not None and line_column + columns[-1] - piece_start > width:
+        breaks.append(last_break)
+    return breaks
 
 
 #: The backslash first, so the backslashes the others add are not doubled.
@@ -230,11 +192,17 @@ def _escape_all(text: str) -> str:
 _ESCAPABLE = re.compile("[" + re.escape("".join(ESCAPES)) + "]")
 
 
-def _escaped_portion(portion: str) -> tuple[str, set[int]]:
-    """The escaped text and the positions where GNU forbids a break (inside escapes)."""
+def _escaped_portion(portion: str, inside: Iterable[int] = ()) -> tuple[str, set[int]]:
+    """The escaped text and the positions where GNU forbids a break.
+
+    That is inside escapes, and at the characters ``inside`` (those of format
+    directives, see :mod:`pipeline.formats.po_directives`).
+    """
+    escaped = [m.start() for m in _ESCAPABLE.finditer(portion)]
     # The k-th escaped character lands k characters further right; its letter one more.
-    prohibited = {m.start() + k + 1 for k, m in enumerate(_ESCAPABLE.finditer(portion))}
-    if not prohibited:
+    prohibited = {start + k + 1 for k, start in enumerate(escaped)}
+    prohibited.update(index + bisect.bisect_left(escaped, index) for index in inside)
+    if not escaped:
         return portion, prohibited
     text = _escape_all(portion)
     if portion.endswith("\n"):
@@ -242,29 +210,43 @@ def _escaped_portion(portion: str) -> tuple[str, set[int]]:
     return text, prohibited
 
 
-def wrap_field(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
-    """The lines of ``name "value"`` as GNU gettext's ``wrap()`` writes them."""
+def wrap_field(
+    name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH, wrap: bool = True, language: str | None = None
+) -> list[str]:
+    """The lines of ``name "value"`` as GNU gettext's ``wrap()`` writes them.
+
+    ``wrap`` is false for a message flagged ``no-wrap``: GNU then breaks lines
+    only after each ``\\n`` (its page width becomes ``INT_MAX``). ``language``
+    is the message's format language (:func:`~pipeline.formats.po_directives.format_language`):
+    GNU never breaks inside one of its directives.
+    """
+    if not wrap:
+        width = _UNLIMITED
     # Only source texts are remembered: update writes each msgid once per locale
     # (a thousand-article site has some 25,000), while a translation is written
     # once and would only push them out. A huge message is not kept in memory.
     if name.startswith("msgstr") or len(value) > 4096:
-        return list(_wrapped.__wrapped__(name, value, prefix, width))
-    return list(_wrapped(name, value, prefix, width))
+        return list(_wrapped.__wrapped__(name, value, prefix, width, language))
+    return list(_wrapped(name, value, prefix, width, language))
 
 
 @functools.lru_cache(maxsize=65536)
-def _wrapped(name: str, value: str, prefix: str, width: int) -> tuple[str, ...]:
+def _wrapped(name: str, value: str, prefix: str, width: int, language: str | None) -> tuple[str, ...]:
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
     if "\n" not in value and value.isascii() and value.isprintable():
         text, _ = _escaped_portion(value)
         if len(name) + 1 + len(text) <= line_width:  # fits: no break is possible (most short messages)
             return (f'{prefix}{name} "{text}"',)
+    inside = protected_positions(value, language)
     portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
     lines: list[str] = []
     first_line = True
+    offset = 0
     for number, portion in enumerate(portions):
-        text, prohibited = _escaped_portion(portion)
+        end = offset + len(portion)
+        text, prohibited = _escaped_portion(portion, [i - offset for i in inside if offset <= i < end])
+        offset = end
         more_follow = number < len(portions) - 1
         start = len(name) + 1 if first_line else 0
         breaks = _wrap_portion(text, prohibited, line_width, start)
