@@ -255,8 +255,8 @@ class TranslatedArticle:
     warnings: list[BuildWarning] = field(default_factory=list)
 
 
-def _mark_run_language(run, language: str) -> None:
-    """Say that a run of inline content is in ``language``.
+def _mark_run_language(run, language: str, direction: str = "") -> None:
+    """Say that a run of inline content is in ``language`` (and, when it differs from the page's, ``direction``).
 
     A run that is its element's whole content puts ``lang`` on the element; a
     run beside block children (``<li>text<ul>…</ul></li>``) is wrapped in a
@@ -267,10 +267,12 @@ def _mark_run_language(run, language: str) -> None:
     owner = run.owner
     block_children = [c for c in owner if isinstance(c.tag, str) and c not in run.children]
     if not block_children:
-        owner.set("lang", language)
+        for name, value in marks.items():
+            owner.set(name, value)
         return
-    span = html.Element("span", {"lang": language})
+    span = html.Element("span", marks)
     if run.starts_with_text:
+    marks = {"lang": language, **({"dir": direction} if direction else {})}
         span.text, owner.text = owner.text, None
         position = 0
     else:
@@ -285,7 +287,7 @@ def _mark_run_language(run, language: str) -> None:
         span.tail = trailing
 
 
-def _mark_untranslated_elements(body, source_language: str) -> None:
+def _mark_untranslated_elements(body, source_language: str, direction: str = "") -> None:
     """Content kept as in the source (``translate="no"``) is in the source language.
 
     Saying so lets browsers, fonts and screen readers switch language for a
@@ -299,6 +301,8 @@ def _mark_untranslated_elements(body, source_language: str) -> None:
 class ArticleBlocks:
     """The blocks of an article, found once for all its locales.
 
+            if direction and not element.get("dir"):
+                element.set("dir", direction)
     Finding the blocks (and making their messages) costs more than
     translating them; an article's pages in ten locales each start from a
     copy of the same document, whose blocks sit at the same places. So the
@@ -355,8 +359,13 @@ def translate_article(
 
     ``article_blocks``: the document's blocks found already (for the same
     ``skip_classes``), when several locales are made from one document.
+    source_direction: str = "",
     """
     from pipeline.formats.messages import MarkupMismatch, apply_to_run, normalize_space
+
+    ``source_direction``: the source's ``dir`` (``ltr``) when the page's differs
+    (an Arabic page of an English article), set with ``lang`` on source text, so
+    that its punctuation and its runs of numbers are laid out as in the source.
 
     if article_blocks is None:
         article_blocks = ArticleBlocks(doc.body, skip_classes)
@@ -392,10 +401,10 @@ def translate_article(
                 continue
         result.fallbacks += 1
         if block.run is not None:
-            _mark_run_language(block.run, source_language)
+            _mark_run_language(block.run, source_language, source_direction)
         # An attribute cannot carry its own language; it stays in the source text.
 
-    _mark_untranslated_elements(body, source_language)
+    _mark_untranslated_elements(body, source_language, source_direction)
     for attribute in ("title", "description"):
         text = normalize_space(getattr(doc, attribute))
         msgstr = translations.get(text) if text else None
@@ -429,14 +438,16 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
     for message in catalog:
         if not message.id:
             continue
-        forms = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         msgid = message.id if isinstance(message.id, str) else message.id[0]
+    refused = []
         problems = message_errors(message, shape)  # what `check` reports, no more, no less
         if problems:
             warnings.append(
                 BuildWarning(f"template translation not used ({problems[0].message})", path, msgid, message.lineno or 0)
             )
-            message.string = tuple("" for _ in forms) if len(forms) > 1 else ""
+            refused.append(message)
+    for message in refused:  # out of the catalog, like an untranslated one: the source text is shown, marked
+        catalog.delete(message.id, context=message.context)
     from pipeline.formats.plurals import plural_function
 
     plural = plural_function(catalog.plural_expr)  # checked by the reader, or made by Babel from CLDR
@@ -496,12 +507,17 @@ def _environment(project: Project):
     return env
 
 
-def _install(env, translations) -> None:
-    env.install_gettext_callables(
-        gettext=_escaping(translations.gettext),
-        ngettext=_escaping(translations.ngettext),
-        newstyle=True,
-    )
+def _install(env, translations, mark_untranslated: bool = False) -> None:
+    """The locale's gettext functions; ``mark_untranslated``: strings without a translation come back
+    marked, to be shown in the source language's ``lang`` and ``dir`` (:mod:`pipeline.sourcemarks`)."""
+    if mark_untranslated:
+        from pipeline.sourcemarks import has_translation, marking
+
+        singular, plural = has_translation(translations)
+        gettext, ngettext = marking(translations.gettext, singular), marking(translations.ngettext, plural)
+    else:
+        gettext, ngettext = _escaping(translations.gettext), _escaping(translations.ngettext)
+    env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
 
 
 class _Renderer:
@@ -536,12 +552,15 @@ class _Renderer:
         """Made at the first page to render: a build that renders nothing does not import Jinja."""
         return _environment(self.project)
 
-    def render(self, template: str, translations, context: dict) -> str:
+    def render(self, template: str, translations, context: dict, source_marks: str = "") -> str:
+        """``source_marks``: the attributes of source-language text on this page ("" on a source page)."""
         import jinja2
 
-        _install(self.env, translations)
+        _install(self.env, translations, mark_untranslated=bool(source_marks))
         try:
-            return self.env.get_template(template).render(context)
+            from pipeline.sourcemarks import resolve
+
+            return resolve(self.env.get_template(template).render(context), source_marks)
         except (jinja2.TemplateError, UnicodeDecodeError) as exc:  # the project's own templates are edited by hand
             from pipeline.templateerrors import template_error
 
@@ -639,22 +658,28 @@ def _iso_date(value: str) -> datetime.date | None:
         return None
 
 
-def _in_language(text: str, tag: str, same_language: bool):
-    """Data shown as it is in the source (a name) marked with its language on other pages."""
+def _in_language(text: str, marks: str):
+    """Data shown as it is in the source (a name) marked with its language (``marks``) on other pages."""
     from markupsafe import Markup
 
-    if not text or same_language:
+    if not text or not marks:
         return text
-    return Markup('<span lang="{}">{}</span>').format(tag, text)
+    return Markup("<span{}>{}</span>").format(Markup(marks), text)
 
 
-def _date_context(value: str, info: LocaleInfo) -> dict[str, str] | None:
+def _date_context(value: str, info: LocaleInfo, source: LocaleInfo) -> dict[str, str] | None:
+    """The date as the page writes it, or as the source does inside an untranslated sentence."""
     from babel.dates import format_date
 
     day = _iso_date(value) if value else None
     if day is None:
         return None
-    return {"iso": day.isoformat(), "text": format_date(day, format="long", locale=info.formatting_locale)}
+    text = format_date(day, format="long", locale=info.formatting_locale)
+    if source.formatting_locale != info.formatting_locale:
+        text = page_or_source(text, format_date(day, format="long", locale=source.formatting_locale))
+    return {"iso": day.isoformat(), "text": text}
+
+    from pipeline.sourcemarks import page_or_source
 
 
 def _languages_menu(
@@ -694,8 +719,10 @@ def _render_page(
 
     settings = project.settings
     errors = [] if errors is None else errors
+    from markupsafe import Markup
     source = settings.source_language
     info = infos[locale]
+    from pipeline.sourcemarks import marked_source_text, page_or_source, source_attributes
     is_source = locale == source
     catalog_path = None if is_source else project.catalog_path(locale, article.slug)
     translated = translate_article(
@@ -711,7 +738,9 @@ def _render_page(
         translated.warnings = _with_lines(translated.warnings, article.catalogs.get(locale))
     translations, site_warnings, site_errors = renderer.site_translations(None if is_source else locale)
     warnings.extend(site_warnings)
+        source_direction=infos[source].direction if infos[source].direction != info.direction else "",
     errors.extend(site_errors)
+    marks = "" if is_source else source_attributes(infos[source].tag, infos[source].direction, info.direction)
 
     site_name = settings.site_name
     site_name_translated = translations.gettext(site_name) if site_name else ""
@@ -725,20 +754,25 @@ def _render_page(
     context = {
         "page": info,
         "source": infos[source],
-        "site_name": site_name_translated,
+        "site_name": marked_source_text(site_name_translated) if marks and site_name_translated == site_name else site_name_translated,
         "site_name_lang": infos[source].tag
         if site_name and site_name_translated == site_name and not is_source
         else "",
         "root": "../../",
         "title": translated.title,
         "description": translated.description,
-        "author": _in_language(article.doc.author, infos[source].tag, is_source),
+        # the lead paragraph and a heading made from the title, when they show the source text
+        "title_attrs": Markup(marks) if marks and translated.title == article.doc.title else "",
+        "description_attrs": Markup(marks) if marks and translated.description == article.doc.description else "",
+        "author": _in_language(article.doc.author, marks),
         "author_name": article.doc.author,
         "source_url": article.doc.source_url,
-        "updated": _date_context(article.doc.modified, info),
-        "published_date": _date_context(article.doc.published, info),
+        "updated": _date_context(article.doc.modified, info, infos[source]),
+        "published_date": _date_context(article.doc.published, info, infos[source]),
         "reading_minutes": minutes,
-        "reading_minutes_text": format_decimal(minutes, locale=info.formatting_locale),
+        "reading_minutes_text": page_or_source(
+            format_decimal(minutes, locale=info.formatting_locale), format_decimal(minutes, locale=infos[source].formatting_locale)
+        ),
         "canonical": "" if draft else page_url(info.tag, article.slug, base_url),
         "alternates": alternates,
         "languages": _languages_menu(article, locale, infos, include_current=True),
@@ -746,10 +780,10 @@ def _render_page(
         "completion_text": localized_percent_text(article.completion[locale], info.formatting_locale),
         "partial": translated.fallbacks > 0,
         "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, infos),
-        "source_language_name": _language_name(infos[source], info),
+        "source_language_name": page_or_source(_language_name(infos[source], info), infos[source].native_name),
         **_split_article(translated.body),
     }
-    text = renderer.render("article.html", translations, context)
+    text = renderer.render("article.html", translations, context, marks)
     return text, translated
 
 

@@ -207,3 +207,27 @@ def test_status_page_in_the_preview(browser, server: ServeProcess) -> None:
     assert bars and all(b.size["width"] > 50 for b in bars)
     browser.find_element(By.CSS_SELECTOR, f'a[href="/zh-CN/{SLUG}/"]').click()
     wait_until(browser, lambda d: d.execute_script("return document.documentElement.lang") == "zh-CN", "the linked page")
+
+
+def test_an_english_paragraph_on_an_arabic_page_ends_with_its_full_stop_on_the_right(browser, tmp_path: Path) -> None:
+    """An untranslated block keeps its own direction: its final '.' is drawn at its right end, not its left."""
+    root = make_project(tmp_path / "site", locales=("ar",))
+    catalog = root / "locales" / "ar" / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "جملة مترجمة."', 'msgstr ""'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    browser.get((root / "output" / "ar" / SLUG / "index.html").as_uri())
+    wait_until(browser, lambda d: d.execute_script("return document.readyState") == "complete", "the page to load")
+    screenshot(browser, "ar-fallback")
+    text, stop = browser.execute_script(
+        """
+        const p = [...document.querySelectorAll('p[lang="en"]')].find(e => e.textContent.trim() === 'A sentence nobody translated yet.');
+        const node = p.firstChild; const whole = document.createRange(); whole.selectNodeContents(p);
+        const last = document.createRange(); const end = node.textContent.lastIndexOf('.');
+        last.setStart(node, end); last.setEnd(node, end + 1);
+        const a = whole.getBoundingClientRect(), b = last.getBoundingClientRect();
+        return [[a.left, a.right], [b.left, b.right]];
+        """
+    )
+    assert abs(stop[1] - text[1]) < 1, (text, stop)  # the full stop is the rightmost thing of the line
+    assert stop[0] > text[0] + 50, (text, stop)  # and not at its left end, where an RTL paragraph puts it
