@@ -266,13 +266,13 @@ def _mark_run_language(run, language: str, direction: str = "") -> None:
 
     owner = run.owner
     block_children = [c for c in owner if isinstance(c.tag, str) and c not in run.children]
+    marks = {"lang": language, **({"dir": direction} if direction else {})}
     if not block_children:
         for name, value in marks.items():
             owner.set(name, value)
         return
     span = html.Element("span", marks)
     if run.starts_with_text:
-    marks = {"lang": language, **({"dir": direction} if direction else {})}
         span.text, owner.text = owner.text, None
         position = 0
     else:
@@ -296,13 +296,13 @@ def _mark_untranslated_elements(body, source_language: str, direction: str = "")
     for element in body.iter():
         if isinstance(element.tag, str) and element.get("translate") == "no" and not element.get("lang"):
             element.set("lang", source_language)
+            if direction and not element.get("dir"):
+                element.set("dir", direction)
 
 
 class ArticleBlocks:
     """The blocks of an article, found once for all its locales.
 
-            if direction and not element.get("dir"):
-                element.set("dir", direction)
     Finding the blocks (and making their messages) costs more than
     translating them; an article's pages in ten locales each start from a
     copy of the same document, whose blocks sit at the same places. So the
@@ -354,18 +354,18 @@ def translate_article(
     catalog_path: Path | None,
     translate: bool = True,
     article_blocks: ArticleBlocks | None = None,
+    source_direction: str = "",
 ) -> TranslatedArticle:
     """A copy of the article with each block translated, or marked as in the source language.
-
-    ``article_blocks``: the document's blocks found already (for the same
-    ``skip_classes``), when several locales are made from one document.
-    source_direction: str = "",
-    """
-    from pipeline.formats.messages import MarkupMismatch, apply_to_run, normalize_space
 
     ``source_direction``: the source's ``dir`` (``ltr``) when the page's differs
     (an Arabic page of an English article), set with ``lang`` on source text, so
     that its punctuation and its runs of numbers are laid out as in the source.
+
+    ``article_blocks``: the document's blocks found already (for the same
+    ``skip_classes``), when several locales are made from one document.
+    """
+    from pipeline.formats.messages import MarkupMismatch, apply_to_run, normalize_space
 
     if article_blocks is None:
         article_blocks = ArticleBlocks(doc.body, skip_classes)
@@ -435,11 +435,11 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
     from pipeline.completion import message_errors, shape_of
 
     shape = shape_of(catalog, SITE_DOMAIN)
+    refused = []
     for message in catalog:
         if not message.id:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
-    refused = []
         problems = message_errors(message, shape)  # what `check` reports, no more, no less
         if problems:
             warnings.append(
@@ -671,6 +671,8 @@ def _date_context(value: str, info: LocaleInfo, source: LocaleInfo) -> dict[str,
     """The date as the page writes it, or as the source does inside an untranslated sentence."""
     from babel.dates import format_date
 
+    from pipeline.sourcemarks import page_or_source
+
     day = _iso_date(value) if value else None
     if day is None:
         return None
@@ -678,8 +680,6 @@ def _date_context(value: str, info: LocaleInfo, source: LocaleInfo) -> dict[str,
     if source.formatting_locale != info.formatting_locale:
         text = page_or_source(text, format_date(day, format="long", locale=source.formatting_locale))
     return {"iso": day.isoformat(), "text": text}
-
-    from pipeline.sourcemarks import page_or_source
 
 
 def _languages_menu(
@@ -714,15 +714,15 @@ def _render_page(
     errors: list[str] | None = None,
 ) -> tuple[str, TranslatedArticle]:
     from babel.numbers import format_decimal
+    from markupsafe import Markup
 
     from pipeline.completion import localized_percent_text
+    from pipeline.sourcemarks import marked_source_text, page_or_source, source_attributes
 
     settings = project.settings
     errors = [] if errors is None else errors
-    from markupsafe import Markup
     source = settings.source_language
     info = infos[locale]
-    from pipeline.sourcemarks import marked_source_text, page_or_source, source_attributes
     is_source = locale == source
     catalog_path = None if is_source else project.catalog_path(locale, article.slug)
     translated = translate_article(
@@ -733,14 +733,14 @@ def _render_page(
         catalog_path,
         translate=not is_source,
         article_blocks=article.blocks,
+        source_direction=infos[source].direction if infos[source].direction != info.direction else "",
     )
+    marks = "" if is_source else source_attributes(infos[source].tag, infos[source].direction, info.direction)
     if translated.rejected:
         translated.warnings = _with_lines(translated.warnings, article.catalogs.get(locale))
     translations, site_warnings, site_errors = renderer.site_translations(None if is_source else locale)
     warnings.extend(site_warnings)
-        source_direction=infos[source].direction if infos[source].direction != info.direction else "",
     errors.extend(site_errors)
-    marks = "" if is_source else source_attributes(infos[source].tag, infos[source].direction, info.direction)
 
     site_name = settings.site_name
     site_name_translated = translations.gettext(site_name) if site_name else ""
