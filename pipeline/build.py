@@ -51,6 +51,7 @@ from pipeline.formats.site import (
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project, confine, validate_locale_name
 from pipeline.pseudo import is_pseudo_locale
+from pipeline.sitelisting import article_listing
 
 if TYPE_CHECKING:
     from pipeline.buildstate import Shard
@@ -159,8 +160,12 @@ class SkippedPage:
 class BuildResult:
     pages: list[PageResult] = field(default_factory=list)
     skipped: list[SkippedPage] = field(default_factory=list)
+    #: The root language chooser (see :mod:`pipeline.sitepages`).
     index_path: Path | None = None
     sitemap_path: Path | None = None
+    #: Home pages, feeds, 404 pages, robots.txt; and those this build wrote (the others were up to date).
+    site_pages: list[Path] = field(default_factory=list)
+    site_pages_rendered: list[Path] = field(default_factory=list)
     stylesheet_path: Path | None = None
     #: Pages of an earlier build that this one no longer publishes, removed.
     removed: list[Path] = field(default_factory=list)
@@ -782,9 +787,23 @@ def _render_page(
         "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, infos),
         "source_language_name": page_or_source(_language_name(infos[source], info), infos[source].native_name),
         **_split_article(translated.body),
+        **_page_metadata(article, locale, translated, site_name_translated, infos, base_url, draft),
     }
     text = renderer.render("article.html", translations, context, marks)
     return text, translated
+
+
+def _page_metadata(article: _Article, locale: str, translated, site_name: str, infos, base_url: str, draft: bool) -> dict:
+    """Open Graph, Twitter card and JSON-LD of the page, and its links to the home page and feed (:mod:`pipeline.pagemeta`)."""
+    from pipeline.pagemeta import PageFacts, article_metadata
+
+    doc = article.doc
+    published, modified = (_iso_date(value) if value else None for value in (doc.published, doc.modified))
+    facts = PageFacts(
+        article.slug, translated.title, translated.description, doc.author, site_name,
+        published.isoformat() if published else "", modified.isoformat() if modified else "", doc.source_url, draft,
+    )
+    return article_metadata(facts, locale, article.published, infos, article.published[0], base_url)
 
 
 def _with_lines(warnings: list[BuildWarning], catalog) -> list[BuildWarning]:
@@ -819,40 +838,6 @@ def _language_name(language: LocaleInfo, in_locale: LocaleInfo) -> str:
         return Locale.parse(language.formatting_locale).get_display_name(in_locale.formatting_locale)
     except (UnknownLocaleError, ValueError):
         return language.native_name
-
-
-def _render_index(
-    project: Project, renderer: _Renderer, articles: list[dict], infos: dict[str, LocaleInfo]
-) -> str:
-    """The site's index, from each article's record (published locales and their titles)."""
-    source = project.settings.source_language
-    translations, _, _ = renderer.site_translations(None)
-    entries = []
-    for record in articles:
-        versions = []
-        for locale in record["published"]:
-            info = infos[locale]
-            versions.append(
-                {
-                    "tag": info.tag,
-                    "dir": info.direction,
-                    "name": info.native_name,
-                    "title": record["titles"][locale],
-                    "href": page_path(info.tag, record["slug"]),
-                }
-            )
-        entries.append({"slug": record["slug"], "versions": versions})
-    return renderer.render(
-        "index.html",
-        translations,
-        {
-            "page": infos[source],
-            "site_name": project.settings.site_name,
-            "site_name_lang": "",
-            "root": "",
-            "entries": entries,
-        },
-    )
 
 
 def _sitemap(articles: list[dict], infos: dict[str, LocaleInfo], source: str, base_url: str) -> str:
@@ -1200,6 +1185,11 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         # these inputs (a partial build keeps older records of the pages it did not look at)
         "key": article_key if set(work.wanted) == set(plan.locales) and not outcome.errors else "",
     }
+    listed = published + [loc for loc in plan.locales if plan.include_drafts and loc not in published and catalog_hashes.get(loc)]
+    outcome.article_record["listing"] = article_listing(  # what the home pages and feeds show of it
+        old_article.get("listing"), doc_hash, catalog_hashes, listed, source, lambda: article.doc,
+        lambda loc, text: _translated_field(text, _usable_translations(article.catalog(loc))), catalog_paths,
+    )
     return outcome
 
 
@@ -1525,7 +1515,7 @@ def build_site(
         )
     new_manifest = {
         "version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": "",
-        "files": dict(hashes.records),
+        "files": dict(hashes.records), "site": {},
     }
     written: set[str] = set()
     # one renderer for the pages and the index: the templates are compiled once
@@ -1550,10 +1540,10 @@ def build_site(
         new_manifest["index"] = combined_hash(
             plan.site_hash, [{key: article[key] for key in _INDEX_FIELDS} for article in articles]
         )
-        up_to_date = new_manifest["index"] == manifest["index"] and all(
-            (output / name).is_file() for name in ("index.html", "sitemap.xml")
+        up_to_date = new_manifest["index"] == manifest["index"] and (output / "sitemap.xml").is_file()
+        new_manifest["site"] = _write_index_and_sitemap(
+            project, plan, articles, infos, result, renderer, render=not up_to_date, old_site=manifest["site"]
         )
-        _write_index_and_sitemap(project, plan, articles, infos, result, renderer, render=not up_to_date)
     # publish/pseudo build once into a new folder; a manifest read back equal needs no new bytes
     if (output_dir is None or preview or shard is not None) and (
         new_manifest != manifest or not manifest_path.is_file()
@@ -1583,11 +1573,18 @@ def _write_index_and_sitemap(
     result: BuildResult,
     renderer: _Renderer,
     render: bool = True,
-) -> None:
+    old_site: dict | None = None,
+) -> dict[str, str]:
+    """Write the sitemap (when ``render``) and the site pages that changed; return the site pages' hashes."""
     result.index_path = plan.output / "index.html"
     result.sitemap_path = plan.output / "sitemap.xml"
     if render:
-        _render_index_and_sitemap(project, plan, articles, infos, result, renderer)
+        write_if_changed(
+            result.sitemap_path,
+            _sitemap(articles, infos, project.settings.source_language, plan.base_url).encode("utf-8"),
+            durable=False,
+        )
+    site_hashes = _write_site_pages(plan, articles, infos, result, renderer, old_site or {})
     if not plan.base_url:
         result.warnings.append(
             BuildWarning(
@@ -1595,25 +1592,29 @@ def _write_index_and_sitemap(
                 "do not accept; set base_url in [pipeline] of setup.cfg or pass --base-url"
             )
         )
+    return site_hashes
 
 
-def _render_index_and_sitemap(
-    project: Project,
-    plan: _BuildPlan,
-    articles: list[dict],
-    infos: dict[str, LocaleInfo],
-    result: BuildResult,
-    renderer: _Renderer,
-) -> None:
-    index_text = _render_index(project, renderer, articles, infos)
-    if plan.preview:
-        index_text = _with_preview_script(index_text)
-    write_if_changed(result.index_path, index_text.encode("utf-8"), durable=False)
-    write_if_changed(
-        result.sitemap_path,
-        _sitemap(articles, infos, project.settings.source_language, plan.base_url).encode("utf-8"),
-        durable=False,
+def _write_site_pages(
+    plan: _BuildPlan, articles: list[dict], infos: dict[str, LocaleInfo], result: BuildResult, renderer: _Renderer,
+    old_hashes: dict,
+) -> dict[str, str]:
+    """Home pages, feeds, the language chooser, 404 pages, robots.txt (:mod:`pipeline.sitepages`)."""
+    from pipeline.sitepages import SiteInputs, write_site_pages
+
+    inputs = SiteInputs(
+        plan.output, plan.base_url, plan.project.settings.site_name, plan.locales, infos, plan.site_hash,
+        plan.site_catalogs, plan.include_drafts, PREVIEW_SCRIPT if plan.preview else "", plan.checked_output,
     )
+    site = write_site_pages(inputs, renderer, articles, old_hashes)
+    result.site_pages, result.site_pages_rendered = site.paths, site.rendered
+    result.removed.extend(site.removed)
+    for warning in site.warnings:
+        warning = warning if isinstance(warning, BuildWarning) else BuildWarning(warning)
+        if warning not in result.warnings:
+            result.warnings.append(warning)
+    result.errors.extend(e for e in site.errors if e not in result.errors)
+    return site.hashes
 
 
 def merge_shards(project: Project, base_url: str | None = None, output_dir: Path | None = None) -> BuildResult:

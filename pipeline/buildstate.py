@@ -189,7 +189,7 @@ def page_record_usable(record: object) -> bool:
 
 
 def empty_manifest() -> dict:
-    return {"version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": "", "files": {}}
+    return {"version": MANIFEST_VERSION, "pages": {}, "catalogs": {}, "articles": {}, "index": "", "files": {}, "site": {}}
 
 
 def read_manifest(path: Path) -> dict:

@@ -30,7 +30,8 @@ def page(project: Path, tag: str, slug: str = SLUG):
 
 
 def hreflangs(tree) -> dict[str, str]:
-    return {link.get("hreflang"): link.get("href") for link in tree.xpath('//head/link[@rel="alternate"]')}
+    # the language versions, not the feed (issue 18: a typed alternate links the Atom feed)
+    return {link.get("hreflang"): link.get("href") for link in tree.xpath('//head/link[@rel="alternate"][not(@type)]')}
 
 
 def sitemap_locs(project: Path) -> list[str]:
@@ -169,7 +170,9 @@ def test_translated_text_is_escaped_never_markup(project: Path) -> None:
     assert "<h2>他们 &lt;做什么&gt; &amp; 谁</h2>" in raw
     assert "跳到 &lt;正文&gt; &amp; 更多</a>" in raw
     # A tag the source does not have is refused by the checks or, failing that, escaped.
-    assert "<script" not in raw
+    # (issue 18: the page's one script element is now its JSON-LD metadata, which holds no markup)
+    assert raw.count("<script") == 1 and '<script type="application/ld+json">' in raw
+    assert "<script>alert" not in raw
 
 
 def test_template_translation_with_an_unknown_placeholder_is_not_used(project: Path) -> None:
@@ -300,20 +303,24 @@ def test_base_url_from_settings(tmp_path: Path) -> None:
 
 
 def test_index_lists_articles_in_each_published_language(project: Path) -> None:
+    # issue 18: the root index is a language chooser; each language's home page lists its articles
     run(project)
     index = html.fromstring((project / "output" / "index.html").read_bytes())
     links = {a.get("hreflang"): (a.get("href"), a.text_content()) for a in index.xpath("//main//a")}
-    assert links["en"] == (f"en/{SLUG}/index.html", "What is a data engineer?")
-    assert links["zh-CN"] == (f"zh-CN/{SLUG}/index.html", "简体中文 什么是数据工程师？")
+    assert links["en"] == ("en/index.html", "English")
+    assert links["zh-CN"] == ("zh-CN/index.html", "简体中文")
     assert set(links) == {"en", "ar", "zh-CN"}
+    home = html.fromstring((project / "output" / "zh-CN" / "index.html").read_bytes())
+    titles = {a.get("href"): a.text_content() for a in home.xpath("//main//h2/a")}
+    assert titles == {f"{SLUG}/index.html": "什么是数据工程师？"}
 
 
 def test_selected_locale_and_slug_build_only_those_pages(project: Path) -> None:
     result = run(project, "-l", "ar", SLUG)
     assert result.exit_code == 0, result.output
     assert (project / "output" / "ar" / SLUG / "index.html").is_file()
-    assert not (project / "output" / "en").exists()
-    # The sitemap still covers every published page.
+    assert not (project / "output" / "en" / SLUG).exists()
+    # The sitemap (and, issue 18, the home pages) still cover every published page.
     assert len(sitemap_locs(project)) == 3
 
 
@@ -336,7 +343,9 @@ def test_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
     run(first, "--all")
     run(second, "--all")
     digest = tree_digest(first / "output")
-    assert len(digest) == 7  # 3 pages and the fr draft, index, sitemap, stylesheet
+    # 3 pages and the fr draft, the chooser, sitemap, stylesheet, robots.txt, root 404, and (issue 18)
+    # a home page, feed and 404 page for each of en, ar, fr, zh-CN
+    assert len(digest) == 21
     assert digest == tree_digest(second / "output")
     # A second build of the same project rewrites nothing.
     again = build_site(Project.load(first), include_drafts=True)

@@ -102,7 +102,8 @@ def test_publishes_only_published_locales_with_absolute_urls_and_keeps_dotfiles(
     page = html.fromstring((dest / "zh-CN" / SLUG / "index.html").read_bytes())
     assert page.xpath('//link[@rel="canonical"]/@href') == [f"{BASE}/zh-CN/{SLUG}/"]
     assert all(h.startswith(BASE + "/") for h in page.xpath('//link[@rel="alternate"]/@href'))
-    assert not page.xpath("//script") and not page.xpath('//meta[@name="robots"]')
+    # no preview script (issue 18: the JSON-LD metadata is the page's one script element)
+    assert not page.xpath('//script[not(@type="application/ld+json")]') and not page.xpath('//meta[@name="robots"]')
     assert f"<loc>{BASE}/en/{SLUG}/</loc>" in (dest / "sitemap.xml").read_text()
     assert not staging_path(dest).exists()
 
