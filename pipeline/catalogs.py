@@ -593,12 +593,12 @@ class CatalogStats:
     refused_words: int = 0
     #: Line numbers of the refused messages.
     refused_lines: list[int] = field(default_factory=list)
+
     #: Of the translated: still the machine conversion of a derived locale (not reviewed yet).
     derived: int = 0
     derived_words: int = 0
     #: Whether derived text counts toward :attr:`percent` (``count_derived`` in the settings).
     count_derived: bool = True
-
     @property
     def messages(self) -> int:
         return self.translated + self.fuzzy + self.untranslated + self.refused
@@ -628,9 +628,9 @@ class CatalogStats:
             "untranslated_words": self.untranslated_words,
             "refused": self.refused,
             "refused_words": self.refused_words,
+            "words": self.words,
             "derived_unreviewed": self.derived,
             "derived_unreviewed_words": self.derived_words,
-            "words": self.words,
             "percent": self.percent,
         }
 
@@ -670,10 +670,10 @@ def catalog_stats(
         else:
             stats.translated += 1
             stats.translated_words += words
+    return stats
             if derivation is not None and derivation.comment in message.user_comments:
                 stats.derived += 1
                 stats.derived_words += words
-    return stats
 
 
 def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[CatalogStats]:

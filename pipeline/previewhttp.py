@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from http import HTTPStatus
 from urllib.parse import unquote
 
@@ -58,8 +59,13 @@ def refusal(raw_path: str, host: str | None, port: int) -> tuple[HTTPStatus, str
     return None
 
 
+@lru_cache(maxsize=8)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)  # the preview folder stays put while it is served
+
+
 def inside(folder: str, path: str) -> bool:
     """Whether ``path`` is ``folder`` or under it once symbolic links are followed."""
-    root = os.path.realpath(folder)
+    root = _real_folder(folder)
     real = os.path.realpath(path)
     return real == root or real.startswith(root + os.sep)

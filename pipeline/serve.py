@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import functools
 import json
+import queue
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import HTTPServer, SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -290,6 +291,9 @@ CONNECTION_TIMEOUT = 5.0
 #: Connections the kernel queues while every thread is busy. With the
 #: default of 5, concurrent clients beyond it waited for a SYN retry.
 LISTEN_BACKLOG = 128
+#: Threads answering requests; more than a browser opens at once to a host,
+#: so connections it keeps open in advance leave room for the others.
+WORKERS = 32
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -347,9 +351,43 @@ class _Handler(SimpleHTTPRequestHandler):
             super().do_GET()
 
 
-class _PreviewServer(ThreadingHTTPServer):
+class _PreviewServer(HTTPServer):
+    """Connections answered by a fixed set of worker threads.
+
+    A pool rather than a thread per connection (``ThreadingHTTPServer``):
+    starting a thread for each of many simultaneous requests cost more than
+    answering it. The workers are daemons, so a connection still open does
+    not keep a stopped preview alive, and they end when the server closes.
+    """
+
     request_queue_size = LISTEN_BACKLOG
-    daemon_threads = True  # a client still connected does not keep the stopped preview alive
+
+    def __init__(self, address: tuple[str, int], handler) -> None:
+        self._connections: queue.SimpleQueue = queue.SimpleQueue()
+        self._workers: list[threading.Thread] = []  # none yet: a port already taken closes the server at once
+        super().__init__(address, handler)
+        for n in range(WORKERS):
+            worker = threading.Thread(target=self._work, name=f"preview-worker-{n}", daemon=True)
+            worker.start()
+            self._workers.append(worker)
+
+    def process_request(self, request, client_address) -> None:
+        self._connections.put((request, client_address))
+
+    def _work(self) -> None:
+        while (item := self._connections.get()) is not None:
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in self._workers:
+            self._connections.put(None)
 
     def handle_error(self, request, client_address) -> None:
         """A browser that leaves a page before it has loaded is no error worth a traceback."""
@@ -360,7 +398,7 @@ class _PreviewServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(site: PreviewSite, port: int) -> ThreadingHTTPServer:
+def make_server(site: PreviewSite, port: int) -> HTTPServer:
     handler = type("PreviewHandler", (_Handler,), {"site": site})
     factory = functools.partial(handler, directory=str(site.folder))
     try:
