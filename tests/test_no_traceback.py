@@ -2,7 +2,8 @@
 
 Every reader of a project file (the clean document ``article.html``, the
 ``.po``/``.pot`` catalogs, the ``setup.cfg`` settings, the raw snapshot and its
-``provenance.json``) is fed binary, empty, truncated, non-UTF-8 and
+``provenance.json``, ``clean-report.json``, the build manifest, the project's
+own page templates and stylesheet) is fed binary, empty, truncated, non-UTF-8 and
 wrong-type (a folder for a file, a file for a folder) inputs through every
 command that reads it, with Click's CliRunner; a Hypothesis test then feeds
 random and mutated bytes. ``serve`` runs for as long as its first build, as
