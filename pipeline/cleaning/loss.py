@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pipeline.cleaning.htmlchrome import CHROME_REASONS
-from pipeline.cleaning.report import CleanWarning, DroppedBlock
+from pipeline.cleaning.report import CleanWarning
 from pipeline.cleaning.votes import Opinion, trigrams, words
 
 LOSS_WARNING = "text-lost"
