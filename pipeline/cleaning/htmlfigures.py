@@ -26,6 +26,8 @@ _CAPTION = re.compile(
 )
 #: How far up from a caption an image may sit and still be its image.
 _FIGURE_LEVELS = 3
+_NEVER_FIGURES = frozenset("body html article main section table tr".split())
+_TEXT_BLOCKS = frozenset("p h2 h3 ul ol figure".split())
 #: Words outside the caption that a figure-like container may hold (a credit, "Enlarge").
 _FIGURE_OTHER_WORDS = 6
 
@@ -53,19 +55,23 @@ def _figure_holder(caption: etree._Element) -> etree._Element | None:
     caption_words = len(caption.text_content().split())
     node = caption.getparent()
     for _ in range(_FIGURE_LEVELS):
-        if node is None or node.tag in ("body", "html", "article", "main", "section", "table", "tr"):
+        if node is None or node.tag in _NEVER_FIGURES:
             return None
-        images = [i for i in node.iter("img") if not any(a is caption for a in i.iterancestors())]
+        outside = [e for e in node.iter() if e is not node and not _within(e, caption)]
+        images = [e for e in outside if e.tag == "img"]
         if images:
-            other = len(node.text_content().split()) - caption_words
-            if len(images) > 1 or other > _FIGURE_OTHER_WORDS:
+            other_words = len(node.text_content().split()) - caption_words
+            if len(images) > 1 or other_words > _FIGURE_OTHER_WORDS:
                 return None
-            if any(child.tag in ("p", "h2", "h3", "ul", "ol", "figure") for child in node.iter() if child is not node
-                   and not any(a is caption for a in child.iterancestors()) and child is not caption):
-                return None
+            if any(e.tag in _TEXT_BLOCKS for e in outside):
+                return None  # a paragraph beside the image: a section, not a figure
             return node
         node = node.getparent()
     return None
+
+
+def _within(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
 
 
 def use_noscript_images(body: etree._Element, real_source) -> None:
