@@ -409,8 +409,8 @@ class CatalogShape:
 
     #: The catalog's language (its numbers may be written its way).
     language: str = ""
-    #: Plural forms that only one number takes (Arabic's 0, 1 and 2; English's singular).
-    single_number_forms: frozenset[int] = frozenset()
+    #: Plural forms that only a few numbers take (Arabic's 0, 1 and 2; English's singular).
+    few_number_forms: frozenset[int] = frozenset()
     #: Translations the build formats with ``%`` (the page templates' catalog).
     formatted: bool = False
 
@@ -418,18 +418,23 @@ class CatalogShape:
     def of(cls, catalog, domain: str) -> "CatalogShape":
         return cls(
             language=catalog.locale_identifier or "",
-            single_number_forms=single_number_forms(catalog.plural_expr),
+            few_number_forms=few_number_forms(catalog.plural_expr),
             formatted=domain == TEMPLATE_DOMAIN,
         )
 
 
+#: msgfmt -c compares a plural form strictly with msgid_plural when at least this many
+#: numbers of 0..1000 take it (found by trying msgfmt: 4 numbers are "few", 5 are not).
+MANY_NUMBERS = 5
+
+
 @lru_cache(maxsize=64)
-def single_number_forms(expression: str) -> frozenset[int]:
-    """The forms that exactly one n of 0..1000 takes, as msgfmt counts them.
+def few_number_forms(expression: str) -> frozenset[int]:
+    """The forms that fewer than :data:`MANY_NUMBERS` numbers of 0..1000 take, as msgfmt counts them.
 
     GNU msgfmt lets such a form leave out a named placeholder (Arabic writes
-    "قراءة دقيقتين", "a two-minute read", without the number): the form
-    itself says which number it is.
+    "قراءة دقيقتين", "a two-minute read", without the 2; French "une
+    minute" for 0 and 1): the form itself says which number it is.
     """
     from pipeline.formats.plurals import CHECKED_NUMBERS, PluralFormsError, plural_function
 
@@ -438,7 +443,7 @@ def single_number_forms(expression: str) -> frozenset[int]:
     except PluralFormsError:
         return frozenset()  # the reader reports the header itself
     counts = Counter(form_of(n) for n in CHECKED_NUMBERS)
-    return frozenset(form for form, count in counts.items() if count == 1)
+    return frozenset(form for form in range(max(counts, default=0) + 1) if counts[form] < MANY_NUMBERS)
 
 
 def check_template_format(msgids: tuple[str, ...], msgstr: str) -> list[Problem]:
@@ -460,10 +465,10 @@ def _named(placeholders: Counter[str]) -> set[str]:
     return {p for p in placeholders if p.startswith("%(") or (p.startswith("{") and not p[1:2].isdigit() and p != "{}")}
 
 
-def _check_plural(plural: str, strings: list[str], single_number: frozenset[int]) -> list[Problem]:
+def _check_plural(plural: str, strings: list[str], few_numbers: frozenset[int]) -> list[Problem]:
     """Plural forms, as GNU msgfmt -c compares them with ``msgid_plural``.
 
-    Named placeholders may be left out of a form only one number takes; a
+    Named placeholders may be left out of a form only a few numbers take; a
     form may bring in none of its own; unnamed ones (``%d``) are kept in
     every form, since their order says which value each one is.
     """
@@ -479,12 +484,12 @@ def _check_plural(plural: str, strings: list[str], single_number: frozenset[int]
         named = _named(found)
         unnamed = Counter({p: c for p, c in found.items() if p not in named})
         extra = sorted(named - source_named) + sorted((unnamed - source_unnamed).elements())
-        missing = sorted(source_named - named) if form not in single_number else []
+        missing = sorted(source_named - named) if form not in few_numbers else []
         missing += sorted((source_unnamed - unnamed).elements())
         if extra:
             problems.append(Problem(ERROR, "placeholder", f"placeholders not in the source: {', '.join(extra)}; copy them unchanged"))
         elif missing:
-            problems.append(Problem(ERROR, "placeholder", f"plural form {form} lacks {', '.join(missing)} (only a form that a single number takes may leave a name out); copy it unchanged"))
+            problems.append(Problem(ERROR, "placeholder", f"plural form {form} lacks {', '.join(missing)} (only a form that a few numbers take, like Arabic's 0, 1 and 2, may leave a name out); copy it unchanged"))
     return problems
 
 
@@ -497,7 +502,7 @@ def message_problems(
     (:mod:`pipeline.completion`).
     """
     if len(ids) > 1:
-        problems = _check_plural(ids[1], strings, shape.single_number_forms)
+        problems = _check_plural(ids[1], strings, shape.few_number_forms)
     elif errors_only:
         problems = translation_errors(ids[0], strings[0])
     else:

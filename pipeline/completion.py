@@ -37,7 +37,7 @@ def message_errors(message, shape: CatalogShape) -> tuple[Problem, ...]:
     ids = tuple(message.id) if isinstance(message.id, (list, tuple)) else (message.id,)
     strings = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string or "",)
     # errors do not depend on the catalog's language: one cache entry per translation
-    relevant = CatalogShape(single_number_forms=shape.single_number_forms if len(ids) > 1 else frozenset(), formatted=shape.formatted)
+    relevant = CatalogShape(few_number_forms=shape.few_number_forms if len(ids) > 1 else frozenset(), formatted=shape.formatted)
     return _errors(ids, strings, relevant)
 
 
