@@ -670,10 +670,10 @@ def catalog_stats(
         else:
             stats.translated += 1
             stats.translated_words += words
-    return stats
             if derivation is not None and derivation.comment in message.user_comments:
                 stats.derived += 1
                 stats.derived_words += words
+    return stats
 
 
 def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[CatalogStats]:
