@@ -123,7 +123,8 @@ def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: bud
     opinions += (votes.Opinion(reconcile.SECOND_OPINION) if large else votes.readability_opinion(text, url),)
     deadline.check()
     htmlfigures.use_noscript_images(body, _image_source)
-    dropped: list[DroppedBlock] = _remove_never_content(body)
+    hidden_prose: list[str] = []
+    dropped: list[DroppedBlock] = _remove_never_content(body, hidden_prose)
     htmlfigures.promote_captioned_images(body)
 
     units = _collect_units(body)
@@ -158,7 +159,7 @@ def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: bud
                    "are skipped on pages this large, to bound the time); review the report's dropped blocks",
             action="kept",
         ))
-    warnings += loss.loss_warnings(" ".join(article.itertext()), _suspects(units, main, dropped), opinions[-1])
+    warnings += loss.loss_warnings(" ".join(article.itertext()), _suspects(units, main, hidden_prose), opinions[-1])
     document = Document(
         title=title,
         language=language,
@@ -196,8 +197,12 @@ def _base_url(root: etree._Element, url: str) -> str:
     return url
 
 
-def _remove_never_content(body: etree._Element) -> list[DroppedBlock]:
-    """Remove scripts, styles, embeds and hidden elements; report them briefly."""
+def _remove_never_content(body: etree._Element, hidden_prose: list[str]) -> list[DroppedBlock]:
+    """Remove scripts, styles, embeds and hidden elements; report them briefly.
+
+    The paragraphs of hidden elements go to ``hidden_prose``: text behind a
+    ``display:none`` toggle may be the article's (the loss check weighs it).
+    """
     counts: Counter[str] = Counter()
     dropped: list[DroppedBlock] = []
     for element in list(body.iter()):
@@ -223,6 +228,8 @@ def _remove_never_content(body: etree._Element) -> list[DroppedBlock]:
             if text or source:
                 detail = f"<{tag}>" + (f" {source}" if source else "")
                 dropped.append(DroppedBlock(text, reason, detail))
+            if reason == "hidden":
+                hidden_prose.extend(_paragraph_texts(element))
         remove_keep_tail(element)
     summary = [
         DroppedBlock("", "script" if tag in ("script", "noscript", "template") else "style",
@@ -230,6 +237,17 @@ def _remove_never_content(body: etree._Element) -> list[DroppedBlock]:
         for tag, count in sorted(counts.items())
     ]
     return summary + dropped
+
+
+def _paragraph_texts(element: etree._Element) -> list[str]:
+    """The texts of an element's paragraphs that are not mostly links (a hidden menu has none)."""
+    found = []
+    for paragraph in element.iter("p"):
+        words = len(paragraph.text_content().split())
+        linked = sum(len(a.text_content().split()) for a in paragraph.iter("a"))
+        if words and linked <= 0.3 * words:
+            found.append(htmlmeta.normalize_space(paragraph.text_content()))
+    return found
 
 
 def _hidden(element: etree._Element) -> bool:
@@ -477,9 +495,9 @@ def _choose_title(root: etree._Element, meta: htmlmeta.PageMeta, units: list[Uni
     return title
 
 
-def _suspects(units: list[Unit], main: etree._Element, dropped: list[DroppedBlock]) -> list[tuple[str, str]]:
-    """Dropped text that may be the article's: hidden, or in its container, or kept by an extractor."""
-    found = [(d.text, d.reason) for d in dropped if d.reason == "hidden"]
+def _suspects(units: list[Unit], main: etree._Element, hidden_prose: list[str]) -> list[tuple[str, str]]:
+    """Dropped text that may be the article's: hidden paragraphs, or in its container, or kept by an extractor."""
+    found = [(text, "hidden") for text in hidden_prose]
     for unit in units:
         if unit.kept or unit.is_title or not unit.text:
             continue
