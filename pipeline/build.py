@@ -1363,8 +1363,14 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int | None, renderer: _Renderer):
-    """Each article's outcome, in order; in ``jobs`` processes (None: decided as it goes, see above)."""
+def _run_works(plan: _BuildPlan, works: list[_ArticleWork], jobs: int | None, renderer: _Renderer, scheduler: str = ""):
+    """Each article's outcome, in order; in ``jobs`` processes (None: decided as it goes, see above),
+    or on the Dask cluster whose scheduler is at ``scheduler`` (:mod:`pipeline.distributed`)."""
+    if scheduler:
+        from pipeline.distributed import run_on_cluster
+
+        yield from run_on_cluster(plan, works, scheduler)
+        return
     processes = available_cpus() if jobs is None else jobs
     rendered = 0
     for position, work in enumerate(works):
@@ -1410,6 +1416,7 @@ def build_site(
     jobs: int | None = 1,
     shard: "Shard | None" = None,
     site_locales: Iterable[str] | None = None,
+    scheduler: str = "",
 ) -> BuildResult:
     """Render the pages of ``slugs`` (all articles) in ``locales`` (all), the index and the sitemap.
 
@@ -1426,6 +1433,7 @@ def build_site(
     the index and sitemap to :func:`merge_shards`. ``site_locales``: the
     locales the site is made of (``publish --locale``; default: every known
     one), the others are left out of its pages, switchers, index and sitemap.
+    ``scheduler``: the address of a Dask scheduler whose workers make the pages.
     The caller holds the project lock (the CLI, or ``serve`` around each rebuild).
     """
     from pipeline.buildstate import (
@@ -1520,7 +1528,7 @@ def build_site(
     written: set[str] = set()
     # one renderer for the pages and the index: the templates are compiled once
     renderer = _Renderer(project)
-    for outcome in _run_works(plan, works, jobs, renderer):
+    for outcome in _run_works(plan, works, jobs, renderer, scheduler):
         result.pages.extend(outcome.pages)
         result.skipped.extend(outcome.skipped)
         result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)

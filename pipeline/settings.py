@@ -76,6 +76,8 @@ class Settings:
     #: ``scrape`` may reach non-public addresses ([pipeline:scrape] allow_private).
     #: Out of the repr too: it changes no page.
     allow_private: bool = field(default=False, repr=False)
+    #: ``build`` on a Dask cluster: its scheduler's address, "" to build on this machine. Out of the repr: no page changes.
+    scheduler: str = field(default="", repr=False)
     #: ``[pipeline:derived]``: locale -> how it is derived from another (OpenCC conversion).
     derived: dict[str, Derivation] = field(default_factory=dict)
     #: Whether machine-converted entries not yet reviewed count toward the threshold.
@@ -195,6 +197,14 @@ def parse_jobs(value: str) -> int | None:
     return int(value) if value.isdigit() and 1 <= int(value) <= MAX_JOBS else 0
 
 
+def scheduler_address(value: str) -> str:
+    """A Dask scheduler's address (``tcp://HOST:PORT``, ``tls://...``; ``HOST:PORT`` means tcp), or ""."""
+    value = value.strip()
+    if value and not re.fullmatch(r"(?:(?:tcp|tls|ucx)://)?[^\s/:]+(?::[0-9]{1,5})?", value):
+        raise ValueError(f"{value!r} must be a Dask scheduler address such as tcp://HOST:8786")
+    return value
+
+
 def _jobs(value: str) -> int | None:
     jobs = parse_jobs(value)
     if jobs == 0:
@@ -225,6 +235,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("pipeline", "site_name", "", str.strip, "site_name"),
     Option("pipeline", "skip_classes", "notranslate", _split_list, "skip_classes"),
     Option("pipeline", "jobs", "auto", _jobs, "jobs"),
+    Option("pipeline", "scheduler", "", scheduler_address, "scheduler"),
     Option("pipeline", "count_derived", "yes", _boolean, "count_derived"),
     Option("pipeline:clean", "drop", "", _patterns, "clean.drop"),
     Option("pipeline:clean", "keep", "", _patterns, "clean.keep"),

@@ -69,6 +69,14 @@ def _fallbacks_text(page, source_name: str) -> str:
     "sitemap are left to --merge-shards once every shard's output is copied into one folder.",
 )
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Make the pages on the workers of a Dask cluster (tcp://HOST:8786, or scheduler in [pipeline] "
+    "of setup.cfg); each task carries its inputs, no shared file system needed. Needs pip install "
+    "'pipeline[dask]'.",
+)
+@click.option(
     "--merge-shards",
     is_flag=True,
     help="Write the index and sitemap of a site built with --shard (run after copying every "
@@ -77,7 +85,7 @@ def _fallbacks_text(page, source_name: str) -> str:
 @slugs_argument
 @common_options
 @lock_options
-def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_shards, slugs, reporter, lock):
+def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler, merge_shards, slugs, reporter, lock):
     """Render the articles as HTML pages, one per language, into output/.
 
     \b
@@ -103,9 +111,18 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
         processes = parse_jobs(jobs)
         if processes == 0:
             raise click.BadParameter(f"{jobs!r} is not 'auto' or a number of processes from 1 to {MAX_JOBS}", param_hint="--jobs")
+    if scheduler is not None:
+        from pipeline.settings import scheduler_address
+
+        try:
+            scheduler = scheduler_address(scheduler)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--scheduler") from None
     project = load_project(project_dir, base_url=base_url)
     if jobs is None:
         processes = project.settings.jobs
+    if scheduler is None:
+        scheduler = project.settings.scheduler
     with lock.hold(project.root, reporter):
         if merge_shards:
             result = merge(project, base_url=project.settings.base_url)
@@ -118,6 +135,7 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, merge_sha
                 base_url=project.settings.base_url,
                 jobs=processes,
                 shard=chosen_shard,
+                scheduler=scheduler,
             )
     root = project.root
     source_name = _language_name(project.settings.source_language)
