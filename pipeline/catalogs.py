@@ -28,7 +28,9 @@ from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError, InvalidNameError, PipelineError
 from pipeline.formats.messages import TOKEN
-from pipeline.formats.po import messages, read_catalog, write_catalog
+from pipeline.formats.po import header_fields, messages, read_catalog, write_catalog
+from pipeline.formats.po_header_order import settle_header, take_template_header
+from pipeline.msgmerge_fuzzy import MsgmergeIndex
 from pipeline.formats.templatefit import (
     MAX_ENTRIES_NOT_IN_TEMPLATE,
     entries_not_in_template,
@@ -207,6 +209,7 @@ def init(project: Project, locale: str) -> InitResult:
         if domain == SITE_DOMAIN and locale not in project.settings.derived:  # derived: from its source
             labels = interface_labels(project) if labels is None else labels
             result.seeded += seed_site_catalog(catalog, locale, labels)
+        settle_header(catalog)
         write_catalog(path, catalog)
         result.created.append(path)
     return result
@@ -281,11 +284,18 @@ class FuzzyIndex:
         return [i for i, _ in shared.most_common(self.CANDIDATES * 5)]
 
     def best(
-        self, text: str, threshold: float = FUZZY_THRESHOLD, exclude: Callable[[object], bool] | None = None
+        self,
+        text: str,
+        threshold: float = FUZZY_THRESHOLD,
+        exclude: Callable[[object], bool] | None = None,
+        bonus: Callable[[object], float] | None = None,
     ) -> tuple[float, str, object] | None:
-        """(ratio, msgid, payload) of the most similar msgid, ignoring payloads ``exclude`` refuses.
+        """(weight, msgid, payload) of the most similar msgid, ignoring payloads ``exclude`` refuses.
 
-        Of equally similar msgids, the first added wins.
+        The weight is the similarity plus ``bonus`` of the payload (msgmerge's
+        advantage for the same context), and must be above ``threshold`` (as
+        in msgmerge, a plain similarity of exactly the threshold with a bonus
+        is enough). Of equal weights, the first added wins.
         """
         from rapidfuzz import process
         from rapidfuzz.distance import Indel
@@ -297,10 +307,15 @@ class FuzzyIndex:
             text, [self.msgids[i] for i in candidates], scorer=Indel.normalized_similarity,
             score_cutoff=threshold, limit=None,
         )
-        for _, ratio, position in sorted(found, key=lambda hit: (-hit[1], candidates[hit[2]])):
-            index = candidates[position]
+        weighted = [
+            (ratio + (bonus(self.payloads[candidates[position]]) if bonus else 0.0), candidates[position])
+            for _, ratio, position in found
+        ]
+        for weight, index in sorted(weighted, key=lambda hit: (-hit[0], hit[1])):
+            if weight <= threshold:
+                break
             if exclude is None or not exclude(self.payloads[index]):
-                return (ratio, self.msgids[index], self.payloads[index])
+                return (weight, self.msgids[index], self.payloads[index])
         return None
 
 
@@ -363,7 +378,7 @@ class TranslationMemory:
         return next((e for e in self.exact.get(msgid, ()) if e.domain != domain), None)
 
     def fuzzy_match(self, msgid: str, domain: str) -> tuple[float, str, object] | None:
-        return self.index.best(msgid, exclude=lambda entry: entry.domain == domain)
+        return self.index.best(msgid, exclude=lambda entry: entry.domain == domain, bonus=lambda entry: 0.00001)
 
 
 # Parsed files an update keeps, so that a file is parsed once rather than once
@@ -397,14 +412,104 @@ def translation_memory(
     return memory
 
 
-def _adapt_strings(message: Message, source: Message, nplurals: int) -> tuple[object, bool]:
-    """The translation of ``source`` shaped for ``message``; True when the shape had to change."""
-    strings = _strings(source)
-    if _is_plural(message):
-        if len(strings) == nplurals and _is_plural(source):
-            return tuple(strings), False
-        return tuple((strings + [""] * nplurals)[:nplurals]), True
-    return strings[0], _is_plural(source)
+def _definition_strings(definition: Message, reference: Message, nplurals: int | None) -> tuple[object, bool]:
+    """The translation of ``definition`` shaped for ``reference``, as msgmerge does; True when reshaped.
+
+    A singular translation becomes every form of a plural message, a plural
+    translation gives its first form to a singular one; both are then fuzzy.
+    """
+    strings = _strings(definition)
+    if _is_plural(reference) and not _is_plural(definition):
+        return tuple(strings[:1] * (nplurals or 2)), True
+    if not _is_plural(reference) and _is_plural(definition):
+        return strings[0], True
+    return (tuple(strings) if _is_plural(reference) else strings[0]), False
+
+
+def _previous_of(message: Message) -> tuple[str | None, list[str]]:
+    return getattr(message, "pipeline_previous_context", None), list(message.previous_id or [])
+
+
+def _set_previous(message: Message, context: str | None, previous: list[str]) -> None:
+    message.previous_id = previous
+    message.pipeline_previous_context = context if previous else None
+
+
+def _comments_of(message: Message, reference: Message, translator: Message) -> None:
+    """The template's references and extracted comments, ``translator``'s comments, repeats kept.
+
+    Set after construction: Babel's ``Message`` drops repeated comments, msgmerge keeps them.
+    """
+    message.locations = list(reference.locations)
+    message.auto_comments = list(reference.auto_comments)
+    message.user_comments = list(translator.user_comments)
+
+
+def _merged(definition: Message, reference: Message, force_fuzzy: bool, nplurals: int | None) -> Message:
+    """msgmerge's ``message_merge``: the template's message with the catalog's translation.
+
+    The template gives the msgid, context, extracted comments, references and
+    flags (format, wrapping); the catalog the translation, its translator
+    comments and whether it is fuzzy. ``#|`` names the text the translation
+    was made for: the catalog's msgid if it was finished, else its own ``#|``.
+    """
+    merged = Message(reference.id, "", context=reference.context)
+    _comments_of(merged, reference, translator=definition)
+    merged.string, reshaped = _definition_strings(definition, reference, nplurals)
+    fuzzy = definition.fuzzy or force_fuzzy or reshaped or (
+        _is_plural(reference) and reference.id[1] != definition.id[1]  # type: ignore[index]
+    )
+    merged.flags = {f for f in reference.flags if f != "fuzzy"} | ({"fuzzy"} if fuzzy else set())
+    if is_translated_first(definition) and not definition.fuzzy:
+        previous = list(definition.id) if _is_plural(definition) else [definition.id]  # type: ignore[arg-type]
+        _set_previous(merged, definition.context, previous)
+    else:
+        _set_previous(merged, *_previous_of(definition))
+    if not fuzzy or not is_translated_first(merged):
+        _set_previous(merged, None, [])
+    return merged
+
+
+def is_translated_first(message: Message) -> bool:
+    """msgmerge's test of a translation: its first form is not empty."""
+    return bool(_strings(message)[0])
+
+
+def _header_nplurals(catalog: Catalog) -> int | None:
+    """``nplurals`` of the catalog's ``Plural-Forms`` as the file says it; None without one (msgmerge's view)."""
+    for name, value in header_fields(catalog):
+        if name.lower() == "plural-forms":
+            found = re.search(r"nplurals\s*=\s*(\d+)", value)
+            return int(found.group(1)) if found and int(found.group(1)) > 0 else None
+    return None
+
+
+def _untranslated(reference: Message, nplurals: int | None) -> Message:
+    """A template message no translation fits, as msgmerge copies it (as many forms as the header says)."""
+    forms = nplurals or len(_strings(reference))
+    new = Message(reference.id, tuple("" for _ in range(forms)) if _is_plural(reference) else "", context=reference.context)
+    _comments_of(new, reference, translator=reference)
+    new.flags = {f for f in reference.flags if f != "fuzzy"}
+    return new
+
+
+def _from_memory(reference: Message, remembered: Remembered, fuzzy_of: str | None, nplurals: int | None) -> Message:
+    """A template message filled from another catalog of the locale (fuzzy when not the same msgid)."""
+    merged = _untranslated(reference, nplurals)
+    source = Message(remembered.id, remembered.string)  # type: ignore[arg-type]
+    merged.string, reshaped = _definition_strings(source, reference, nplurals)
+    if reshaped or fuzzy_of is not None:
+        merged.flags.add("fuzzy")
+    if fuzzy_of is not None:
+        _set_previous(merged, None, list(remembered.id) if isinstance(remembered.id, tuple) else [fuzzy_of])
+    return merged
+
+
+def _obsolete_copy(message: Message) -> Message:
+    """An unused translation kept as an obsolete entry: no references, no extracted comments."""
+    message.locations = []
+    message.auto_comments = []
+    return message
 
 
 def merge(
@@ -414,80 +519,97 @@ def merge(
     counts: FileUpdate,
     domain: str = "",
 ) -> Catalog:
-    """``old`` brought in step with ``template``, with msgmerge semantics (mutates ``old``).
+    """``old`` brought in step with ``template`` as ``msgmerge --previous`` does (mutates ``old``).
 
-    A changed message is offered the most similar translation of its own
-    catalog (obsolete entries included) as msgmerge does; only when there is
-    none, the most similar one of the locale's other catalogs (``memory``):
-    the article's own previous text is the better guess, even when another
-    article has a near-copy of the paragraph.
+    Each template message takes the catalog's message of the same msgid and
+    context (obsolete ones included), else the most similar translated one
+    (msgmerge's fstrcmp above 0.6, same context preferred), marked fuzzy.
+    With a ``memory`` (the locale's other catalogs), a message with neither
+    first takes the same msgid's translation from another catalog, then the
+    most similar one; without it the result is msgmerge's. Unused
+    translations become obsolete entries, in the catalog's order.
     """
-    active = messages(old)
-    obsolete_before = list(old.obsolete.values())
-    by_key = {_key(m): m for m in active}
-    obsolete_by_key = {_key(m): m for m in obsolete_before}
-    memory = memory if memory is not None else TranslationMemory()
-    index = FuzzyIndex()
-    for message in active + obsolete_before:
-        if is_translated(message):
-            index.add(_singular(message), message)
-
-    for message in active:
+    definitions: list[Message] = messages(old) + list(old.obsolete.values())
+    active_ids = {id(m) for m in messages(old)}
+    exact = {}
+    for message in definitions:
+        exact.setdefault(_key(message), message)
+    index = MsgmergeIndex(definitions)
+    nplurals = _header_nplurals(old)
+    used: set[int] = set()
+    for message in messages(old):
         old.delete(message.id, message.context)
     old.obsolete = {}
-    used: set[int] = set()
-    nplurals = old.num_plurals
 
-    for new in messages(template):
-        key = _key(new)
-        merged = Message(new.id, "", locations=new.locations, auto_comments=new.auto_comments, context=new.context)
-        merged.flags = {f for f in new.flags if f != "fuzzy"}
-        source = by_key.get(key) or obsolete_by_key.get(key)
-        if source is not None and _is_plural(source) == _is_plural(new):
-            used.add(id(source))
-            merged.string, reshaped = _adapt_strings(new, source, nplurals)
-            merged.user_comments = list(source.user_comments)
-            merged.flags |= {f for f in source.flags if f == "fuzzy" or not f.endswith("-format")}
-            if reshaped:
-                merged.flags.add("fuzzy")
-            if "fuzzy" in merged.flags:
-                merged.previous_id = source.previous_id
-            if key in by_key:
+    for reference in messages(template):
+        definition = exact.get(_key(reference))
+        if definition is not None:
+            used.add(id(definition))
+            merged = _merged(definition, reference, False, nplurals)
+            if id(definition) in active_ids:
                 counts.unchanged += 1
             else:
                 counts.reused += 1
-        elif key[1] is None and (remembered := memory.exact_match(_singular(new), domain)) is not None:
-            merged.string, reshaped = _adapt_strings(new, remembered, nplurals)  # type: ignore[arg-type]
-            if reshaped:
-                merged.flags.add("fuzzy")
+        elif memory is not None and reference.context is None and (
+            remembered := memory.exact_match(_singular(reference), domain)
+        ) is not None:
+            merged = _from_memory(reference, remembered, None, nplurals)
             counts.reused += 1
+        elif (definition := index.best(_singular(reference), reference.context)) is not None:
+            used.add(id(definition))
+            merged = _merged(definition, reference, True, nplurals)
+            counts.fuzzy += 1
+        elif memory is not None and (found := memory.fuzzy_match(_singular(reference), domain)) is not None:
+            merged = _from_memory(reference, found[2], found[1], nplurals)  # type: ignore[arg-type]
+            counts.fuzzy += 1
         else:
-            match = index.best(_singular(new)) or memory.fuzzy_match(_singular(new), domain)
-            if match is not None:
-                _, previous, source = match
-                used.add(id(source))
-                merged.string, _ = _adapt_strings(new, source, nplurals)  # type: ignore[arg-type]
-                merged.flags.add("fuzzy")
-                merged.previous_id = list(source.id) if _is_plural(source) else [source.id]  # type: ignore[union-attr]
-                counts.fuzzy += 1
-            else:
-                merged.string = tuple("" for _ in range(nplurals)) if _is_plural(new) else ""
-                counts.new += 1
-        old[new.id] = merged
+            merged = _untranslated(reference, nplurals)
+            counts.new += 1
+        old[reference.id] = merged
 
-    template_keys = {_key(m) for m in messages(template)}
-    newly = {id(m) for m in active}
-    for message in obsolete_before + active:
-        if id(message) in used or not is_translated(message) or _key(message) in template_keys:
+    for message in definitions:
+        if id(message) in used or not is_translated_first(message):
             continue
-        message.previous_id = []
-        message.locations = []
-        message.auto_comments = []
-        old.obsolete[old._key_for(message.id, message.context)] = message
-        if id(message) in newly:
-            counts.obsolete += 1
-    old.creation_date = template.creation_date
+        old.obsolete[old._key_for(message.id, message.context)] = _obsolete_copy(message)
+        counts.obsolete += id(message) in active_ids
+    take_template_header(old, template)
     return old
+
+
+def content_of(catalog: Catalog) -> list[tuple]:
+    """What the catalog says, message by message, whatever the file's wrapping or header order.
+
+    ``update`` writes a catalog only when this changes: rewrapping or
+    reordering what a translator's editor saved would make a diff in every
+    commit, and a new ``POT-Creation-Date`` alone tells the translator nothing.
+    """
+
+    def entry(message: Message, obsolete: bool) -> tuple:
+        translated = is_translated_first(message)
+        flags = {f for f in message.flags if translated or f != "fuzzy"}
+        if obsolete:
+            flags &= {"fuzzy"}
+        return (
+            message.id, message.context, message.string, sorted(flags), message.user_comments,
+            [] if obsolete else message.auto_comments, [] if obsolete else message.locations,
+            _previous_of(message), obsolete,
+        )
+
+    return [entry(m, False) for m in messages(catalog)] + [entry(m, True) for m in catalog.obsolete.values()]
+
+
+def update_file(path: Path, template_path: Path, memory: TranslationMemory | None = None) -> FileUpdate:
+    """Merge the template at ``template_path`` into the catalog at ``path``, as ``update`` does for each.
+
+    Without a ``memory`` the merge is ``msgmerge --previous``'s; the file is
+    written only when a message changes (:func:`content_of`).
+    """
+    counts = FileUpdate("", template_path.stem, path)
+    catalog = read_catalog(path)
+    before = content_of(catalog)
+    merged = merge(catalog, read_catalog(template_path), memory, counts, template_path.stem)
+    counts.written = before != content_of(merged) and write_catalog(path, merged)
+    return counts
 
 
 def _refuse_emptied_templates(project: Project, domains: list[str], locales: list[str]) -> None:
@@ -547,13 +669,14 @@ def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> Updat
                 )
                 counts.created = True
             result.warnings += [str(w) for w in getattr(catalog, "pipeline_read_warnings", ())]  # what the reader tolerated
-            catalog = merge(catalog, template, memory, counts, domain)
+            before = None if counts.created else content_of(catalog)
+            catalog = merge(catalog, template, memory if project.settings.translation_memory else None, counts, domain)
             excess = entries_not_in_template(catalog, template)
             if excess > MAX_ENTRIES_NOT_IN_TEMPLATE:
                 result.warnings.append(f"{path}: {excess_entries_warning(excess, project.template_path(domain))}")
             if counts.created and domain == SITE_DOMAIN and locale not in project.settings.derived:
                 seed_site_catalog(catalog, locale, interface_labels(project))
-            counts.written = write_catalog(path, catalog)
+            counts.written = before != content_of(catalog) and write_catalog(path, catalog)
             result.files.append(counts)
     return result
 
@@ -593,12 +716,12 @@ class CatalogStats:
     refused_words: int = 0
     #: Line numbers of the refused messages.
     refused_lines: list[int] = field(default_factory=list)
-
     #: Of the translated: still the machine conversion of a derived locale (not reviewed yet).
     derived: int = 0
     derived_words: int = 0
     #: Whether derived text counts toward :attr:`percent` (``count_derived`` in the settings).
     count_derived: bool = True
+
     @property
     def messages(self) -> int:
         return self.translated + self.fuzzy + self.untranslated + self.refused
@@ -628,9 +751,9 @@ class CatalogStats:
             "untranslated_words": self.untranslated_words,
             "refused": self.refused,
             "refused_words": self.refused_words,
-            "words": self.words,
             "derived_unreviewed": self.derived,
             "derived_unreviewed_words": self.derived_words,
+            "words": self.words,
             "percent": self.percent,
         }
 

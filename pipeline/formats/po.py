@@ -88,19 +88,21 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
         lines += _comment_lines("#.", message.auto_comments)
         lines += _references_lines(message.locations)
     flags = {f for f in message.flags if f != "fuzzy" or _has_translation(message)}
-    if obsolete:
-        flags &= {"fuzzy"}  # GNU writes no other flag of an obsolete entry, nor wraps by them
     if flags:
         lines.append("#, " + ", ".join(sorted(flags, key=_flag_order)))
     prefix = "#~ " if obsolete else ""
     wrap = "no-wrap" not in flags
     language = format_language(flags)
-    if message.previous_id and not obsolete:
+    if message.previous_id:
         previous = message.previous_id
         previous = [previous] if isinstance(previous, str) else list(previous)
-        lines += wrap_field("msgid", previous[0], "#| ", wrap=wrap, language=language)
+        marker = "#~| " if obsolete else "#| "
+        previous_context = getattr(message, "pipeline_previous_context", None)
+        if previous_context is not None:
+            lines += wrap_field("msgctxt", previous_context, marker, wrap=wrap, language=language)
+        lines += wrap_field("msgid", previous[0], marker, wrap=wrap, language=language)
         if len(previous) > 1:
-            lines += wrap_field("msgid_plural", previous[1], "#| ", wrap=wrap, language=language)
+            lines += wrap_field("msgid_plural", previous[1], marker, wrap=wrap, language=language)
     if message.context is not None:
         lines += wrap_field("msgctxt", message.context, prefix, wrap=wrap, language=language)
     if isinstance(message.id, (list, tuple)):
@@ -463,7 +465,7 @@ def _take_field(entry: _Entry, line: str, where: str, previous: bool) -> None:
 def _build_catalog(entries: list[_Entry], name: str, charset: str, warnings: list[ReadWarning]) -> Catalog:
     catalog = Catalog(fuzzy=False)
     catalog.charset = charset
-    seen: dict[tuple[str, str | None, bool], int] = {}
+    seen: dict[tuple[str, str | None], int] = {}
     header_done = False
     for entry in entries:
         msgid = entry.fields["msgid"]
@@ -474,10 +476,11 @@ def _build_catalog(entries: list[_Entry], name: str, charset: str, warnings: lis
             header_done = True
             _read_header(catalog, entry, name, warnings)
             continue
-        key = (msgid, context, entry.obsolete)
-        if key in seen and not entry.obsolete:
+        key = (msgid, context)  # as msgfmt and msgmerge: an obsolete entry counts too
+        if key in seen:
             raise CatalogError(
-                f"{name}:{entry.lineno}: duplicate message {msgid[:60]!r} (first defined at line {seen[key]})"
+                f"{name}:{entry.lineno}: duplicate message definition...\n"
+                f"{name}:{seen[key]}: ...this is the location of the first definition"
             )
         seen[key] = entry.lineno
         message = _entry_message(entry, catalog, name)
@@ -517,6 +520,10 @@ def _entry_message(entry: _Entry, catalog: Catalog, name: str) -> Message:
         context=fields.get("msgctxt"),
     )
     message.flags = set(entry.flags)  # exactly the file's flags: Babel guesses format flags
+    message.locations, message.auto_comments, message.user_comments = (  # Babel's constructor drops repeats
+        entry.locations, entry.auto_comments, entry.user_comments
+    )
+    message.pipeline_previous_context = entry.previous.get("msgctxt") if previous else None  # "#| msgctxt"
     return message
 
 

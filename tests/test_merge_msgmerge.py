@@ -1,0 +1,204 @@
+"""``pipeline update`` is ``msgmerge --previous``: the same generated catalogs through both, equal output.
+
+Hypothesis makes templates and catalogs (plurals, contexts, comments of every
+kind, flags, fuzzy entries with previous msgids, obsolete entries, headers of
+every shape and order) and chains of templates; each goes through the merge
+stage (:func:`pipeline.catalogs.update_file`, without the translation memory,
+which is our documented addition) and through GNU ``msgmerge --previous``.
+Where our merge writes, its file must equal msgmerge's byte for byte; where it
+does not (no message changed: no churn), msgmerge's output must say the same
+messages as the untouched file.
+
+Strings stay shorter than a line, and msgids hold no format directive: wrapping
+is :mod:`pipeline.formats.po_wrap`'s (its own differential test), and
+msgmerge's check of a newly format-flagged translation is not modelled.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalogs_helpers import make_project
+from pipeline.catalogs import content_of, update_file
+from pipeline.cli import main
+from pipeline.formats.po import escape, parse_catalog, read_catalog
+
+pytestmark = pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext is not installed")
+
+WORDS = ("data", "model", "train", "test", "value", "alpha", "beta", "graph", "node", "edge", "cat", "a")
+CONTEXTS = (None, None, None, "menu", "title")
+FLAGS = ("python-format", "c-format", "no-wrap", "python-brace-format")
+HEADER_FIELDS = (
+    ("Project-Id-Version", "demo 1.0"),
+    ("Report-Msgid-Bugs-To", "old@example.org"),
+    ("POT-Creation-Date", "2025-01-01 10:00+0000"),
+    ("PO-Revision-Date", "2025-02-01 10:00+0100"),
+    ("Last-Translator", "Ann <ann@example.org>"),
+    ("Language-Team", "French"),
+    ("Language-Team", "German <de@li.org>"),
+    ("Language", "fr"),
+    ("MIME-Version", "1.0"),
+    ("Content-Type", "text/plain; charset=UTF-8"),
+    ("Content-Transfer-Encoding", "8bit"),
+    ("X-Generator", "Poedit 3.4.2"),
+    ("X-Other", "y"),
+)
+PLURAL_FORMS = ("nplurals=2; plural=(n > 1);", "nplurals=3; plural=(n%10==1 ? 0 : n%10>=2 ? 1 : 2);", "nplurals=1; plural=0;")
+
+
+def quoted(keyword: str, text: str, prefix: str = "") -> str:
+    return f'{prefix}{keyword} "{escape(text)}"\n'
+
+
+msgids = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
+
+
+@st.composite
+def entries(draw, count: int) -> list[dict]:
+    """Messages of unique (msgid, context), many near one another so that fuzzy matches happen."""
+    seen: set[tuple[str, str | None]] = set()
+    made: list[dict] = []
+    for _ in range(count):
+        msgid = draw(msgids)
+        if made and draw(st.booleans()):  # a variant of an earlier msgid
+            base = draw(st.sampled_from(made))["msgid"]
+            msgid = base + draw(st.sampled_from(("s", " data", "", "!"))) if draw(st.booleans()) else base[1:] or base
+        context = draw(st.sampled_from(CONTEXTS))
+        if (msgid, context) in seen:
+            continue
+        seen.add((msgid, context))
+        made.append({
+            "msgid": msgid,
+            "context": context,
+            "plural": draw(st.one_of(st.none(), msgids)),
+            "auto": draw(st.lists(msgids, max_size=2)),
+            "refs": draw(st.lists(st.sampled_from(("a.html:1", "b.html:20", "c.md")), max_size=2, unique=True)),
+            "flags": draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)),
+            "comments": draw(st.lists(msgids, max_size=2)),
+        })
+    return made
+
+
+def template_text(items: list[dict], date: str, bugs: str | None) -> str:
+    fields = [("Project-Id-Version", "demo 1.0")] + ([("Report-Msgid-Bugs-To", bugs)] if bugs else [])
+    fields += [("POT-Creation-Date", date), ("Content-Type", "text/plain; charset=UTF-8")]
+    text = 'msgid ""\nmsgstr ""\n' + "".join(f'"{n}: {v}\\n"\n' for n, v in fields)
+    for item in items:
+        text += "\n" + "".join(f"#. {c}\n" for c in item["auto"])
+        text += "".join(f"#: {r}\n" for r in item["refs"])
+        text += f"#, {', '.join(item['flags'])}\n" if item["flags"] else ""
+        text += quoted("msgctxt", item["context"]) if item["context"] is not None else ""
+        text += quoted("msgid", item["msgid"])
+        if item["plural"] is not None:
+            text += quoted("msgid_plural", item["plural"]) + 'msgstr[0] ""\nmsgstr[1] ""\n'
+        else:
+            text += 'msgstr ""\n'
+    return text
+
+
+@st.composite
+def catalogs(draw, items: list[dict]) -> str:
+    """A translator's catalog for a template like ``items``: header of any shape, active and obsolete entries."""
+    fields = draw(st.lists(st.sampled_from(HEADER_FIELDS), unique=True, max_size=len(HEADER_FIELDS)))
+    fields = draw(st.permutations(fields))
+    if [n for n, _ in fields].count("Language-Team") > 1:
+        fields.remove(("Language-Team", "French"))
+    nplurals_forms = draw(st.one_of(st.none(), st.sampled_from(PLURAL_FORMS)))
+    if nplurals_forms is not None:
+        fields.insert(draw(st.integers(0, len(fields))), ("Plural-Forms", nplurals_forms))
+    nplurals = int(nplurals_forms.split(";")[0].split("=")[1]) if nplurals_forms else 2
+    header = "".join(f"# {c}\n" for c in draw(st.lists(msgids, max_size=2)))
+    header += "#, fuzzy\n" if draw(st.booleans()) else ""
+    text = header + 'msgid ""\nmsgstr ""\n' + "".join(f'"{n}: {v}\\n"\n' for n, v in fields)
+    obsolete_part = ""
+    for item in items:
+        translated = draw(st.booleans()) or draw(st.booleans())
+        fuzzy = translated and draw(st.integers(0, 3)) == 0
+        previous = draw(msgids) if fuzzy and draw(st.booleans()) else None
+        previous_context = draw(st.sampled_from(CONTEXTS)) if previous is not None else None
+        plural = item["plural"] if draw(st.integers(0, 4)) else draw(st.one_of(st.none(), msgids))
+        obsolete = draw(st.integers(0, 4)) == 0
+        prefix = "#~ " if obsolete else ""
+        entry = "\n" + "".join(f"# {c}\n" for c in item["comments"])
+        if not obsolete:
+            entry += "".join(f"#. {c}\n" for c in item["auto"]) + "".join(f"#: {r}\n" for r in item["refs"])
+        flags = (["fuzzy"] if fuzzy else []) + ([] if obsolete else draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)))
+        entry += f"#, {', '.join(flags)}\n" if flags else ""
+        if previous is not None:
+            marker = "#~| " if obsolete else "#| "
+            entry += quoted("msgctxt", previous_context, marker) if previous_context is not None else ""
+            entry += quoted("msgid", previous, marker)
+        entry += quoted("msgctxt", item["context"], prefix) if item["context"] is not None else ""
+        entry += quoted("msgid", item["msgid"], prefix)
+        translation = ("FR " + item["msgid"]) if translated else ""
+        if plural is not None:
+            entry += quoted("msgid_plural", plural, prefix)
+            entry += "".join(quoted(f"msgstr[{i}]", translation and f"{translation} {i}", prefix) for i in range(nplurals))
+        else:
+            entry += quoted("msgstr", translation, prefix)
+        if obsolete:
+            obsolete_part += entry
+        else:
+            text += entry
+    return text + obsolete_part
+
+
+def msgmerge(catalog: Path, template: Path, out: Path) -> bytes:
+    subprocess.run(["msgmerge", "--previous", "--force-po", "-q", "-o", str(out), str(catalog), str(template)], check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def assert_same_as_msgmerge(tmp_path: Path, catalog_text: str, templates: list[str]) -> None:
+    ours, theirs = tmp_path / "ours.po", tmp_path / "theirs.po"
+    ours.write_text(catalog_text, encoding="utf-8")
+    theirs.write_text(catalog_text, encoding="utf-8")
+    for number, template_text_ in enumerate(templates):
+        template = tmp_path / f"t{number}.pot"
+        template.write_text(template_text_, encoding="utf-8")
+        before = ours.read_bytes()
+        counts = update_file(ours, template)
+        expected = msgmerge(theirs, template, tmp_path / "next.po")
+        theirs.write_bytes(expected)
+        if counts.written:
+            assert ours.read_bytes().decode() == expected.decode()
+        else:  # no message changed: the file is left alone, and msgmerge says the same messages
+            assert ours.read_bytes() == before
+            assert content_of(parse_catalog(expected)) == content_of(parse_catalog(before))
+            ours.write_bytes(expected)  # the chain goes on from the same file
+
+
+@st.composite
+def merges(draw) -> tuple[str, list[str]]:
+    old_items = draw(entries(draw(st.integers(0, 8))))
+    catalog = draw(catalogs(old_items))
+    templates = []
+    items = old_items
+    for step in range(draw(st.integers(1, 3))):
+        kept = [i for i in items if draw(st.integers(0, 3))]
+        fresh = draw(entries(draw(st.integers(0, 5))))
+        for item in fresh:
+            if draw(st.booleans()) and items:  # a changed version of an old message
+                item["msgid"] = draw(st.sampled_from(items))["msgid"] + draw(st.sampled_from((" a", "s", " node")))
+        keys, items = set(), []
+        for item in draw(st.permutations(kept + fresh)):
+            if (item["msgid"], item["context"]) not in keys:
+                keys.add((item["msgid"], item["context"]))
+                item = dict(item, flags=draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)))
+                items.append(item)
+        bugs = draw(st.sampled_from((None, "new@example.org")))
+        templates.append(template_text(items, f"2026-0{step + 1}-01 12:00+0000", bugs))
+    return catalog, templates
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=merges())
+def test_update_equals_msgmerge_previous(tmp_path_factory, case):
+    catalog, templates = case
+    assert_same_as_msgmerge(tmp_path_factory.mktemp("merge"), catalog, templates)
