@@ -1597,7 +1597,8 @@ def _write_index_and_sitemap(
         result.warnings.append(
             BuildWarning(
                 f"no base URL: {result.sitemap_path} lists relative URLs, which search engines "
-                "do not accept; set base_url in [pipeline] of setup.cfg or pass --base-url"
+                "do not accept, robots.txt cannot name it, and the feeds link their pages relatively "
+                "with provisional entry ids; set base_url in [pipeline] of setup.cfg or pass --base-url"
             )
         )
     return site_hashes

@@ -56,7 +56,7 @@ class SitePages:
     paths: list[Path] = field(default_factory=list)
     rendered: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
-    #: Messages (str) of the site pages, and the warnings of reading a site.po (the build's own objects).
+    #: The warnings of reading a locale's site.po (the build's own objects).
     warnings: list[object] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -84,7 +84,8 @@ def _entries(articles: list[dict], locale: str, drafts: bool) -> list[dict]:
         day = listing.get("published") or listing.get("modified") or ""
         entries.append(
             {"slug": record["slug"], "draft": is_draft, "day": day, "modified": listing.get("modified", ""),
-             "published": listing.get("published", ""), "author": listing.get("author", ""), **entry}
+             "published": listing.get("published", ""), "author": listing.get("author", ""),
+             **{key: value for key, value in entry.items() if key != "catalog"}}  # shown: not the catalog's hash
         )
     entries.sort(key=lambda e: e["day"], reverse=True)  # stable: equal days keep the slug order
     return entries
@@ -155,12 +156,6 @@ def write_site_pages(inputs: SiteInputs, renderer, articles: list[dict], old_has
         _locale_pages(inputs, renderer, writer, articles, locale, locales)
     _root_pages(inputs, renderer, writer, locales)
     writer.remove_others()
-    if not inputs.base_url:
-        result.warnings.append(
-            f"no base URL: the feeds ({', '.join(f'{inputs.infos[loc].tag}/{FEED_NAME}' for loc in locales)}) "
-            "link to their pages relatively and their entry ids are provisional, and robots.txt names no "
-            "sitemap; set base_url in [pipeline] of setup.cfg or pass --base-url"
-        )
     return result
 
 

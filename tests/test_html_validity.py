@@ -55,8 +55,10 @@ def test_every_page_built_from_the_fixtures_is_valid(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     pages = built_pages(project)
-    # en, zh-CN, ar (rtl), the fr draft, and the index.
-    assert len(pages) == 5
+    # en, zh-CN, ar (rtl), the fr draft; and (issue 18) the language chooser, the root 404 page,
+    # and a home page and a 404 page for each of the four languages
+    assert len(pages) == 14
+    assert project / "output" / "zh-CN" / "index.html" in pages and project / "output" / "ar" / "404.html" in pages
     errors = validate(pages)
     assert errors == [], "\n".join(f"{e.get('url')}:{e.get('lastLine')}: {e.get('message')}" for e in errors)
 

@@ -113,9 +113,9 @@ def test_coverage_fails_on_a_template_literal_outside_the_catalog(project: Path)
     templates = project / "templates"
     templates.mkdir()
     base = (REPO / "pipeline" / "templates" / "base.html").read_text(encoding="utf-8")
-    base = base.replace(
-        '<p><a href="{{ root }}index.html">{{ _("All articles") }}</a></p>',
-        '<p><a href="{{ root }}index.html">{{ _("All articles") }}</a></p>\n'
+    base = base.replace(  # issue 18: the footer's link goes to the language's home page
+        '<p><a href="{{ home_href }}">{{ _("All articles") }}</a></p>',
+        '<p><a href="{{ home_href }}">{{ _("All articles") }}</a></p>\n'
         '<p>Powered by pipeline</p>\n<img src="{{ root }}logo.png" alt="Our logo">\n'
         '<p translate="no">Brand Name</p>',
     )
