@@ -81,7 +81,7 @@ def _check(library: ctypes.CDLL, value: str, language: str | None = None) -> Non
         text, prohibited = po_wrap._escaped_portion(portion, [i - offset for i in inside if offset <= i < end])
         offset = end
         for width, start in ((76, 6), (73, 13), (20, 3), (6, 0)):
-            ours = po_wrap._wrap_portion(text, prohibited, width, start)
+            ours = po_wrap._breaks(po_wrap._Portion(text, prohibited), width, start)
             assert ours == _their_breaks(library, text, prohibited, width, start), (text, width, start)
 
 

@@ -12,7 +12,7 @@ import bisect
 import functools
 import itertools
 import re
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from pipeline.formats.po_directives import protected_positions
 from pipeline.formats.po_wrap_tables import CLASS_STARTS, CLASS_VALUES, PAIRS, WIDTH_STARTS, WIDTH_VALUES
@@ -49,8 +49,6 @@ HL_BA = 100  # a Hebrew letter followed by a hyphen or break-after: only the loo
 #: Classes libunistring resolves before breaking (outside CJK encodings: gettext writes UTF-8).
 _RESOLVED = {AI: AL, CB: ID1, SA: AL, XX: AL}
 _DIRECT, _INDIRECT = 1, 2  # the pair table's entries (3 is a prohibited break)
-_NEWLINES = (BK, LF, CR)
-_ATTACHED = (CM, ZWJ)
 _PROHIBITED, _POSSIBLE, _MANDATORY = 0, 1, 2
 
 
@@ -83,87 +81,140 @@ _CLASS_TABLE = _CharTable(_class_of)
 _WIDTH_TABLE = _CharTable(_width_of)
 
 
-def _pair_break(last: int, prop: int, seen_space: bool) -> int:
-    entry = PAIRS[last][prop]
-    return _POSSIBLE if entry == _DIRECT or (entry == _INDIRECT and seen_space) else _PROHIBITED
+#: ``_PAIR_ROWS[last][prop]``: whether a line may break between the two classes (pair table).
+_PAIR_ROWS = [bytes(_POSSIBLE if entry == _DIRECT else 2 if entry == _INDIRECT else _PROHIBITED for entry in row)
+              for row in PAIRS]
+_AFTER_SPACE_ONLY = 2  # in _PAIR_ROWS: possible only when spaces came between
 
 
 def _opportunities(text: str) -> list[int]:
     """For each position, whether a line may (or must) break before it, as libunistring decides.
 
     ``last`` is the class of the last character that is not a space (a
-    combining mark or joiner takes its base's), ``prev`` that of the last
-    character whose class counts for the rules that look one back.
+    combining mark or joiner takes its base's), ``prev`` that of the previous
+    character (a Hebrew letter and its hyphen count as ``HL_BA``),
+    ``preceding`` that of the character just before. One pass, no calls: it
+    runs for every field that needs wrapping.
     """
     result = [_PROHIBITED] * len(text)
     preceding = prev = last = BK
     seen_space = False
     regional = 0  # regional indicators just before this position
-    for i, code in enumerate(text.translate(_CLASS_TABLE).encode("latin-1")):
-        prop = code
-        if prop in _NEWLINES:
-            result[i] = _MANDATORY
-            prev, last, seen_space = prop, BK, False
-            regional = 0
-            continue
-        if prop == SP:
+    rows = _PAIR_ROWS
+    for i, prop in enumerate(text.translate(_CLASS_TABLE).encode("latin-1")):
+        if prop < BK and prop != ZWJ:  # a class of the pair table
+            if last < RI and preceding != ZWJ and prev != HL_BA:  # the common case: the pair decides
+                entry = rows[last][prop]
+                if entry == _POSSIBLE or (entry == _AFTER_SPACE_ONLY and seen_space) or (last == IS and text[i] == "<"):
+                    result[i] = _POSSIBLE  # (libunistring breaks before "</p>" after a sentence)
+            elif last == BK or preceding == ZWJ or prev == HL_BA:
+                pass  # no break at the start, after a joiner, or in a Hebrew word's hyphen
+            elif last == ZW or (last == IS and text[i] == "<"):
+                result[i] = _POSSIBLE
+            elif last == RI and prop == RI:  # flags are pairs of regional indicators
+                result[i] = _POSSIBLE if seen_space or regional % 2 == 0 else _PROHIBITED
+            elif rows[last][prop] == _POSSIBLE or (rows[last][prop] == _AFTER_SPACE_ONLY and seen_space):
+                result[i] = _POSSIBLE
+            last, seen_space = prop, False
+        elif prop == SP:
             seen_space = True
-        elif prop == ZW:
-            last, seen_space = ZW, False
-        elif prop in _ATTACHED:
+        elif prop == CM or prop == ZWJ:
             if last == BK or last == ZW or seen_space:  # a mark without a base is a letter
                 result[i] = _PROHIBITED if last == BK else _POSSIBLE
                 last, seen_space = AL, False
-        else:
-            result[i] = _break_before(text[i], prop, preceding, prev, last, seen_space, regional)
-            last, seen_space = prop, False
-        prev = HL_BA if prev == HL and prop in (HY, BA) else prop
+        elif prop == ZW:
+            last, seen_space = ZW, False
+        else:  # BK, LF, CR
+            result[i] = _MANDATORY
+            prev, last, seen_space, regional = prop, BK, False, 0
+            continue
+        prev = HL_BA if prev == HL and (prop == HY or prop == BA) else prop
         preceding = prop
         regional = regional + 1 if prop == RI else 0
     return result
 
 
-def _break_before(char: str, prop: int, preceding: int, prev: int, last: int, seen_space: bool, regional: int) -> int:
-    """Whether a line may break before a character that is no space, mark or newline."""
-    if last == BK or preceding == ZWJ:
-        return _PROHIBITED
-    if last == ZW:
-        return _POSSIBLE
-    if prev == HL_BA:  # a Hebrew word's hyphen stays with what follows
-        return _PROHIBITED
-    if last == IS and char == "<":  # libunistring breaks before "</p>" after a sentence
-        return _POSSIBLE
-    if last == RI and prop == RI:  # flags are pairs of regional indicators
-        return _POSSIBLE if seen_space or regional % 2 == 0 else _PROHIBITED
-    return _pair_break(last, prop, seen_space)
-
-
-def _columns(portion: str) -> list[int]:
+def _columns(portion: str) -> Sequence[int]:
     """Columns from the start of ``portion`` to each position."""
     if portion.isascii() and portion.isprintable():
-        return list(range(len(portion) + 1))
+        return range(len(portion) + 1)
     return [0, *itertools.accumulate(portion.translate(_WIDTH_TABLE).encode("latin-1"))]
 
 
-def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: int) -> list[int]:
+#: Classes whose effect reaches past the last class that is no space: marks and joiners (they
+#: take their base's class), newlines, zero-width spaces, Hebrew letters, regional indicators.
+_LONG_REACH = re.compile(b"[%s]" % bytes((CM, ZWJ, ZW, BK, CR, LF, HL, RI)))
+
+
+class _Portion:
+    """A portion of a field (up to and with a ``\\n``), escaped, with what wrapping needs of it."""
+
+    __slots__ = ("text", "prohibited", "columns", "_classes", "_kinds")
+
+    def __init__(self, text: str, prohibited: set[int]) -> None:
+        self.text = text
+        self.prohibited = prohibited  # positions gettext forbids (inside escapes and directives)
+        self.columns = _columns(text)
+        self._classes: bytes | None = None  # only for a portion that does not fit
+        self._kinds: list[tuple[int, int]] | None = None
+
+    @property
+    def classes(self) -> bytes:
+        if self._classes is None:
+            self._classes = self.text.translate(_CLASS_TABLE).encode("latin-1")
+        return self._classes
+
+    def simple(self) -> bool:
+        """Whether no class of ``_LONG_REACH`` is in the portion (see :meth:`may_break`)."""
+        return _LONG_REACH.search(self.classes) is None
+
+    def opportunities(self) -> list[tuple[int, int]]:
+        """(position, kind) of each break libunistring allows and gettext does not forbid."""
+        if self._kinds is None:
+            prohibited = self.prohibited
+            self._kinds = [(i, kind) for i, kind in enumerate(_opportunities(self.text)) if kind and i not in prohibited]
+        return self._kinds
+
+    def may_break(self, i: int) -> bool:
+        """Whether a line may break before ``i`` (> 0) in a simple portion.
+
+        Without the classes of ``_LONG_REACH`` the state of
+        :func:`_opportunities` is only the last class that is no space and
+        whether spaces follow it, so it can be read just before ``i``.
+        """
+        classes = self.classes
+        if classes[i] == SP or i in self.prohibited:
+            return False
+        k = i - 1
+        while k >= 0 and classes[k] == SP:
+            k -= 1
+        if k < 0:
+            return False  # only spaces before: the start of the text
+        last = classes[k]
+        if last == IS and self.text[i] == "<":  # libunistring breaks before "</p>"
+            return True
+        entry = _PAIR_ROWS[last][classes[i]]
+        return entry == _POSSIBLE or (entry == _AFTER_SPACE_ONLY and k < i - 1)
+
+
+def _breaks(portion: _Portion, width: int, start_column: int) -> list[int]:
     """Where ``ulc_width_linebreaks`` breaks ``portion``: greedily, at the last opportunity that fits.
 
     A line that reaches past ``width`` ends at the opportunity before the
     piece that overflows (or overflows to the first one); a mandatory break
     (U+2028, U+0085, ...) starts counting anew but gettext writes no line end
-    there. ``prohibited`` are the positions gettext forbids (inside escapes).
+    there.
     """
-    columns = _columns(portion)
+    columns = portion.columns
     if start_column + columns[-1] <= width:
         return []  # fits: no break is possible (most messages)
-    kinds = _opportunities(portion)
+    if portion.simple():
+        return _simple_breaks(portion, width, start_column)
     breaks: list[int] = []
     last_break = None
     line_column = start_column  # column where the current piece starts
     piece_start = 0
-    for i, kind in enumerate(kinds):
-        if kind == _PROHIBITED or i in prohibited:
-            continue
+    for i, kind in portion.opportunities():
         if last_break is not None and line_column + columns[i] - piece_start > width:
             breaks.append(last_break)
             line_column = 0
@@ -175,6 +226,29 @@ def _wrap_portion(portion: str, prohibited: set[int], width: int, start_column: 
             piece_start = columns[i]
     if last_break is not None and line_column + columns[-1] - piece_start > width:
         breaks.append(last_break)
+    return breaks
+
+
+def _simple_breaks(portion: _Portion, width: int, start_column: int) -> list[int]:
+    """:func:`_breaks` of a simple portion (no mandatory break).
+
+    The greedy rule then amounts to: each line ends at the last opportunity
+    that fits, or when none does at the first one; only the few positions
+    before where each line reaches the width are examined (most of a long
+    message is never looked at).
+    """
+    columns, size = portion.columns, len(portion.text)
+    breaks: list[int] = []
+    line_start, column = 0, start_column
+    while columns[size] > columns[line_start] + width - column:
+        fits = bisect.bisect_right(columns, columns[line_start] + width - column) - 1  # the furthest that fits
+        position = next((i for i in range(fits, line_start, -1) if portion.may_break(i)), None)
+        if position is None:  # no opportunity fits: the line overflows to the first one
+            position = next((i for i in range(max(fits, line_start) + 1, size) if portion.may_break(i)), None)
+            if position is None:
+                return breaks
+        breaks.append(position)
+        line_start, column = position, 0
     return breaks
 
 
@@ -249,12 +323,13 @@ def _wrapped(name: str, value: str, prefix: str, width: int, language: str | Non
         offset = end
         more_follow = number < len(portions) - 1
         start = len(name) + 1 if first_line else 0
-        breaks = _wrap_portion(text, prohibited, line_width, start)
+        layout = _Portion(text, prohibited)
+        breaks = _breaks(layout, line_width, start)
         if first_line and text and (more_follow or start > line_width or breaks):
             lines.append(f'{prefix}{name} ""')
             first_line = False
             start = 0
-            breaks = _wrap_portion(text, prohibited, line_width, start)
+            breaks = _breaks(layout, line_width, start)
         pieces = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
         for piece in pieces:
             head = f"{prefix}{name} " if first_line else prefix
