@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import random
 from pathlib import Path
 
@@ -28,6 +29,7 @@ _UC_BREAK_PROHIBITED, _UC_BREAK_POSSIBLE = 1, 2
 _OURS = {1: po_wrap._PROHIBITED, 2: po_wrap._POSSIBLE, 3: po_wrap._MANDATORY, 5: po_wrap._MANDATORY}
 
 
+@functools.lru_cache(maxsize=None)  # find_library runs ldconfig
 def _library() -> ctypes.CDLL:
     name = ctypes.util.find_library("unistring")
     if name is None:
