@@ -1185,10 +1185,11 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
         # these inputs (a partial build keeps older records of the pages it did not look at)
         "key": article_key if set(work.wanted) == set(plan.locales) and not outcome.errors else "",
     }
-    listed = published + [loc for loc in plan.locales if plan.include_drafts and loc not in published and catalog_hashes.get(loc)]
+    listed = published + [loc for loc in plan.locales if plan.include_drafts and loc not in published]
     outcome.article_record["listing"] = article_listing(  # what the home pages and feeds show of it
         old_article.get("listing"), doc_hash, catalog_hashes, listed, source, lambda: article.doc,
-        lambda loc, text: _translated_field(text, _usable_translations(article.catalog(loc))), catalog_paths,
+        lambda loc, text: _translated_field(text, _usable_translations(article.catalog(loc))) if catalog_hashes.get(loc) else "",
+        catalog_paths,
     )
     return outcome
 
