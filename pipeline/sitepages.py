@@ -18,11 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from markupsafe import Markup
+
 from pipeline.buildstate import combined_hash
 from pipeline.feeds import FEED_NAME, UNKNOWN_TIME, Feed, FeedEntry, day_time, feed_xml, provisional_id
 from pipeline.formats.site import LocaleInfo
 from pipeline.fsutil import write_if_changed
 from pipeline.project import confine
+from pipeline.sourcemarks import source_attributes
 
 HOME_NAME = "index.html"
 NOT_FOUND_NAME = "404.html"
@@ -183,12 +186,16 @@ def _locale_pages(inputs: SiteInputs, renderer, writer: _Writer, articles: list[
     """The locale's home page, feed and 404 page."""
     info = inputs.infos[locale]
     is_source = locale == inputs.locales[0]
+    source = inputs.infos[inputs.locales[0]]
+    # how text left in the source language is marked on this page (see pipeline.sourcemarks)
+    marks = "" if is_source else source_attributes(source.tag, source.direction, info.direction)
     catalog = inputs.site_catalogs.get(locale, "")
     home_entries = _entries(articles, locale, inputs.include_drafts)
     translations, site_name, feed_title = _site_text(inputs, renderer, None if is_source else locale, writer.result)
 
     def home() -> bytes:
         context = _base_context(inputs, info, site_name, "../", HOME_NAME, is_source)
+        context["source_marks"] = Markup(marks)
         context.update(
             canonical=_url(inputs, f"{info.tag}/", ""),
             alternates=[(inputs.infos[loc].tag, _url(inputs, f"{inputs.infos[loc].tag}/", f"../{inputs.infos[loc].tag}/"))
@@ -201,7 +208,7 @@ def _locale_pages(inputs: SiteInputs, renderer, writer: _Writer, articles: list[
                 for entry in home_entries
             ],
         )
-        return writer.html(renderer.render("home.html", translations, context))
+        return writer.html(renderer.render("home.html", translations, context, source_marks=marks))
 
     writer.file(f"{info.tag}/{HOME_NAME}", [catalog, locales, home_entries], home)
     feed_entries = [entry for entry in home_entries if not entry["draft"]]
@@ -212,7 +219,7 @@ def _locale_pages(inputs: SiteInputs, renderer, writer: _Writer, articles: list[
         root = f"{inputs.base_url}/" if inputs.base_url else "/"  # served at any address: no relative links
         context = _base_context(inputs, info, site_name, root, f"{root}{info.tag}/{HOME_NAME}", is_source)
         context.update(languages=[], chooser_href=f"{root}{HOME_NAME}")
-        return writer.html(renderer.render("404.html", translations, context))
+        return writer.html(renderer.render("404.html", translations, context, source_marks=marks))
 
     writer.file(f"{info.tag}/{NOT_FOUND_NAME}", [catalog], not_found)
 

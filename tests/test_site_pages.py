@@ -80,6 +80,8 @@ def test_each_language_has_a_home_page_listing_its_articles_in_its_language(proj
     # the article page's footer "All articles" goes to its language's home page
     article = tree(project, f"zh-CN/{SLUG}/index.html")
     assert article.xpath("//footer//p[last()]/a/@href") == ["../index.html"]
+    # a template string the locale's site.po lacks is shown in the source language, marked so
+    assert home.xpath('//p[@class="home-feed"]/a/span/@lang') == ["en"]
     # a draft locale has no home page in a plain build
     assert not (project / "output" / "fr" / "index.html").exists()
 
