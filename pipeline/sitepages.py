@@ -14,6 +14,7 @@ nothing published any more) is removed.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -84,7 +85,7 @@ def _entries(articles: list[dict], locale: str, drafts: bool) -> list[dict]:
         is_draft = locale not in record.get("published", [])
         if not isinstance(entry, dict) or (is_draft and not drafts):
             continue
-        day = listing.get("published") or listing.get("modified") or ""
+        day = _iso_day(listing.get("published", "")) or _iso_day(listing.get("modified", ""))
         entries.append(
             {"slug": record["slug"], "draft": is_draft, "day": day, "modified": listing.get("modified", ""),
              "published": listing.get("published", ""), "author": listing.get("author", ""),
@@ -107,14 +108,21 @@ def _language_links(inputs: SiteInputs, locales: list[str], prefix: str, current
     ]
 
 
+def _iso_day(value: str) -> str:
+    """An ISO date (``2025-09-24``) from the document's date, or "" when it is not one (then it sorts last)."""
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10]).isoformat() if value else ""
+    except ValueError:
+        return ""
+
+
 def _date(day: str, info: LocaleInfo) -> dict[str, str] | None:
     from babel.dates import format_date
 
-    try:
-        value = datetime.date.fromisoformat(day.strip()[:10])
-    except ValueError:
+    if not day:
         return None
-    return {"iso": value.isoformat(), "text": format_date(value, format="long", locale=info.formatting_locale)}
+    value = datetime.date.fromisoformat(day)
+    return {"iso": day, "text": format_date(value, format="long", locale=info.formatting_locale)}
 
 
 class _Writer:
@@ -191,9 +199,11 @@ def _locale_pages(inputs: SiteInputs, renderer, writer: _Writer, articles: list[
     marks = "" if is_source else source_attributes(source.tag, source.direction, info.direction)
     catalog = inputs.site_catalogs.get(locale, "")
     home_entries = _entries(articles, locale, inputs.include_drafts)
-    translations, site_name, feed_title = _site_text(inputs, renderer, None if is_source else locale, writer.result)
+    # read (the locale's site.po) only when a page is made: an up-to-date site reads no catalog
+    texts = functools.cache(lambda: _site_text(inputs, renderer, None if is_source else locale, writer.result))
 
     def home() -> bytes:
+        translations, site_name, _ = texts()
         context = _base_context(inputs, info, site_name, "../", HOME_NAME, is_source)
         context["source_marks"] = Markup(marks)
         context.update(
@@ -213,9 +223,10 @@ def _locale_pages(inputs: SiteInputs, renderer, writer: _Writer, articles: list[
     writer.file(f"{info.tag}/{HOME_NAME}", [catalog, locales, home_entries], home)
     feed_entries = [entry for entry in home_entries if not entry["draft"]]
     writer.file(f"{info.tag}/{FEED_NAME}", [catalog, feed_entries],
-                lambda: feed_xml(_feed(inputs, info, feed_title, feed_entries)))
+                lambda: feed_xml(_feed(inputs, info, texts()[2], feed_entries)))
 
     def not_found() -> bytes:
+        translations, site_name, _ = texts()
         root = f"{inputs.base_url}/" if inputs.base_url else "/"  # served at any address: no relative links
         context = _base_context(inputs, info, site_name, root, f"{root}{info.tag}/{HOME_NAME}", is_source)
         context.update(languages=[], chooser_href=f"{root}{HOME_NAME}")
@@ -261,9 +272,10 @@ def _root_pages(inputs: SiteInputs, renderer, writer: _Writer, locales: list[str
     """The language chooser, the root 404 page and ``robots.txt``."""
     source = inputs.locales[0]
     info = inputs.infos[source]
-    translations, site_name, _ = _site_text(inputs, renderer, None, writer.result)
+    texts = functools.cache(lambda: _site_text(inputs, renderer, None, writer.result))
 
     def chooser() -> bytes:
+        translations, site_name, _ = texts()
         context = _base_context(inputs, info, site_name, "", HOME_NAME, True)
         context.update(
             canonical=_url(inputs, "", ""),
@@ -276,6 +288,7 @@ def _root_pages(inputs: SiteInputs, renderer, writer: _Writer, locales: list[str
     writer.file(HOME_NAME, [locales], chooser)
 
     def not_found() -> bytes:
+        translations, site_name, _ = texts()
         root = f"{inputs.base_url}/" if inputs.base_url else "/"
         context = _base_context(inputs, info, site_name, root, f"{root}{HOME_NAME}", True)
         context.update(languages=_language_links(inputs, locales, root), chooser_href=f"{root}{HOME_NAME}")
