@@ -7,7 +7,8 @@ old message on its first fuzzy match, offers no translation memory across
 articles, and compares every new message with every old one.
 
 Completion (:func:`completion`) is the share of the article's *source words*
-that have a finished (translated, not fuzzy) translation: a one-word heading
+that have a finished translation (not fuzzy, no error of ``check``: what counts
+is decided by :mod:`pipeline.completion`, for every command): a one-word heading
 should not weigh as much as a long paragraph when deciding whether a page is
 fit to publish. Chinese, Japanese and Korean text counts one unit per
 character, since it has no spaces between words.
@@ -477,7 +478,8 @@ def is_translated_first(message: Message) -> bool:
 
 def _header_nplurals(catalog: Catalog) -> int | None:
     """``nplurals`` of the catalog's ``Plural-Forms`` as the file says it; None without one (msgmerge's view)."""
-    for name, value in header_fields(catalog):
+    fields = getattr(catalog, "pipeline_raw_headers", None)  # as read; Babel's model would format dates
+    for name, value in header_fields(catalog) if fields is None else fields:
         if name.lower() == "plural-forms":
             found = re.search(r"nplurals\s*=\s*(\d+)", value)
             return int(found.group(1)) if found and int(found.group(1)) > 0 else None

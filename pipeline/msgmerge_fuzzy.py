@@ -20,7 +20,6 @@ two may rank candidates differently (README, "msgmerge semantics").
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Sequence
 
 from babel.messages.catalog import Message
@@ -54,47 +53,55 @@ def _msgid(message: Message) -> str:
 
 
 class MsgmergeIndex:
-    """The fuzzy index msgmerge builds of a catalog's messages (in the catalog's order), built on first use."""
+    """msgmerge's fuzzy search over a catalog's messages (in the catalog's order).
+
+    msgmerge walks its candidates in a fixed order and keeps the first of the
+    highest weight; only candidates above the threshold can win, so rapidfuzz
+    first finds those among all messages (in C), and msgmerge's order is then
+    worked out for them alone.
+    """
+
+    #: Below this plain similarity no candidate can reach the threshold, even with the bonus.
+    PREFILTER = FUZZY_THRESHOLD - 10 * CONTEXT_BONUS
 
     def __init__(self, definitions: Sequence[Message]) -> None:
         self.messages = [m for m in definitions if _first_string(m)]
-        self._grams: dict[str, list[int]] | None = None
-        self._short: dict[int, list[int]] = {}
+        self.msgids = [_msgid(m) for m in self.messages]
 
-    def _build(self) -> dict[str, list[int]]:
-        if self._grams is None:
-            self._grams = {}
-            for index, message in enumerate(self.messages):
-                msgid = _msgid(message)
-                for start in range(len(msgid) - GRAM + 1):
-                    postings = self._grams.setdefault(msgid[start : start + GRAM], [])
-                    if not postings or postings[-1] != index:
-                        postings.append(index)
-                size = len(msgid.encode("utf-8"))
-                if size <= SHORT_MESSAGE_MAX:
-                    self._short.setdefault(size, []).append(index)
-        return self._grams
-
-    def _candidates(self, msgid: str) -> list[int]:
-        grams = self._build()
+    def _ordered(self, msgid: str, hits: list[int]) -> list[int]:
+        """``hits`` that msgmerge would look at, in the order it looks at them."""
         if len(msgid) >= GRAM:
-            shared: Counter[int] = Counter()
-            for start in range(len(msgid) - GRAM + 1):
-                shared.update(grams.get(msgid[start : start + GRAM], ()))
+            grams = [msgid[i : i + GRAM] for i in range(len(msgid) - GRAM + 1)]
+            shared = {}
+            for index in hits:
+                own = {self.msgids[index][i : i + GRAM] for i in range(len(self.msgids[index]) - GRAM + 1)}
+                count = sum(gram in own for gram in grams)
+                if count:
+                    shared[index] = count
             return sorted(shared, key=lambda index: (-shared[index], index))
         size = len(msgid.encode("utf-8"))
         low, high = math.ceil(size / (2 / FUZZY_THRESHOLD - 1)), int(size * (2 / FUZZY_THRESHOLD - 1))
-        return [index for length in range(low, high + 1) for index in self._short.get(length, ())]
+        lengths = {index: len(self.msgids[index].encode("utf-8")) for index in hits}
+        return sorted(
+            (index for index in hits if low <= lengths[index] <= min(high, SHORT_MESSAGE_MAX)),
+            key=lambda index: (lengths[index], index),
+        )
 
     def best(self, msgid: str, context: str | None) -> Message | None:
         """The message msgmerge would take as the fuzzy match of ``msgid`` in ``context``, or None."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
         if not self.messages:
             return None
-        best_weight, found = FUZZY_THRESHOLD, None
-        for index in self._candidates(msgid):
+        found = process.extract(
+            msgid, self.msgids, scorer=Indel.normalized_similarity, score_cutoff=self.PREFILTER, limit=None
+        )
+        best_weight, best = FUZZY_THRESHOLD, None
+        for index in self._ordered(msgid, [position for _, _, position in found]):
             candidate = self.messages[index]
             bonus = CONTEXT_BONUS if candidate.context is None or candidate.context == context else 0.0
-            weight = fstrcmp(msgid, _msgid(candidate)) + bonus
+            weight = fstrcmp(msgid, self.msgids[index]) + bonus
             if weight > best_weight:
-                best_weight, found = weight, candidate
-        return found
+                best_weight, best = weight, candidate
+        return best

@@ -54,7 +54,8 @@ def settle_header(catalog: Catalog) -> None:
 def take_template_header(catalog: Catalog, template: Catalog) -> None:
     """msgmerge's header merge: the template's ``FROM_TEMPLATE`` fields, the rest the catalog's, GNU's order."""
     fields = header_fields(catalog)
-    for name, value in header_fields(template):
+    template_fields = getattr(template, "pipeline_raw_headers", None)  # as read: merges never change a template
+    for name, value in header_fields(template) if template_fields is None else template_fields:
         if name not in FROM_TEMPLATE:
             continue
         at = next((i for i, (n, _) in enumerate(fields) if n.lower() == name.lower()), None)
