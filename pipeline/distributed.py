@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ from pipeline.formats.site import page_path
 RETRIES = 3
 #: Tasks in flight per worker thread of the cluster: enough to keep every worker busy.
 TASKS_PER_THREAD = 4
+#: Articles in one task at most: fewer round trips through the scheduler (as the local pool's chunks).
+MAX_ARTICLES_PER_TASK = 8
 #: How long to wait for the scheduler to answer, in seconds.
 CONNECT_TIMEOUT = 30
 
@@ -125,17 +128,22 @@ def _import_distributed():
 def _run(client, distributed, plan: _BuildPlan, works: list[_ArticleWork]) -> Iterator[_ArticleOutcome]:
     site = None
     window = max(1, TASKS_PER_THREAD * sum(client.nthreads().values()))
+    per_task = max(1, min(MAX_ARTICLES_PER_TASK, len(works) // window))
     done: dict[int, _ArticleOutcome] = {}
     sent = distributed.as_completed(loop=client.loop)
+    batch: list[tuple[int, _ArticleTask]] = []
     ready = 0  # the position of the next outcome to give, in order as a local build gives them
     for position, work in enumerate(works):
         outcome, task = _outcome_or_task(plan, work)
         if outcome is not None:
             done[position] = outcome
         else:
+            batch.append((position, task))
+        if len(batch) >= per_task or (batch and position == len(works) - 1):
             if site is None:  # a task, not scattered data: the scheduler runs it again if its worker dies
                 site = client.submit(_site_inputs_of, _site_inputs(plan), pure=False, retries=RETRIES)
-            sent.add(_submit(client, site, task, position))
+            sent.add(_submit(client, site, batch))
+            batch = []
         while sent.count() >= window:
             _take(next(sent), plan, works, done)
         while ready in done:
@@ -148,19 +156,19 @@ def _run(client, distributed, plan: _BuildPlan, works: list[_ArticleWork]) -> It
             ready += 1
 
 
-def _submit(client, site, task: _ArticleTask, position: int):
-    key = f"pipeline-article-{task.work.slug}-{os.urandom(6).hex()}"
-    future = client.submit(build_article_task, site, task, pure=False, retries=RETRIES, key=key)
-    future.position = position
+def _submit(client, site, batch: list[tuple[int, _ArticleTask]]):
+    key = f"pipeline-article-{batch[0][1].work.slug}-{os.urandom(6).hex()}"
+    future = client.submit(build_articles_task, site, [task for _, task in batch], pure=False, retries=RETRIES, key=key)
+    future.positions = [position for position, _ in batch]
     return future
 
 
 def _take(future, plan: _BuildPlan, works: list[_ArticleWork], done: dict[int, _ArticleOutcome]) -> None:
-    """Write the pages of a finished task; its outcome waits in ``done`` for its turn."""
-    position = future.position
-    result: _TaskResult = future.result()
+    """Write the pages of a finished task; its outcomes wait in ``done`` for their turn."""
+    results: list[_TaskResult] = future.result()
     future.release()
-    done[position] = _written(plan, works[position], result)
+    for position, result in zip(future.positions, results):
+        done[position] = _written(plan, works[position], result)
 
 
 def _outcome_or_task(plan: _BuildPlan, work: _ArticleWork) -> tuple[_ArticleOutcome | None, _ArticleTask | None]:
@@ -185,13 +193,14 @@ def _outcome_or_task(plan: _BuildPlan, work: _ArticleWork) -> tuple[_ArticleOutc
 
 
 def _existing_pages(plan: _BuildPlan, slug: str) -> dict[str, int]:
+    """locale -> size of the article's page in the output, for those there (as ``_page_intact`` sees them)."""
     sizes = {}
     for locale, info in plan.infos.items():
         try:
             status = os.stat(f"{plan.output_text}/{page_path(info.tag, slug)}")
         except (FileNotFoundError, NotADirectoryError):
             continue
-        if os.path.isfile(f"{plan.output_text}/{page_path(info.tag, slug)}"):
+        if stat.S_ISREG(status.st_mode):
             sizes[locale] = status.st_size
     return sizes
 
@@ -272,13 +281,17 @@ _worker_sites: dict[str, _WorkerSite] = {}
 _worker_sites_lock = threading.Lock()
 
 
-def build_article_task(site: _SiteInputs, task: _ArticleTask) -> _TaskResult:
-    """Run on a worker: the article's outcome, its paths those of the build's own machine, and its pages."""
+def build_articles_task(site: _SiteInputs, tasks: list[_ArticleTask]) -> list[_TaskResult]:
+    """Run on a worker: each article's outcome, its paths those of the build's own machine, and its pages."""
     from pipeline import __version__
 
     if site.version != __version__:
         raise ClusterError(f"a worker has pipeline {__version__}, the build {site.version}: install the same version")
     local = _worker_site(site)
+    return [_build_in(local, site, task) for task in tasks]
+
+
+def _build_in(local: "_WorkerSite", site: _SiteInputs, task: _ArticleTask) -> _TaskResult:
     slug = task.work.slug
     with local.lock:
         _write_article(local, task)
@@ -292,7 +305,7 @@ def build_article_task(site: _SiteInputs, task: _ArticleTask) -> _TaskResult:
             exc.args = tuple(_moved(list(exc.args), local, site.plan))
             raise
         finally:
-            _remove_article(local, slug)
+            _clear_pages(local, slug)
     return _TaskResult(_moved(outcome, local, site.plan), pages)
 
 
@@ -308,7 +321,7 @@ def _worker_site(site: _SiteInputs) -> _WorkerSite:
 
 
 def _materialise(site: _SiteInputs, key: str) -> _WorkerSite:
-    folder = tempfile.mkdtemp(prefix="pipeline-build-")
+    folder = tempfile.mkdtemp(prefix="pipeline-build-", dir=_worker_directory())
     root = Path(folder, "project")
     for name, data in site.templates.items():
         _write(root / "templates" / name, data)
@@ -329,8 +342,11 @@ def _write_article(local: _WorkerSite, task: _ArticleTask) -> None:
     plan, slug = local.plan, task.work.slug
     document_path, catalog_paths = _input_paths(plan, slug)
     _write(Path(document_path), task.document)
-    for locale, data in task.catalogs.items():
-        _write(Path(catalog_paths[locale]), data)
+    for locale, path in catalog_paths.items():
+        if locale in task.catalogs:
+            _write(Path(path), task.catalogs[locale])
+        elif os.path.lexists(path):  # left by an earlier task of the article
+            os.unlink(path)
     for locale, size in task.pages.items():  # same size, so the records of intact pages are reused
         page = Path(plan.output_text, page_path(plan.infos[locale].tag, slug))
         page.parent.mkdir(parents=True, exist_ok=True)
@@ -338,15 +354,27 @@ def _write_article(local: _WorkerSite, task: _ArticleTask) -> None:
             file.truncate(size)
 
 
-def _remove_article(local: _WorkerSite, slug: str) -> None:
-    plan = local.plan
-    document_path, catalog_paths = _input_paths(plan, slug)
-    shutil.rmtree(Path(document_path).parent, ignore_errors=True)
-    for path in catalog_paths.values():
-        if os.path.lexists(path):
-            os.unlink(path)
-    for info in plan.infos.values():
-        shutil.rmtree(Path(plan.output_text, page_path(info.tag, slug)).parent, ignore_errors=True)
+def _clear_pages(local: _WorkerSite, slug: str) -> None:
+    """The article's pages out of the worker's output, so the next task sees only those it brings.
+
+    Its inputs and folders stay, overwritten by its next task: a file system
+    under load makes each removal cost milliseconds.
+    """
+    for info in local.plan.infos.values():
+        try:
+            os.unlink(f"{local.plan.output_text}/{page_path(info.tag, slug)}")
+        except FileNotFoundError:
+            pass
+
+
+def _worker_directory() -> str | None:
+    """The Dask worker's own scratch folder (removed with the worker), or the system's outside a worker."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):
+        return None
 
 
 def _moved(value, local: _WorkerSite, plan: _BuildPlan):

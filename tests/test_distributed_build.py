@@ -102,7 +102,7 @@ class WorkerKiller(distributed.diagnostics.plugin.SchedulerPlugin):
 
 def local_cluster():
     return distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
     )
 
 
@@ -165,7 +165,27 @@ def test_a_saved_catalog_sends_only_its_article_and_gives_the_local_result(clust
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_build_does_not_change_the_output(tmp_path: Path) -> None:
+def test_articles_sent_several_to_a_task_give_the_same_output(cluster, tmp_path: Path, monkeypatch) -> None:
+    from pipeline import distributed as engine
+
+    monkeypatch.setattr(engine, "TASKS_PER_THREAD", 1)  # two tasks in flight: two articles a task
+    root = make_site(tmp_path / "site", articles=5)
+    expected = local_output(root, tmp_path)
+    counter = TaskCounter()
+    cluster.scheduler.add_plugin(counter, name="count-batches")
+
+    build_site(Project.load(root), scheduler=cluster.scheduler_address)
+    cluster.scheduler.remove_plugin(name="count-batches")
+
+    assert sum(key.startswith("pipeline-article") for key in counter.keys) == 3
+    assert_same_output(root, expected)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_build_does_not_change_the_output(tmp_path: Path, monkeypatch) -> None:
+    from pipeline import distributed as engine
+
+    monkeypatch.setattr(engine, "TASKS_PER_THREAD", 1)  # tasks of three articles: one is lost with the worker
     root = make_site(tmp_path / "site", articles=6)
     expected = local_output(root, tmp_path)
     with local_cluster() as cluster:
