@@ -62,10 +62,6 @@ def state(message, shape: CatalogShape) -> str:
     return REFUSED if message_errors(message, shape) else TRANSLATED
 
 
-def is_translated(message, shape: CatalogShape) -> bool:
-    return state(message, shape) == TRANSLATED
-
-
 def floored_percent(done: int, total: int) -> float:
     """``100 * done / total`` floored to :data:`DECIMALS` decimals; 100 for nothing to translate."""
     if not total:

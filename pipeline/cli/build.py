@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from pipeline.completion import percent_text
 from pipeline.cli.options import lock_options, common_options, load_project, locale_option, slugs_argument
 
 
@@ -96,6 +95,7 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
     source text, marked with its language.
     """
     from pipeline.build import build_site, merge_shards as merge
+    from pipeline.completion import percent_text
     from pipeline.buildstate import Shard
 
     try:
