@@ -1,30 +1,27 @@
 """Site-scale benchmark: ``pipeline`` extract / update / build next to the gettext peers.
 
-    python bench/run.py [--articles 1000] [--locales 10] [--runs 3] [--peer-pages 50]
+    python bench/run.py [--articles 1000] [--locales 10] [--runs 3] [--sizes 50,200]
 
 Builds a site corpus under ``bench/.work/`` (gitignored) from real pages — the
 cleaned pages of ``../shared/extraction-dev/html/*.html.gz`` plus the shipped
 article, replicated with small variations to ``--articles`` articles — and
 catalogs for ``--locales`` locales filled with generated translations that keep
-every tag. Then it times, as medians over ``--runs`` runs, each tool as a
-subprocess (wall time and the child's peak RSS from ``os.wait4``):
+every tag. Then:
 
-* extract: ``pipeline extract`` against Translate Toolkit's ``html2po`` and
-  po4a's ``po4a-updatepo -f xhtml``, on the same clean documents;
-* update: ``pipeline update`` against GNU ``msgmerge`` (fuzzy matching on) and
-  ``pybabel update``, after 10 percent of the paragraphs changed, with the
-  fuzzy quality of each (a changed message offered the old translation of its
-  own previous text);
-* build: ``pipeline build`` against ``po2html`` and ``po4a-translate``;
-* the site as a whole: a cold build, a build after no change, after saving one
-  ``.po``, with ``--jobs 1`` next to the default (``--jobs auto``: a process
-  per CPU once enough pages need rendering), and ``pipeline --help``.
+* side by side (:mod:`sidebyside`), at the two ``--sizes`` and in one locale:
+  ``pipeline extract`` / ``html2po``, ``pipeline update`` / GNU ``msgmerge
+  --previous``, ``pipeline build`` (``--jobs 1``, ``--jobs 2``, and on a
+  two-worker Dask ``LocalCluster``) / ``po2html``, each tool run the way its
+  users run it over a site (one process over the set where it allows it),
+  interleaved, wall and CPU time per article, medians, ratios;
+* the whole site, ours alone: a cold build, a build after no change, after
+  saving one ``.po``, with ``--jobs 1`` next to the default, ``update``,
+  ``extract``, ``pipeline --help``, with each command's peak memory.
 
-The side-by-side ratios are measured on a subset of ``--peer-pages`` articles
-(the peers start one process per page or per folder: the full site would take
-hours); the table says so. A peer that is not installed is skipped with a
-message. The results and the exact commands go to ``bench/RESULTS.md``.
-Nothing is installed by this script.
+A peer that is not installed is skipped with a message. The results and the
+exact commands go to ``--output`` (``bench/RESULTS.md``). Nothing is installed
+by this script. For a check that it works on a busy machine (figures not worth
+keeping): ``--articles 6 --locales 2 --sizes 3,6 --runs 1 --output /tmp/check.md``.
 """
 
 from __future__ import annotations
@@ -113,12 +110,6 @@ def run(command: list[str], cwd: Path | None = None, quiet: bool = True, memory:
         rss_mb = int(Path(rss_file).read_text().split()[-1]) / 1024
         os.unlink(rss_file)
     return Run(elapsed, rss_mb)
-
-
-def run_many(commands: list[list[str]], cwd: Path | None = None, memory: bool = False) -> Run:
-    """Several commands one after the other: total time, the largest peak memory."""
-    runs = [run(c, cwd, memory=memory) for c in commands]
-    return Run(sum(r.seconds for r in runs), max((r.max_rss_mb for r in runs), default=0.0))
 
 
 def pipeline_command(*args: str) -> list[str]:
@@ -378,7 +369,6 @@ class Row:
     workload: str
     runs: list[Run] = field(default_factory=list)
     per: int = 1  # pages (or catalogs) the time is divided by
-    note: str = ""
     command: str = ""
 
     @property
@@ -410,22 +400,19 @@ def repeat(row: Row, runs: int, prepare, measure, long_running: bool = False) ->
     return row
 
 
-def table(rows: list[Row], ours_by_task: dict[str, Row]) -> list[str]:
-    lines = [
-        "| task | tool | workload | median total | per page/catalog | ratio to ours | peak RSS |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
-    ]
-    for row in rows:
-        ours = ours_by_task.get(row.task)
-        ratio = "1.0×" if ours is row else (f"{row.per_unit_ms / ours.per_unit_ms:.1f}× slower" if ours else "")
-        if ours is not None and ours is not row and row.per_unit_ms < ours.per_unit_ms:
-            ratio = f"{ours.per_unit_ms / row.per_unit_ms:.1f}× faster than ours"
-        workload = row.workload + (f" ({row.note})" if row.note else "")
-        lines.append(
-            f"| {row.task} | {row.tool} | {workload} | {row.seconds:.2f} s | {row.per_unit_ms:.1f} ms "
-            f"| {ratio} | {row.max_rss_mb:.0f} MB |"
-        )
-    return lines
+def update_quality(work: Path, size: int, locale: str, changes: dict, peers: dict[str, bool]) -> dict[str, tuple[int, int, int]]:
+    """Fuzzy quality of ``pipeline update`` and ``msgmerge --previous`` on the side by side's largest project."""
+    changed = work / f"side-{size}-changed"
+    quality = {}
+    ours = copy_project(changed, work / "quality-ours")
+    run(pipeline_command("update", "--project", str(ours), "-q"))
+    quality["pipeline update"] = fuzzy_quality(ours / "locales", changes, [locale])
+    if peers["msgmerge"]:
+        theirs = copy_project(changed, work / "quality-msgmerge")
+        for po in sorted((theirs / "locales" / locale / "LC_MESSAGES").glob("*.po")):
+            run(["msgmerge", "--quiet", "--previous", "-o", str(po), str(po), str(theirs / "locales" / f"{po.stem}.pot")])
+        quality["GNU msgmerge"] = fuzzy_quality(theirs / "locales", changes, [locale])
+    return quality
 
 
 # ---------------------------------------------------------------------------
@@ -438,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--locales", type=int, default=10, choices=range(1, len(LOCALES) + 1), metavar="N")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--peer-pages", type=int, default=50, help="articles of the side-by-side subset")
+    parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")], default=[50, 200],
+                        help="the side by side's two sizes in articles, as SMALL,LARGE (at most --articles)")
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="folder of *.html.gz real pages")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
@@ -461,180 +449,22 @@ def main(argv: list[str] | None = None) -> int:
         (pristine / ".complete").write_text("ok\n")
         say(f"  done in {time.perf_counter() - started:.0f} s")
     slugs = sorted(p.name for p in (pristine / "source").iterdir())
-    peers = {name: available(name) for name in ("html2po", "po2html", "po4a-updatepo", "po4a-translate", "msgmerge", "pybabel")}
+    peers = {name: available(name) for name in ("html2po", "po2html", "msgmerge")}
     for name, present in peers.items():
         if not present:
             say(f"peer {name} is not installed: skipped (see bench/README.md for the one install command)")
 
-    small = work / "subset-pristine"
-    subset = subset_project(pristine, small, args.peer_pages, locales)
-    n_sub = len(subset)
-    rows: list[Row] = []
-    ours: dict[str, Row] = {}
+    sizes = sorted(args.sizes)
+    if sizes[-1] > len(slugs):
+        raise SystemExit(f"--sizes up to {sizes[-1]} need --articles {sizes[-1]} or more")
+    import sidebyside
+
+    changes: dict[str, list[tuple[str, str]]] = {}
+    side_lines, side = sidebyside.side_by_side(
+        sys.modules[__name__], pristine, work, sizes, args.runs, locales[0], peers, USER_ENVIRONMENT, say, changes
+    )
+    quality = update_quality(work, sizes[-1], locales[0], changes, peers)
     runs = args.runs
-    scratch = work / "scratch"
-
-    # --- extract -----------------------------------------------------------
-    say("extract ...")
-    row = Row("extract", "pipeline extract", f"{n_sub} articles", per=n_sub,
-              command="pipeline extract")
-
-    def fresh_subset():
-        project = copy_project(small, scratch / "ours")
-        for pot in (project / "locales").glob("*.pot"):
-            pot.unlink()
-        return project
-
-    repeat(row, runs, fresh_subset, lambda p, m: run(pipeline_command("extract", "--project", str(p), "-q"), memory=m))
-    rows.append(row)
-    ours["extract"] = row
-    docs_dir = scratch / "peer-docs"
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
-    documents = peer_documents(small, subset, docs_dir)
-    if peers["html2po"]:
-        out = scratch / "html2po-out"
-        row = Row("extract", "Translate Toolkit html2po", f"{n_sub} articles", per=n_sub,
-                  note="one process, folder in, folder out",
-                  command="html2po --pot -i DOCS/ -o POTS/")
-
-        def clear(out=out):
-            shutil.rmtree(out, ignore_errors=True)
-            return out
-
-        repeat(row, runs, clear, lambda o, m: run(["html2po", "--pot", "-i", str(docs_dir), "-o", str(o)], memory=m))
-        rows.append(row)
-    if peers["po4a-updatepo"]:
-        out = scratch / "po4a-out"
-        row = Row("extract", "po4a-updatepo -f xhtml", f"{n_sub} articles", per=n_sub,
-                  note="one process per page",
-                  command="po4a-updatepo -f xhtml -M UTF-8 -m DOC.html -p DOC.pot")
-
-        def clear_po4a(out=out):
-            shutil.rmtree(out, ignore_errors=True)
-            out.mkdir(parents=True)
-            return out
-
-        repeat(row, runs, clear_po4a, lambda o, m: run_many([
-            ["po4a-updatepo", "-f", "xhtml", "-M", "UTF-8", "-m", str(d), "-p", str(o / (d.stem + ".pot"))]
-            for d in documents
-        ], memory=m))
-        rows.append(row)
-
-    # --- update ------------------------------------------------------------
-    say("update ...")
-    changed_project = copy_project(small, work / "subset-changed")
-    changed = change_paragraphs(changed_project, subset)
-    run(pipeline_command("extract", "--project", str(changed_project), "-q"))
-    n_changed = sum(len(p) for p in changed.values())
-    n_catalogs = n_sub * len(locales)
-    quality: dict[str, tuple[int, int, int]] = {}
-    row = Row("update", "pipeline update", f"{n_sub} articles × {len(locales)} locales", per=n_catalogs,
-              command="pipeline update")
-
-    def fresh_changed():
-        return copy_project(changed_project, scratch / "update-ours")
-
-    repeat(row, runs, fresh_changed, lambda p, m: run(pipeline_command("update", "--project", str(p), "-q"), memory=m))
-    quality["pipeline update"] = fuzzy_quality(scratch / "update-ours" / "locales", changed, locales)
-    rows.append(row)
-    ours["update"] = row
-    if peers["msgmerge"]:
-        row = Row("update", "GNU msgmerge", f"{n_sub} articles × {len(locales)} locales", per=n_catalogs,
-                  note="one process per catalog",
-                  command="msgmerge --quiet --previous -o NEW.po OLD.po NEW.pot")
-
-        def msgmerge_all(p, memory=False):
-            return run_many([
-                ["msgmerge", "--quiet", "--previous", "-o", str(p / "locales" / loc / "LC_MESSAGES" / f"{s}.po"),
-                 str(p / "locales" / loc / "LC_MESSAGES" / f"{s}.po"), str(p / "locales" / f"{s}.pot")]
-                for loc in locales for s in subset
-            ], memory=memory)
-
-        repeat(row, runs, lambda: copy_project(changed_project, scratch / "update-msgmerge"), msgmerge_all)
-        quality["GNU msgmerge"] = fuzzy_quality(scratch / "update-msgmerge" / "locales", changed, locales)
-        rows.append(row)
-    if peers["pybabel"]:
-        row = Row("update", "pybabel update", f"{n_sub} articles × {len(locales)} locales", per=n_catalogs,
-                  note="one process per article, all locales; without --previous, which makes pybabel write unreadable files",
-                  command="pybabel update -i P/locales/SLUG.pot -d P/locales -D SLUG")
-
-        def pybabel_all(p, memory=False):
-            return run_many([
-                ["pybabel", "-q", "update", "-i", str(p / "locales" / f"{s}.pot"),
-                 "-d", str(p / "locales"), "-D", s]
-                for s in subset
-            ], memory=memory)
-
-        repeat(row, runs, lambda: copy_project(changed_project, scratch / "update-pybabel"), pybabel_all)
-        quality["pybabel update"] = fuzzy_quality(scratch / "update-pybabel" / "locales", changed, locales)
-        rows.append(row)
-
-    # --- build -------------------------------------------------------------
-    say("build ...")
-    pages_subset = n_sub * (len(locales) + 1)
-    row = Row("build", "pipeline build", f"{n_sub} articles × {len(locales) + 1} languages", per=pages_subset,
-              note="cold: empty output/; the default --jobs auto", command="pipeline build")
-
-    def cold_subset():
-        shutil.rmtree(small / "output", ignore_errors=True)
-        return small
-
-    repeat(row, runs, cold_subset, lambda p, m: run(pipeline_command("build", "--project", str(p), "-q"), memory=m))
-    rows.append(row)
-    ours["build"] = row
-    row = Row("build", "pipeline build --jobs 1", f"{n_sub} articles × {len(locales) + 1} languages",
-              per=pages_subset, note="cold, one process", command="pipeline build --jobs 1")
-    repeat(row, runs, cold_subset,
-           lambda p, m: run(pipeline_command("build", "--project", str(p), "-q", "--jobs", "1"), memory=m))
-    rows.append(row)
-    peer_pages = [(slug, locales[i % len(locales)]) for i, slug in enumerate(subset)]
-    if peers["po2html"] and peers["html2po"]:
-        html2po_out = scratch / "html2po-out"
-        if not html2po_out.is_dir():
-            run(["html2po", "--pot", "-i", str(docs_dir), "-o", str(html2po_out)])
-        po_dir = scratch / "po2html-po"
-        shutil.rmtree(po_dir, ignore_errors=True)
-        for slug, locale in peer_pages:
-            filled_copy(html2po_out / f"{slug}.pot", po_dir / locale / f"{slug}.po", locale)
-        row = Row("build", "Translate Toolkit po2html", f"{len(peer_pages)} pages", per=len(peer_pages),
-                  note="one process per locale folder",
-                  command="po2html -t DOCS/ -i LOCALE_POS/ -o OUT/LOCALE/")
-        out = scratch / "po2html-out"
-
-        def po2html_all(o, memory=False):
-            for loc in {loc for _, loc in peer_pages}:
-                (o / loc).mkdir(parents=True, exist_ok=True)
-            return run_many([
-                ["po2html", "-t", str(docs_dir), "-i", str(po_dir / loc), "-o", str(o / loc)]
-                for loc in sorted({loc for _, loc in peer_pages})
-            ], memory=memory)
-
-        repeat(row, runs, lambda: (shutil.rmtree(out, ignore_errors=True), out)[1], po2html_all)
-        rows.append(row)
-    if peers["po4a-translate"] and peers["po4a-updatepo"]:
-        po4a_po = scratch / "po4a-po"
-        shutil.rmtree(po4a_po, ignore_errors=True)
-        po4a_po.mkdir(parents=True)
-        for slug, locale in peer_pages:
-            pot = po4a_po / f"{slug}.pot"
-            run(["po4a-updatepo", "-f", "xhtml", "-M", "UTF-8", "-m", str(docs_dir / f"{slug}.html"), "-p", str(pot)])
-            filled_copy(pot, po4a_po / locale / f"{slug}.po", locale)
-        row = Row("build", "po4a-translate -f xhtml", f"{len(peer_pages)} pages", per=len(peer_pages),
-                  note="one process per page",
-                  command="po4a-translate -f xhtml -M UTF-8 -k 0 -m DOC.html -p LOCALE.po -l OUT.html")
-        out = scratch / "po4a-translate-out"
-
-        def po4a_all(o, memory=False):
-            o.mkdir(parents=True, exist_ok=True)
-            return run_many([
-                ["po4a-translate", "-f", "xhtml", "-M", "UTF-8", "-k", "0", "-m", str(docs_dir / f"{slug}.html"),
-                 "-p", str(po4a_po / loc / f"{slug}.po"), "-l", str(o / f"{loc}-{slug}.html")]
-                for slug, loc in peer_pages
-            ], memory=memory)
-
-        repeat(row, runs, lambda: (shutil.rmtree(out, ignore_errors=True), out)[1], po4a_all)
-        rows.append(row)
 
     # --- the whole site ----------------------------------------------------
     say(f"the whole site ({len(slugs)} articles × {len(locales)} locales) ...")
@@ -707,27 +537,10 @@ def main(argv: list[str] | None = None) -> int:
         return project
 
     site_rows.append(repeat(row, runs, no_templates, lambda p, m: run(pipeline_command("extract", "--project", str(p), "-q"), memory=m), long_running=True))
-    if peers["html2po"]:
-        # At this size start-up no longer hides the per-page cost: the ratio that
-        # matters for a large site. (po2html and po4a would take hours here.)
-        ours_site = Row("extract, whole site", "pipeline extract", f"{len(slugs)} articles", per=len(slugs),
-                        command="pipeline extract")
-        ours_site.runs, ours_site.memory_mb = site_rows[-1].runs, site_rows[-1].max_rss_mb
-        rows.append(ours_site)
-        ours[ours_site.task] = ours_site
-        site_docs = scratch / "peer-docs-site"
-        shutil.rmtree(site_docs, ignore_errors=True)
-        peer_documents(site_project(), slugs, site_docs)
-        out = scratch / "html2po-site-out"
-        row = Row(ours_site.task, "Translate Toolkit html2po", f"{len(slugs)} articles", per=len(slugs),
-                  note="one process, folder in, folder out", command="html2po --pot -i DOCS/ -o POTS/")
-        repeat(row, runs, lambda: (shutil.rmtree(out, ignore_errors=True), out)[1],
-               lambda o, m: run(["html2po", "--pot", "-i", str(site_docs), "-o", str(o)], memory=m), long_running=True)
-        rows.append(row)
     row = Row("site", "pipeline --help", "", per=1, command="pipeline --help")
     site_rows.append(repeat(row, max(runs, 5), lambda: None, lambda _, m: run(pipeline_command("--help"), memory=m)))
 
-    report = render(args, locales, rows, ours, quality, n_changed, site_rows, len(slugs), n_sub)
+    report = render(args, locales, side_lines, side, quality, sum(map(len, changes.values())), site_rows, len(slugs), sizes)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     say(f"written {args.output}")
@@ -738,38 +551,28 @@ def _row(rows: list[Row], tool: str) -> Row | None:
     return next((r for r in rows if r.tool == tool), None)
 
 
-def targets(rows: list[Row], ours: dict[str, Row], quality: dict, site_rows: list[Row]) -> list[str]:
-    """One line per target of issue 8, measured by this run (absent peers are left out)."""
+def targets(side: dict, sizes: list[int], quality: dict, site_rows: list[Row]) -> list[str]:
+    """One line per target of issues 8 and 16, measured by this run (absent peers are left out)."""
     lines = []
+    large = sizes[-1]
 
     def line(target: str, measured: str, met: bool) -> None:
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
 
-    def faster(mine: Row | None, peer_tool: str, factor: float, label: str) -> None:
-        peer = _row(rows, peer_tool)
-        if peer is None or mine is None:
-            return
-        ratio = peer.per_unit_ms / mine.per_unit_ms
-        line(f"{mine.tool.removeprefix('pipeline ')} ≥ {factor:g}× faster than {label}",
-             f"{ratio:.1f}× ({mine.per_unit_ms:.1f} vs {peer.per_unit_ms:.1f} ms per page)", ratio >= factor)
+    def faster(mine: str, peer: str, factor: float) -> None:
+        if mine in side and peer in side:
+            ours, theirs = side[mine].wall(large) / large, side[peer].wall(large) / large
+            wanted = f"no slower than {peer}" if factor == 1 else f"≥ {factor:g}× faster than {peer}"
+            line(f"{mine} {wanted} ({large} articles, each run as its users run it)",
+                 f"{theirs / ours:.2f}× ({1000 * ours:.2f} vs {1000 * theirs:.2f} ms/article)", theirs / ours >= factor)
 
-    one_process_build = _row(rows, "pipeline build --jobs 1")
-    faster(ours.get("extract"), "Translate Toolkit html2po", 10, "html2po")
-    site_extract = ours.get("extract, whole site")
-    if site_extract is not None:
-        peer = next((r for r in rows if r.task == site_extract.task and r is not site_extract), None)
-        if peer is not None:
-            ratio = peer.per_unit_ms / site_extract.per_unit_ms
-            line(f"extract ≥ 10× faster than html2po, whole site ({site_extract.workload})",
-                 f"{ratio:.1f}× ({site_extract.per_unit_ms:.1f} vs {peer.per_unit_ms:.1f} ms per page)", ratio >= 10)
-    for mine in (ours.get("build"), one_process_build):
-        faster(mine, "Translate Toolkit po2html", 10, "po2html")
-        faster(mine, "po4a-translate -f xhtml", 50, "po4a-translate")
-    msgmerge = _row(rows, "GNU msgmerge")
-    if msgmerge is not None and "update" in ours:
-        mine = ours["update"].per_unit_ms
-        line("update no slower than msgmerge", f"{mine:.1f} vs {msgmerge.per_unit_ms:.1f} ms per catalog",
-             mine <= msgmerge.per_unit_ms)
+    faster("pipeline extract", "html2po --pot", 1)
+    faster("pipeline update", "GNU msgmerge --previous", 1)
+    faster("pipeline build --jobs 1", "po2html", 3)
+    dask, two = side.get("pipeline build --scheduler"), side.get("pipeline build --jobs 2")
+    if dask is not None and two is not None:
+        ratio = dask.wall(large) / two.wall(large)
+        line(f"Dask build (2-worker LocalCluster) within 1.3× of --jobs 2 ({large} articles)", f"{ratio:.2f}×", ratio <= 1.3)
     if "GNU msgmerge" in quality and "pipeline update" in quality:
         mine, theirs = quality["pipeline update"][0], quality["GNU msgmerge"][0]
         line("fuzzy quality at least msgmerge's", f"{mine} vs {theirs} correct", mine >= theirs)
@@ -790,39 +593,46 @@ def targets(rows: list[Row], ours: dict[str, Row], quality: dict, site_rows: lis
     return lines
 
 
-def render(args, locales, rows, ours, quality, n_changed, site_rows, articles, n_sub) -> str:
+def render(args, locales, side_lines, side, quality, n_changed, site_rows, articles, sizes) -> str:
     lines = [
         "# Benchmark results",
         "",
         "Written by `python bench/run.py` (do not edit by hand); "
         f"{args.runs} runs, medians; {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, {platform.system()} {platform.release()}.",
+        f"{os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
+        f"load average when it ended: {', '.join(f'{x:.2f}' for x in os.getloadavg())}.",
         "",
         f"Corpus: {articles} articles (real pages cleaned by `pipeline clean`, replicated with small variations) "
         f"× {len(locales)} locales ({', '.join(locales)}), every message translated with a generated text that "
-        "keeps the tags. Side by side: the first "
-        f"{n_sub} articles, every tool on the same clean documents; the peers work on their own catalogs of them "
-        "(their msgids keep the full HTML tags), filled the same way. Times are wall time of the whole "
-        "command, process start included. Peak RSS is the largest of the tool's processes, as GNU time's "
-        "`%M` reports it (not `wait4` from this script, which would carry the script's own size into every tool); "
-        "for the side-by-side rows it comes from one more run of its own, so the timed runs carry no GNU time.",
+        "keeps the tags.",
         "",
         "## Side by side",
         "",
-        *table(rows, ours),
+        f"Every tool on the same clean documents, the first {sizes[0]} and {sizes[-1]} articles, one locale "
+        f"({locales[0]}); the peers on their own catalogs of them (their msgids keep the full HTML tags), filled "
+        "the same way. Each tool runs the way its users run it over a whole site: one process over the set "
+        "(folder in, folder out) where it allows it, else one process per file, as said. The runs are "
+        "interleaved (each tool once per round, the order rotated), medians. Wall time is the whole command, "
+        "start-up included; CPU time is user + system of the command and every process it waited for (for the "
+        "Dask build, plus the CPU of the cluster's two worker processes, started before the runs). "
+        "\"ms per extra article\" is the slope between the two sizes: the cost of one more article without "
+        "start-up; \"start-up\" is what it leaves of the small size. `pipeline build --locale L` writes one page "
+        "per article as `po2html` does, and also the site's home pages, feeds, sitemap and 404 pages.",
         "",
-        f"Fuzzy quality after changing 10 % of the paragraphs ({n_changed} messages × {len(locales)} locales): "
+        *side_lines,
+        "",
+        f"Fuzzy quality after changing 10 % of the paragraphs ({n_changed} messages, {locales[0]}): "
         "a correct fuzzy is a changed message offered the old translation of its own previous text.",
         "",
         "| tool | correct fuzzy | other translation offered | total changed |",
         "| --- | ---: | ---: | ---: |",
         *[f"| {tool} | {c} | {w} | {t} |" for tool, (c, w, t) in quality.items()],
         "",
-        "## Issue 8's targets",
+        "## Targets (issues 8 and 16)",
         "",
         "| target | measured | met |",
         "| --- | --- | :---: |",
-        *targets(rows, ours, quality, site_rows),
+        *targets(side, sizes, quality, site_rows),
         "",
         "## The whole site",
         "",
@@ -834,9 +644,9 @@ def render(args, locales, rows, ours, quality, n_changed, site_rows, articles, n
             for r in site_rows
         ],
         "",
-        "## Commands",
+        "Commands of the whole site:",
         "",
-        *[f"- {r.tool}: `{r.command}`" for r in rows + site_rows],
+        *[f"- {r.tool}: `{r.command}`" for r in site_rows],
         "",
     ]
     return "\n".join(lines)
