@@ -103,16 +103,38 @@ class _TaskResult:
 
 
 def run_on_cluster(plan: _BuildPlan, works: list[_ArticleWork], scheduler: str) -> Iterator[_ArticleOutcome]:
-    """Each article's outcome, in the order of ``works``, its pages made on the cluster at ``scheduler``."""
-    distributed = _import_distributed()
+    """Each article's outcome, in the order of ``works``, its pages made on the cluster at ``scheduler``.
+
+    The cluster is reached at the first article with a page to render: a
+    build after no change neither imports Dask nor needs the cluster up.
+    """
+    cluster = _Connection(scheduler)
     try:
-        client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    try:
-        yield from _run(client, distributed, plan, works)
+        yield from _run(cluster, plan, works)
     finally:
-        client.close()
+        cluster.close()
+
+
+class _Connection:
+    """The client of the cluster, made when first needed."""
+
+    def __init__(self, scheduler: str) -> None:
+        self.scheduler = scheduler
+        self.client = None
+        self.distributed = None
+
+    def connect(self):
+        if self.client is None:
+            self.distributed = _import_distributed()
+            try:
+                self.client = self.distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            except (OSError, TimeoutError) as exc:
+                raise ClusterError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
 
 
 def _import_distributed():
@@ -125,12 +147,10 @@ def _import_distributed():
     return distributed
 
 
-def _run(client, distributed, plan: _BuildPlan, works: list[_ArticleWork]) -> Iterator[_ArticleOutcome]:
-    site = None
-    window = max(1, TASKS_PER_THREAD * sum(client.nthreads().values()))
-    per_task = max(1, min(MAX_ARTICLES_PER_TASK, len(works) // window))
+def _run(cluster: _Connection, plan: _BuildPlan, works: list[_ArticleWork]) -> Iterator[_ArticleOutcome]:
+    site = sent = None
+    window = per_task = 1
     done: dict[int, _ArticleOutcome] = {}
-    sent = distributed.as_completed(loop=client.loop)
     batch: list[tuple[int, _ArticleTask]] = []
     ready = 0  # the position of the next outcome to give, in order as a local build gives them
     for position, work in enumerate(works):
@@ -138,18 +158,23 @@ def _run(client, distributed, plan: _BuildPlan, works: list[_ArticleWork]) -> It
         if outcome is not None:
             done[position] = outcome
         else:
-            batch.append((position, task))
-        if len(batch) >= per_task or (batch and position == len(works) - 1):
-            if site is None:  # a task, not scattered data: the scheduler runs it again if its worker dies
+            if sent is None:
+                client = cluster.connect()
+                window = max(1, TASKS_PER_THREAD * sum(client.nthreads().values()))
+                per_task = max(1, min(MAX_ARTICLES_PER_TASK, (len(works) - position) // window))
+                sent = cluster.distributed.as_completed(loop=client.loop)
+                # a task, not scattered data: the scheduler runs it again if its worker dies
                 site = client.submit(_site_inputs_of, _site_inputs(plan), pure=False, retries=RETRIES)
-            sent.add(_submit(client, site, batch))
+            batch.append((position, task))
+        if batch and (len(batch) >= per_task or position == len(works) - 1):
+            sent.add(_submit(cluster.client, site, batch))
             batch = []
-        while sent.count() >= window:
+        while sent is not None and sent.count() >= window:
             _take(next(sent), plan, works, done)
         while ready in done:
             yield done.pop(ready)
             ready += 1
-    for future in sent:
+    for future in sent or ():
         _take(future, plan, works, done)
         while ready in done:
             yield done.pop(ready)

@@ -243,6 +243,22 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_1(tmp_path: Path, monkeyp
     assert not (root / "output").exists() or not any((root / "output").rglob("index.html"))
 
 
+def test_a_build_after_no_change_needs_no_cluster(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site")
+    build_site(Project.load(root), jobs=1)
+    script = (
+        "import sys\n"
+        "from pipeline.build import build_site\n"
+        "from pipeline.project import Project\n"
+        "result = build_site(Project.load(sys.argv[1]), scheduler='tcp://127.0.0.1:9')\n"
+        "print(len(result.rendered), 'distributed' in sys.modules)\n"
+    )
+
+    run = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True)
+
+    assert run.stdout.split() == ["0", "False"]
+
+
 def test_help_and_a_local_build_do_not_import_dask(tmp_path: Path) -> None:
     root = make_project(tmp_path / "site")
     script = (
