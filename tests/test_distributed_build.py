@@ -243,6 +243,33 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_1(tmp_path: Path, monkeyp
     assert not (root / "output").exists() or not any((root / "output").rglob("index.html"))
 
 
+def test_a_worker_reads_none_of_the_project_s_files(tmp_path: Path, monkeypatch) -> None:
+    """The worker's side run here with the project moved out of its path: it must need only its task."""
+    from pipeline import distributed as engine
+
+    root = make_site(tmp_path / "site", articles=2)
+    (root / "templates").mkdir()
+    (root / "templates" / "extra.txt").write_text("the project's own templates are carried too\n")
+    expected = local_output(root, tmp_path)
+    away = tmp_path / "moved-away"
+
+    def on_a_cluster_with_no_shared_files(plan, works, scheduler):
+        tasks = [engine._outcome_or_task(plan, work)[1] for work in works]
+        site = engine._site_inputs(plan)
+        root.rename(away)
+        try:
+            results = engine.build_articles_task(site, tasks)
+        finally:
+            away.rename(root)
+        for work, result in zip(works, results):
+            yield engine._written(plan, work, result)
+
+    monkeypatch.setattr(engine, "run_on_cluster", on_a_cluster_with_no_shared_files)
+    build_site(Project.load(root), scheduler="tcp://unused:8786")
+
+    assert_same_output(root, expected)
+
+
 def test_a_build_after_no_change_needs_no_cluster(tmp_path: Path) -> None:
     root = make_project(tmp_path / "site")
     build_site(Project.load(root), jobs=1)
