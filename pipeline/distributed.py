@@ -7,13 +7,17 @@ run again). A worker writes them into a folder of its own, builds the article
 there with the very code of a local build (:func:`pipeline.build._build_article`)
 and sends back the outcome and the bytes of the pages it rendered; this
 process writes the pages with the same writer as a local build, so the
-output and the manifest records are the same bytes.
+output and the manifest records are the same bytes. (The stylesheet, the
+index, the sitemap and the other site pages are written here as by a local
+build: no page of an article needs them.)
 
 An article whose pages are all up to date sends no task: it is first built
 here with a renderer that stops at the first page to render
-(:class:`_Probe`), which a build after no change never reaches.
-Results are taken as they complete and only a window of tasks is in flight,
-so this process holds a few articles at a time, whatever the site's size.
+(:class:`_Probe`), which a build after no change never reaches; the cluster
+is reached only when a first task is needed. Results are taken as they
+complete and only a window of tasks (of up to :data:`MAX_ARTICLES_PER_TASK`
+articles) is in flight, so this process holds a few articles at a time,
+whatever the site's size.
 """
 
 from __future__ import annotations
