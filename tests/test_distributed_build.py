@@ -215,6 +215,15 @@ def test_the_command_takes_the_scheduler_from_the_flag_and_from_the_settings(clu
     assert (setting / "output" / "zh-CN" / SLUG / "index.html").is_file()
 
 
+def test_an_empty_scheduler_flag_builds_here_whatever_the_settings_say(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site", extra="scheduler = tcp://127.0.0.1:9\n")
+
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--scheduler", ""])
+
+    assert result.exit_code == 0, result.output
+    assert (root / "output" / "zh-CN" / SLUG / "index.html").is_file()
+
+
 def test_a_bad_scheduler_address_is_a_usage_error(tmp_path: Path) -> None:
     root = make_project(tmp_path / "site")
 

@@ -72,8 +72,8 @@ def _fallbacks_text(page, source_name: str) -> str:
     metavar="ADDRESS",
     default=None,
     help="Make the pages on the workers of a Dask cluster (tcp://HOST:8786, or scheduler in [pipeline] "
-    "of setup.cfg); each task carries its inputs, no shared file system needed. Needs pip install "
-    "'pipeline[dask]'.",
+    "of setup.cfg; --scheduler '' builds here); each task carries its inputs, no shared file system "
+    "needed. Needs pip install 'pipeline[dask]'.",
 )
 @click.option(
     "--merge-shards",
