@@ -1,7 +1,8 @@
 """``init``, ``update`` and ``stats``: the translators' catalogs and their progress.
 
-``update`` merges templates into catalogs with msgmerge's semantics, written
-here rather than with Babel's ``Catalog.update``, which does not reuse obsolete
+``update`` merges templates into catalogs as ``msgmerge --previous`` does (the
+README's "msgmerge semantics"; ``tests/test_merge_msgmerge.py`` compares the
+two), written here rather than with Babel's ``Catalog.update``, which does not reuse obsolete
 messages (a paragraph that comes back would lose its translation), consumes an
 old message on its first fuzzy match, offers no translation memory across
 articles, and compares every new message with every old one.
@@ -31,7 +32,7 @@ from pipeline.errors import CatalogError, InvalidNameError, PipelineError
 from pipeline.formats.messages import TOKEN
 from pipeline.formats.po import header_fields, messages, read_catalog, write_catalog
 from pipeline.formats.po_header_order import settle_header, take_template_header
-from pipeline.msgmerge_fuzzy import MsgmergeIndex
+from pipeline.msgmerge_fuzzy import FUZZY_THRESHOLD, MsgmergeIndex
 from pipeline.formats.templatefit import (
     MAX_ENTRIES_NOT_IN_TEMPLATE,
     entries_not_in_template,
@@ -43,8 +44,6 @@ from pipeline.project import Project, validate_locale_name
 from pipeline.settings import Settings
 from pipeline.site_labels import seeded_translation
 
-#: msgmerge's FUZZY_THRESHOLD: below this similarity, no translation is offered.
-FUZZY_THRESHOLD = 0.6
 SITE_DOMAIN = "site"
 
 
@@ -227,12 +226,15 @@ def _grams(text: str) -> set[str]:
 
 
 class FuzzyIndex:
-    """Finds the most similar msgid, as msgmerge does.
+    """Finds the most similar msgid of the translation memory.
 
-    Similarity is msgmerge's fstrcmp: twice the longest common subsequence
-    over the total length (the insert/delete edit distance), computed by
-    rapidfuzz's ``Indel`` in C++. A small set (a catalog, the memory of a
-    small site) is compared whole, which finds the true best match. A large
+    A catalog's own messages are searched as msgmerge searches them
+    (:mod:`pipeline.msgmerge_fuzzy`); the memory of the locale's other catalogs
+    is searched here, for the best match rather than msgmerge's. Similarity is
+    msgmerge's fstrcmp: twice the longest common subsequence over the total
+    length (the insert/delete edit distance), computed by rapidfuzz's
+    ``Indel`` in C++. A small set (the memory of a small site) is compared
+    whole, which finds the true best match. A large
     one (the memory of a thousand articles) is first narrowed to the entries
     sharing the most rare character trigrams; that index is built on the
     first search only, since most merges find their matches in their own
