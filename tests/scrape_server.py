@@ -9,8 +9,13 @@ path and headers are recorded for the tests to check.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pipeline.project import Project
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -142,3 +147,19 @@ def _not_modified(request_headers, reply_headers: dict[str, str]) -> bool:
         return True
     modified = reply_headers.get("Last-Modified")
     return bool(modified and not etag and request_headers.get("If-Modified-Since") == modified)
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 for one test."""
+    srv = ScrapeServer().start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """An empty project to scrape into."""
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    return Project.load(root)

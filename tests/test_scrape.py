@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.fetch import FetchOptions, decode_html, parse_retry_after
 from pipeline.project import Project
 from pipeline.scrape import ScrapeOptions, read_url_list, scrape_urls, slug_for_target
-from scrape_server import Reply, ScrapeServer, html_reply
+from scrape_server import Reply, ScrapeServer, html_reply, project, server  # noqa: F401 (fixtures)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scrape"
 
@@ -41,20 +41,6 @@ FAST = FetchOptions(
     backoff_base=0.01,
     max_retry_wait=0.2,
 )
-
-
-@pytest.fixture
-def server():
-    srv = ScrapeServer().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    root = tmp_path / "site"
-    (root / "source").mkdir(parents=True)
-    return Project.load(root)
 
 
 def run(project: Project, *targets: str, slug: str | None = None, **fetch: object):

@@ -21,7 +21,7 @@ from pipeline.fetch import FetchOptions
 from pipeline.netguard import non_public_kind, typed_address_is_private
 from pipeline.project import Project
 from pipeline.scrape import ScrapeOptions, scrape_urls
-from scrape_server import Reply, ScrapeServer, html_reply
+from scrape_server import Reply, ScrapeServer, html_reply, project, server  # noqa: F401 (fixtures)
 
 ARTICLE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>A public article</title></head>
@@ -30,20 +30,6 @@ ARTICLE = """<!DOCTYPE html>
 <p>They turn research into products that run reliably for the people who use them.</p></article></body></html>
 """
 FAST = FetchOptions(connect_timeout=2.0, read_timeout=2.0, total_timeout=10.0, retries=0)
-
-
-@pytest.fixture
-def server():
-    srv = ScrapeServer().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    root = tmp_path / "site"
-    (root / "source").mkdir(parents=True)
-    return Project.load(root)
 
 
 def public_url(server: ScrapeServer, path: str) -> str:
