@@ -159,18 +159,24 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
             if finding.problem.severity == "info":
                 reporter.detail(line)
             elif finding.problem.severity == "warning":
-                reporter.warn(line)
+                reporter.warn(line, labelled=True)
             else:
                 click.echo(line, err=True)
         counts = {s: sum(1 for f in findings if f.problem.severity == s) for s in ("error", "warning", "info")}
         reporter.info(
-            f"checked {len(paths)} catalogs: {counts['error']} errors, {counts['warning']} warnings, "
+            f"checked {_count(len(paths), 'catalog')}: {_count(counts['error'], 'error')}, "
+            f"{_count(counts['warning'], 'warning')}, "
             f"{counts['info']} fuzzy or untranslated (-v lists them)"
         )
     if coverage:
         _check_coverage(project, reporter)
     if errors:
-        raise PipelineError(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in the catalogs")
+        raise PipelineError(f"{_count(len(errors), 'error')} in the catalogs")
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 error``, ``2 errors``: the summary line reads as English."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _check_coverage(project, reporter: Reporter) -> None:

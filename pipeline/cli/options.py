@@ -33,10 +33,12 @@ class Reporter:
         if self.verbose and not self.quiet:
             click.echo(message)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, *, labelled: bool = False) -> None:
+        """Count and print a warning; ``labelled`` when the message already says ``warning:``
+        (``file:line: warning: ...``, as gettext's tools write it), so it is not said twice."""
         self.warnings.append(message)
         if not self.quiet:
-            click.echo(click.style("warning: ", fg="yellow") + message, err=True)
+            click.echo(message if labelled else click.style("warning: ", fg="yellow") + message, err=True)
 
     def summarize(self) -> None:
         """Say how many warnings there were (also when the command then fails)."""

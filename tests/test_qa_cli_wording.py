@@ -1,0 +1,48 @@
+"""What a stranger reads: command output and help that say each thing once and correctly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+
+def _latin1_catalog(root: Path) -> Path:
+    path = root / "locales" / "fr" / "LC_MESSAGES" / "demo.po"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(
+        b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+        b'msgid "Cafe"\nmsgstr "Caf\xe9"\n'
+    )
+    return path
+
+
+def test_check_names_a_warning_once_in_gettext_form(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    _latin1_catalog(root)
+    result = CliRunner().invoke(main, ["check", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "[charset]" in line]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("locales/fr/LC_MESSAGES/demo.po:1: warning: [charset]"), lines[0]
+    assert lines[0].count("warning") == 1, lines[0]
+    assert "1 warning" in result.output and "1 warnings" not in result.output
+
+
+def test_check_counts_in_good_english(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    path = root / "locales" / "zh_CN" / "LC_MESSAGES" / "demo.po"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Language: zh_CN\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Read the <a1>report</a1>."\nmsgstr "阅读报告。"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", "--project", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "checked 1 catalog: 1 error, 0 warnings" in result.output, result.output
+    assert "Error: 1 error in the catalogs" in result.output
