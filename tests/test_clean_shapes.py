@@ -190,3 +190,15 @@ def test_a_large_page_gets_one_opinion_and_says_so(monkeypatch):
     result = clean_html(page, CleanRules(), url=URL)
     assert "large-page" in kinds(result)
     assert all(p in text_of(result) for p in body)
+
+
+def test_a_page_of_book_length_text_gets_one_opinion_however_light_its_markup(monkeypatch):
+    from pipeline.cleaning import votes
+
+    page, body = quote_table_page()
+    monkeypatch.setattr(votes, "SECOND_OPINIONS_MAX_TEXT_CHARS", sum(len(p) for p in body) // 2)
+    monkeypatch.setattr(votes, "readability_opinion", lambda *args: pytest.fail("second opinion asked"))
+    result = clean_html(page, CleanRules(), url=URL)
+    assert "large-page" in kinds(result)
+    assert "characters of text" in next(w.text for w in result.warnings if w.kind == "large-page")
+    assert all(p in text_of(result) for p in body)

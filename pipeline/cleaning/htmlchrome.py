@@ -8,6 +8,7 @@ it can tell a dropped menu from a dropped paragraph at a glance.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -95,10 +96,19 @@ _SLUG_WORDS = 4
 
 def class_words(element: etree._Element) -> str:
     """The element's class and id as words separated by spaces and dashes."""
-    identifier = element.get("id", "")
+    return _class_words(element.get("class", ""), element.get("id", ""))
+
+
+#: Pages repeat a few class names over thousands of elements, and every
+#: kept unit's ancestors are looked at: the answers are remembered by name.
+_NAMES_REMEMBERED = 8192
+
+
+@functools.lru_cache(maxsize=_NAMES_REMEMBERED)
+def _class_words(classes: str, identifier: str) -> str:
     if len(re.split(r"[-_]", identifier)) >= _SLUG_WORDS:
         identifier = ""
-    raw = f"{element.get('class', '')} {identifier}"
+    raw = f"{classes} {identifier}"
     raw = _CAMEL.sub("-", raw)
     # "article__share-bar" -> "article share-bar": a BEM separator splits words.
     return re.sub(r"__+|\s+", " ", raw).lower()
@@ -107,10 +117,15 @@ def class_words(element: etree._Element) -> str:
 def own_reason(element: etree._Element) -> str:
     """The reason this element alone (not its ancestors) marks chrome, or ""."""
     tag = element.tag if isinstance(element.tag, str) else ""
+    return _own_reason(tag, element.get("role") or "", element.get("class", ""), element.get("id", ""))
+
+
+@functools.lru_cache(maxsize=_NAMES_REMEMBERED)
+def _own_reason(tag: str, role: str, classes: str, identifier: str) -> str:
     if tag in NEVER_CONTENT:
         return NEVER_CONTENT[tag]
-    role = (element.get("role") or "").strip().lower()
-    words = class_words(element)
+    role = role.strip().lower()
+    words = _class_words(classes, identifier)
     for reason, pattern in _WORD_PATTERNS:
         # Dashes stay inside words for the multi-word signals, and also
         # separate words so that "post-share-bar" finds "share".

@@ -117,17 +117,17 @@ def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: bud
         raise SnapshotError("the HTML snapshot has no visible text (empty <body>)")
     meta = htmlmeta.page_meta(root)
     base_url = _base_url(root, url)
-    large = len(text) > votes.SECOND_OPINIONS_MAX_CHARS
-    opinions = votes.trafilatura_opinions(text, url, recall=not large)
-    deadline.check()
-    opinions += (votes.Opinion(reconcile.SECOND_OPINION) if large else votes.readability_opinion(text, url),)
-    deadline.check()
     htmlfigures.use_noscript_images(body, _image_source)
     hidden_prose: list[str] = []
     dropped: list[DroppedBlock] = _remove_never_content(body, hidden_prose)
     htmlfigures.promote_captioned_images(body)
 
     units = _collect_units(body)
+    large = votes.too_large_for_second_opinions(len(text), sum(len(u.text) for u in units))
+    opinions = votes.trafilatura_opinions(text, url, recall=not large)
+    deadline.check()
+    opinions += (votes.Opinion(reconcile.SECOND_OPINION) if large else votes.readability_opinion(text, url),)
+    deadline.check()
     main = reconcile.choose(units, body, opinions)
     deadline.check()
     _keep_media_in(main, units)
@@ -153,7 +153,7 @@ def _clean_html(text: str, rules: CleanRules, url: str, slug: str, deadline: bud
     warnings = title_warnings + warnings
     if large:
         warnings.append(CleanWarning(
-            text=f"the page is {len(text) / 1e6:.1f} million characters",
+            text=large,
             kind="large-page",
             detail="only trafilatura's precision mode judged which text is the article (second opinions "
                    "are skipped on pages this large, to bound the time); review the report's dropped blocks",
@@ -841,14 +841,18 @@ _BLOCK_OUT = frozenset(
 )
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _normalize_whitespace(article: etree._Element) -> None:
+    preformatted = {e for pre in article.iter("pre") for e in pre.iter()}
     for element in article.iter():
-        if not isinstance(element.tag, str) or element.tag == "pre" or _inside_pre(element):
+        if not isinstance(element.tag, str) or element in preformatted:
             continue
         if element.text:
-            element.text = re.sub(r"\s+", " ", element.text)
+            element.text = _SPACES.sub(" ", element.text)
         if element.tail:
-            element.tail = re.sub(r"\s+", " ", element.tail)
+            element.tail = _SPACES.sub(" ", element.tail)
     for element in article.iter(*_BLOCK_OUT):
         _strip_edges(element)
     for element in article.iter():
@@ -862,10 +866,6 @@ def _normalize_whitespace(article: etree._Element) -> None:
         if element.tag == "br":
             if element.tail:
                 element.tail = element.tail.lstrip()
-
-
-def _inside_pre(element: etree._Element) -> bool:
-    return any(a.tag == "pre" for a in element.iterancestors())
 
 
 def _strip_edges(block: etree._Element) -> None:

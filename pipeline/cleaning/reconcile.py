@@ -169,9 +169,7 @@ def _linked_words(unit: UnitLike) -> int:
 
 def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequence[Opinion]) -> None:
     """Keep each piece of extracted text at most as often as an extractor kept it."""
-    available: Counter[Trigram] = Counter()
-    for opinion in opinions:
-        available |= opinion.grams
+    available = _most_of_each(opinions)
     inner = [u for u in units if u.kept and inside(u.element, main)]
     outer = [u for u in units if u.kept and not inside(u.element, main)]
     for unit in inner + outer:
@@ -186,6 +184,17 @@ def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequen
             continue
         for gram in found:
             available[gram] -= 1
+
+
+def _most_of_each(opinions: Sequence[Opinion]) -> Counter[Trigram]:
+    """Each trigram as often as the extractor that kept it most often (``|`` of the counters, without copying each)."""
+    largest = max(opinions, key=lambda o: len(o.grams), default=None)
+    available: Counter[Trigram] = Counter(largest.grams) if largest is not None else Counter()
+    for opinion in opinions:
+        if opinion is not largest:
+            # dict.update sets the counts (Counter.update would add them).
+            dict.update(available, {g: c for g, c in opinion.grams.items() if c > available.get(g, 0)})
+    return available
 
 
 def main_container(body: etree._Element, units: Sequence[UnitLike]) -> etree._Element:

@@ -19,6 +19,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 #: A unit shorter than this (in words) is kept only when the extractor kept
 #: exactly that text as a block: a lone "Share" must not ride on a match.
 SHORT_UNIT = 3
+#: Matches a text of at least ``SHORT_UNIT`` words, without splitting all of a long one.
+_SHORT_UNIT_LONGER = re.compile(r"\W*" + r"\w+\W+" * (SHORT_UNIT - 1) + r"\w", re.UNICODE)
 #: Share of a unit's word trigrams that the extractor must have kept.
 KEPT_SHARE = 0.5
 
@@ -49,12 +51,18 @@ class Opinion:
         if body is None:
             return opinion
         for element in body.iter(*block_tags):
-            opinion.blocks.add(" ".join(words("".join(element.itertext()))))
+            opinion._add_block("".join(element.itertext()))
         for element in body.iter():
             if element.tail and element.tail.strip():  # loose text between blocks
-                opinion.blocks.add(" ".join(words(element.tail)))
+                opinion._add_block(element.tail)
         opinion.grams = Counter(trigrams(words(" ".join(body.itertext()))))
         return opinion
+
+    def _add_block(self, text: str) -> None:
+        """Remember a block's words when it is short: only short units are looked up by block (``keeps``)."""
+        lowered = text.lower()
+        if not _SHORT_UNIT_LONGER.match(lowered):
+            self.blocks.add(" ".join(_WORD.findall(lowered)))
 
     def __bool__(self) -> bool:
         return bool(self.grams or self.blocks)
@@ -77,6 +85,20 @@ _TRAFILATURA_BLOCKS = ("p", "head", "item", "cell", "quote", "code", "row")
 #: mode (its recall mode when that finds nothing). The second opinions would
 #: triple the cost of a page that already takes tens of seconds.
 SECOND_OPINIONS_MAX_CHARS = 3_000_000
+#: The same above this many characters of visible text, however light the
+#: markup: a book-length page (a whole book or manual on one page, an endless
+#: comment thread) holds ten times a long encyclopaedia article, and each
+#: extractor's time grows with its text.
+SECOND_OPINIONS_MAX_TEXT_CHARS = 1_000_000
+
+
+def too_large_for_second_opinions(page_chars: int, text_chars: int) -> str:
+    """Why a page gets one opinion only (its size, said for a warning), or "" when it gets three."""
+    if page_chars > SECOND_OPINIONS_MAX_CHARS:
+        return f"the page is {page_chars / 1e6:.1f} million characters"
+    if text_chars > SECOND_OPINIONS_MAX_TEXT_CHARS:
+        return f"the page holds {text_chars / 1e6:.1f} million characters of text"
+    return ""
 
 
 def trafilatura_opinions(page: str, url: str, recall: bool = True) -> tuple[Opinion, Opinion]:
