@@ -65,6 +65,24 @@ def _glossary_breaks(project: Project) -> dict[str, list[dict[str, str]]]:
     return breaks
 
 
+def _stats_by_locale(project: Project) -> list[tuple[str, list, str | None]]:
+    """Each locale's catalog figures, or the error that keeps its catalogs from being read.
+
+    Locale by locale, so one broken catalog (the moment a translator opens
+    this page) names itself without taking the other locales' figures away.
+    """
+    from pipeline.catalogs import stats
+    from pipeline.errors import CatalogError
+
+    found = []
+    for locale in project.catalog_locales():
+        try:
+            found.append((locale, stats(project, [locale]), None))
+        except CatalogError as exc:
+            found.append((locale, [], exc.message))
+    return found
+
+
 def render_stats_page(project: Project, link: Callable[[str, str, bool], str | None]) -> str:
     """The status page as HTML.
 
@@ -73,19 +91,15 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
     """
     import jinja2
 
-    from pipeline.catalogs import stats
     from pipeline.completion import meets
     from pipeline.formats.site import locale_info
     from pipeline.pseudo import is_pseudo_locale
 
     settings = project.settings
     glossary = _glossary_breaks(project)
-    by_locale: dict[str, list] = {}
-    for item in stats(project):
-        by_locale.setdefault(item.locale, []).append(item)
     articles = set()
     locales = []
-    for locale, items in by_locale.items():
+    for locale, items, error in _stats_by_locale(project):
         info = locale_info(locale)
         threshold = settings.threshold_for(locale)
         rows = []
@@ -119,6 +133,7 @@ def render_stats_page(project: Project, link: Callable[[str, str, bool], str | N
                 "tag": info.tag,
                 "threshold": f"{threshold:g}",
                 "rows": rows,
+                "error": error,
                 "glossary": glossary.get(locale, []),
             }
         )
