@@ -46,3 +46,11 @@ def test_check_counts_in_good_english(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "checked 1 catalog: 1 error, 0 warnings" in result.output, result.output
     assert "Error: 1 error in the catalogs" in result.output
+
+
+def test_build_help_names_the_reader_site_it_writes() -> None:
+    result = CliRunner().invoke(main, ["build", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    for written in ("home page", "feed.xml", "404.html", "robots.txt", "sitemap.xml"):
+        assert written in text, written

@@ -90,9 +90,12 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
     \b
     Writes output/<language>/<slug>/index.html for the source language and
     every locale whose catalog is translated at least up to the threshold
-    (threshold in setup.cfg, 80 percent by default), plus output/index.html,
-    output/sitemap.xml and output/style.css. Untranslated blocks show the
-    source text, marked with its language.
+    (threshold in setup.cfg, 80 percent by default), plus per language a
+    home page, an Atom feed and a 404 page (output/<language>/index.html,
+    feed.xml, 404.html), the root language chooser output/index.html and
+    output/404.html, output/sitemap.xml, output/robots.txt and
+    output/style.css. Untranslated blocks show the source text, marked with
+    its language.
     """
     from pipeline.build import build_site, merge_shards as merge
     from pipeline.completion import percent_text
