@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import lock_options, Reporter, common_options, load_project, locale_option, slugs_argument
+from pipeline.cli.options import lock_options, Reporter, common_options, load_project, catalog_locales, locale_option, slugs_argument
 from pipeline.errors import PipelineError
 
 
@@ -48,7 +48,7 @@ def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock)
 
 
 @click.command()
-@click.argument("locale")
+@click.argument("locale", callback=catalog_locales)
 @common_options
 @lock_options
 def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:

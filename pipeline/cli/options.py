@@ -138,6 +138,22 @@ def lock_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def catalog_locale(name: str) -> str:
+    """The catalogs' spelling of a locale typed as the pages spell it (``zh-TW`` -> ``zh_TW``),
+    as the settings read it; any other name as typed (the stage validates it)."""
+    from pipeline.project import LOCALE_PATTERN
+    from pipeline.settings import normalize_locale
+
+    return normalize_locale(name) if "-" in name and LOCALE_PATTERN.fullmatch(name) else name
+
+
+def catalog_locales(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Click callback: :func:`catalog_locale` on one value or each of several."""
+    if isinstance(value, tuple):
+        return tuple(catalog_locale(name) for name in value)
+    return catalog_locale(value) if isinstance(value, str) else value
+
+
 def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "-l",
@@ -145,6 +161,7 @@ def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Calla
         "locales",
         multiple=multiple,
         metavar="LOCALE",
+        callback=catalog_locales,
         help="Only this locale (repeatable); all locales when not given.",
     )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import lock_options, Reporter, common_options, load_project
+from pipeline.cli.options import catalog_locales, lock_options, Reporter, common_options, load_project
 
 #: Files listed one by one up to this many per kind; beyond, -v lists them.
 LISTED = 20
@@ -33,6 +33,7 @@ LISTED = 20
     "locales",
     multiple=True,
     metavar="LOCALE",
+    callback=catalog_locales,
     help="Publish only this locale (and the source language); repeat for more. Default: every locale at its threshold.",
 )
 @common_options
