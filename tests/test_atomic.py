@@ -75,6 +75,8 @@ ALLOWED_RAW_WRITES = {
     ("pipeline/pseudo.py", "shutil.copy2"): "copies the project into a temporary folder for check --coverage",
     ("pipeline/pseudo.py", "shutil.copytree"): "same temporary copy",
     ("pipeline/publish.py", "shutil.copytree"): "hard links into the staging folder, which is swapped in whole",
+    ("pipeline/distributed.py", ".write_bytes"): "an article's inputs in a Dask worker's own scratch folder, rewritten by each task",
+    ("pipeline/distributed.py", 'open(page, "wb"'): "placeholders of a page's recorded size in that scratch folder, never a user's file",
 }
 RAW_WRITE = re.compile(
     r"\.write_text\(|\.write_bytes\(|\bopen\([^)]*['\"][wax]b?\+?['\"]|os\.open\([^)]*O_(?:WRONLY|RDWR)"
