@@ -461,7 +461,7 @@ def _merged(definition: Message, reference: Message, force_fuzzy: bool, nplurals
     merged.string, reshaped = _definition_strings(definition, reference, nplurals)
     fuzzy = definition.fuzzy or force_fuzzy or reshaped or (
         _is_plural(reference) and reference.id[1] != definition.id[1]  # type: ignore[index]
-    )
+    ) or not _range_within(_range_of(reference), _range_of(definition))
     merged.flags = {f for f in reference.flags if f != "fuzzy"} | ({"fuzzy"} if fuzzy else set())
     if is_translated_first(definition) and not definition.fuzzy:
         previous = list(definition.id) if _is_plural(definition) else [definition.id]  # type: ignore[arg-type]
@@ -471,6 +471,20 @@ def _merged(definition: Message, reference: Message, force_fuzzy: bool, nplurals
     if not fuzzy or not is_translated_first(merged):
         _set_previous(merged, None, [])
     return merged
+
+
+def _range_of(message: Message) -> tuple[int, int] | None:
+    """The ``range: MIN..MAX`` flag's bounds, or None."""
+    for flag in message.flags:
+        found = re.fullmatch(r"range:\s*(\d+)\s*\.\.\s*(\d+)", flag)
+        if found:
+            return int(found.group(1)), int(found.group(2))
+    return None
+
+
+def _range_within(new: tuple[int, int] | None, old: tuple[int, int] | None) -> bool:
+    """msgmerge keeps a translation made for ``old``'s range only if ``new`` is the same or inside it."""
+    return old is None or (new is not None and old[0] <= new[0] and new[1] <= old[1])
 
 
 def is_translated_first(message: Message) -> bool:
@@ -592,7 +606,7 @@ def content_of(catalog: Catalog) -> list[tuple]:
         translated = is_translated_first(message)
         flags = {f for f in message.flags if translated or f != "fuzzy"}
         if obsolete:
-            flags &= {"fuzzy"}
+            flags = {f for f in flags if not f.startswith("range:")}
         return (
             message.id, message.context, message.string, sorted(flags), message.user_comments,
             [] if obsolete else message.auto_comments, [] if obsolete else message.locations,

@@ -11,7 +11,7 @@ messages as the untouched file.
 
 Msgids are ASCII words (msgmerge compares bytes, we compare characters: the
 README says so) without format directives (msgmerge's check of a newly
-format-flagged translation is not modelled), and no ``range:`` flags.
+format-flagged translation is not modelled).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU ge
 
 WORDS = ("data", "model", "train", "test", "value", "alpha", "beta", "graph", "node", "edge", "cat", "a")
 CONTEXTS = (None, None, None, "menu", "title")
-FLAGS = ("python-format", "c-format", "no-wrap", "python-brace-format")
+FLAGS = ("python-format", "c-format", "no-wrap", "python-brace-format", "range: 0..5", "range: 1..3")
 CONTENT_TYPE = ("Content-Type", "text/plain; charset=UTF-8")
 HEADER_FIELDS = (
     ("Project-Id-Version", "demo 1.0"),
@@ -58,6 +58,9 @@ def quoted(keyword: str, text: str, prefix: str = "") -> str:
     return f'{prefix}{keyword} "{escape(text)}"\n'
 
 
+flag_lists = st.lists(st.sampled_from(FLAGS), max_size=2, unique=True).filter(
+    lambda flags: sum(flag.startswith("range:") for flag in flags) <= 1
+)
 msgids = st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(" ".join)
 
 
@@ -81,7 +84,7 @@ def entries(draw, count: int) -> list[dict]:
             "plural": draw(st.one_of(st.none(), msgids)),
             "auto": draw(st.lists(msgids, max_size=2)),
             "refs": draw(st.lists(st.sampled_from(("a.html:1", "b.html:20", "c.md")), max_size=2, unique=True)),
-            "flags": draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)),
+            "flags": draw(flag_lists),
             "comments": draw(st.lists(msgids, max_size=2)),
             "template_comments": draw(st.lists(msgids, max_size=1)) if draw(st.integers(0, 5)) == 0 else [],
         })
@@ -132,7 +135,7 @@ def catalogs(draw, items: list[dict]) -> str:
         entry = "\n" + "".join(f"# {c}\n" for c in item["comments"])
         if not obsolete:
             entry += "".join(f"#. {c}\n" for c in item["auto"]) + "".join(f"#: {r}\n" for r in item["refs"])
-        flags = (["fuzzy"] if fuzzy else []) + ([] if obsolete else draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)))
+        flags = (["fuzzy"] if fuzzy else []) + ([] if obsolete else draw(flag_lists))
         entry += f"#, {', '.join(flags)}\n" if flags else ""
         if previous is not None:
             marker = "#~| " if obsolete else "#| "
@@ -194,7 +197,7 @@ def merges(draw) -> tuple[str, list[str]]:
         for item in draw(st.permutations(kept + fresh)):
             if (item["msgid"], item["context"]) not in keys:
                 keys.add((item["msgid"], item["context"]))
-                item = dict(item, flags=draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)))
+                item = dict(item, flags=draw(flag_lists))
                 items.append(item)
         bugs = draw(st.sampled_from((None, "new@example.org")))
         templates.append(template_text(items, f"2026-0{step + 1}-01 12:00+0000", bugs))

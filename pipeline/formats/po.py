@@ -88,6 +88,8 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
         lines += _comment_lines("#.", message.auto_comments)
         lines += _references_lines(message.locations)
     flags = {f for f in message.flags if f != "fuzzy" or _has_translation(message)}
+    if obsolete:
+        flags = {f for f in flags if not f.startswith("range:")}  # as GNU: an obsolete entry has no range
     if flags:
         lines.append("#, " + ", ".join(sorted(flags, key=_flag_order)))
     prefix = "#~ " if obsolete else ""
