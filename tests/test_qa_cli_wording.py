@@ -54,3 +54,20 @@ def test_build_help_names_the_reader_site_it_writes() -> None:
     text = " ".join(result.output.split())
     for written in ("home page", "feed.xml", "404.html", "robots.txt", "sitemap.xml"):
         assert written in text, written
+
+
+def test_glossary_export_beside_the_csv_says_which_file_is_read(shipped_project: Path) -> None:
+    result = CliRunner().invoke(main, ["glossary", "--project", str(shipped_project), "--export", "tbx"])
+    assert result.exit_code == 0, result.output
+    assert (shipped_project / "locales" / "glossary.tbx").is_file()
+    assert "glossary.csv" in result.output and "delete it" in result.output, result.output
+
+
+def test_glossary_csv_export_beside_a_tbx_says_the_csv_now_wins(shipped_project: Path) -> None:
+    locales = shipped_project / "locales"
+    runner = CliRunner()
+    assert runner.invoke(main, ["glossary", "--project", str(shipped_project), "--export", "tbx"]).exit_code == 0
+    (locales / "glossary.csv").unlink()
+    result = runner.invoke(main, ["glossary", "--project", str(shipped_project), "--export", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "now read glossary.csv, not glossary.tbx" in result.output, result.output

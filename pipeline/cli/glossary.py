@@ -56,3 +56,9 @@ def glossary(export_format: str | None, output: Path | None, force: bool, projec
         raise click.UsageError(f"{target} exists: give --force to replace it, or --output for another file")
     atomic_write_bytes(target, write_tbx(terms) if export_format == "tbx" else write_csv(terms))
     reporter.info(f"wrote {target} ({len(terms.terms)} terms)")
+    # With both files in locales/ the CSV wins: say which one edits must go to.
+    read_now = glossary_path(project.locales_dir)
+    if read_now is not None and read_now.resolve() == target.resolve():
+        reporter.info(f"check and serve now read {target.name}, not {path.name}: edit that one from now on")
+    elif target.parent.resolve() == project.locales_dir.resolve() and target.name.startswith("glossary."):
+        reporter.info(f"check and serve still read {path.name}: edit that one, or delete it to use {target.name}")
