@@ -82,6 +82,9 @@ class Settings:
     derived: dict[str, Derivation] = field(default_factory=dict)
     #: Whether machine-converted entries not yet reviewed count toward the threshold.
     count_derived: bool = True
+    #: ``update`` fills new messages from the locale's other catalogs ([pipeline:update]
+    #: translation_memory); ``no`` merges exactly as ``msgmerge --previous``. Out of the repr: no page changes.
+    translation_memory: bool = field(default=True, repr=False)
 
     def threshold_for(self, locale: str) -> float:
         """The completion percentage a locale needs to be published."""
@@ -243,6 +246,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("pipeline:clean", "max_page_mb", "10", _megabytes, "clean.max_page_bytes"),
     Option("pipeline:clean", "time_budget", "120", _seconds, "clean.time_budget"),
     Option("pipeline:scrape", "allow_private", "no", _boolean, "allow_private"),
+    Option("pipeline:update", "translation_memory", "yes", _boolean, "translation_memory"),
 )
 
 #: Sections whose keys are locales (case kept, ``-`` or ``_``), and how a value is read.
