@@ -972,9 +972,17 @@ def _translated_field(text: str, translations: dict[str, str]) -> str:
 class _LazyArticle:
     """An article's document and catalogs, each read only when a page needs it."""
 
-    def __init__(self, project: Project, slug: str, errors: list[str], preview: bool = False) -> None:
+    def __init__(
+        self,
+        project: Project,
+        slug: str,
+        errors: list[str],
+        preview: bool = False,
+        page_of: Callable[[str], Path] | None = None,
+    ) -> None:
         self.project, self.slug, self.errors = project, slug, errors
         self.preview = preview
+        self.page_of = page_of  # a locale's page file in the output, to tell whether a preview has one to keep
         self._doc: document_format.Document | None = None
         self._blocks: ArticleBlocks | None = None
         self.catalogs: dict[str, object] = {}
@@ -995,13 +1003,17 @@ class _LazyArticle:
     def catalog(self, locale: str):
         if locale not in self.catalogs:
             self.catalogs[locale] = _read_catalog_or_note(
-                self.project.catalog_path(locale, self.slug),
-                self.errors,
-                f"the preview keeps the last good {locale} page of {self.slug!r}"
-                if self.preview
-                else f"the {locale} page of {self.slug!r} is removed from the output until the catalog is fixed",
+                self.project.catalog_path(locale, self.slug), self.errors, self._unreadable_consequence(locale)
             )
         return self.catalogs[locale]
+
+    def _unreadable_consequence(self, locale: str) -> str:
+        """What happens to the locale's page while its catalog cannot be read, as the error says it."""
+        if not self.preview:
+            return f"the {locale} page of {self.slug!r} is removed from the output until the catalog is fixed"
+        if self.page_of is not None and not self.page_of(locale).is_file():  # serve started on a broken catalog
+            return f"the preview has no {locale} page of {self.slug!r} until the catalog is fixed"
+        return f"the preview keeps the last good {locale} page of {self.slug!r}"
 
 
 def _oversized_catalog_warnings(project: Project, slug: str, locale: str, catalog) -> list[BuildWarning]:
@@ -1040,7 +1052,13 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
     settings = project.settings
     source = plan.locales[0]
     outcome = _ArticleOutcome(slug)
-    article = _LazyArticle(project, slug, outcome.errors, plan.preview)
+    article = _LazyArticle(
+        project,
+        slug,
+        outcome.errors,
+        plan.preview,
+        lambda locale: Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, slug)}"),
+    )
     hashes = FileHashes(project.root, work.old_files, plan.started_ns)
     document_path, catalog_paths = _input_paths(plan, slug)
     doc_hash = hashes.hash(document_path)
