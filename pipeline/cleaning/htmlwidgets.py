@@ -48,7 +48,7 @@ def is_quote_table(table: etree._Element) -> bool:
 
 def text_widget(text: str) -> str:
     """The widget a short block's text says it is ("cookie-banner", "newsletter"), or ""."""
-    if len(text.split()) > _SHORT_WIDGET_WORDS:
+    if len(text.split(maxsplit=_SHORT_WIDGET_WORDS)) > _SHORT_WIDGET_WORDS:
         return ""
     for reason, pattern in _TEXT_SIGNALS:
         if pattern.search(text):

@@ -170,6 +170,7 @@ def _linked_words(unit: UnitLike) -> int:
 def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequence[Opinion]) -> None:
     """Keep each piece of extracted text at most as often as an extractor kept it."""
     available = _most_of_each(opinions)
+    count = available.get
     inner = [u for u in units if u.kept and inside(u.element, main)]
     outer = [u for u in units if u.kept and not inside(u.element, main)]
     for unit in inner + outer:
@@ -177,7 +178,7 @@ def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequen
         if len(tokens) < SHORT_UNIT or unit.kind in ("figure", "image"):
             continue
         grams = unit.grams
-        found = [g for g in grams if available[g] > 0]
+        found = [g for g in grams if count(g, 0) > 0]
         if len(found) < KEPT_SHARE * len(grams):
             unit.kept = False
             unit.reason, unit.detail = "duplicate", "repeats text kept elsewhere in the article"
@@ -186,14 +187,17 @@ def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequen
             available[gram] -= 1
 
 
-def _most_of_each(opinions: Sequence[Opinion]) -> Counter[Trigram]:
-    """Each trigram as often as the extractor that kept it most often (``|`` of the counters, without copying each)."""
+def _most_of_each(opinions: Sequence[Opinion]) -> dict[Trigram, int]:
+    """Each trigram as often as the extractor that kept it most often.
+
+    The ``|`` of the counters, as a plain dict: one copy, and lookups without
+    the subclass's overhead, as every trigram of the article is looked up.
+    """
     largest = max(opinions, key=lambda o: len(o.grams), default=None)
-    available: Counter[Trigram] = Counter(largest.grams) if largest is not None else Counter()
+    available: dict[Trigram, int] = dict(largest.grams) if largest is not None else {}
     for opinion in opinions:
         if opinion is not largest:
-            # dict.update sets the counts (Counter.update would add them).
-            dict.update(available, {g: c for g, c in opinion.grams.items() if c > available.get(g, 0)})
+            available.update({g: c for g, c in opinion.grams.items() if c > available.get(g, 0)})
     return available
 
 
