@@ -10,7 +10,7 @@ gettext; who owns an entry is visible in it:
 - an entry whose text a reviewer changed, or whose comment they removed, is theirs and never
   overwritten; when its zh_CN text changes it becomes fuzzy, with the new conversion shown in a
   ``new conversion:`` translator comment;
-- fuzzy or untranslated zh_CN entries give no derived text.
+- fuzzy or untranslated zh_CN entries, and those `check` finds an error in, give no derived text.
 
 What each entry was converted from and to is kept in ``locales/<locale>/derived.json`` (one
 readable JSON file, committed with the catalogs): without it a reviewer's edit could not be told
@@ -117,24 +117,30 @@ def is_derived(message: Message, derivation: Derivation) -> bool:
     return derivation.comment in message.user_comments
 
 
-def _usable(message: Message | None) -> bool:
-    if message is None or message.fuzzy:
-        return False
-    strings = _strings(message)
-    return bool(strings) and all(strings)
+def _usable(message: Message | None, shape) -> bool:
+    """A source entry to convert: translated as every command counts it (:func:`pipeline.completion.state`).
+
+    A translation ``check`` refuses counts as fuzzy does: converting it would
+    copy one translator's error into a second locale and stop its publishing too.
+    """
+    from pipeline.completion import TRANSLATED, state
+
+    return message is not None and state(message, shape) == TRANSLATED
 
 
 def _without_ours(comments: list[str], derivation: Derivation) -> list[str]:
     return [c for c in comments if c != derivation.comment and not c.startswith(NEW_CONVERSION)]
 
 
-def _derive_message(message: Message, source: Message | None, derivation: Derivation, state: dict, counts: DerivedFile) -> None:
+def _derive_message(
+    message: Message, source: Message | None, derivation: Derivation, state: dict, counts: DerivedFile, shape
+) -> None:
     """Bring one entry of the derived catalog in step with its source entry (see the module)."""
     key = _key(message)
     record = state.get(key)
     current = _strings(message)
     ours = is_derived(message, derivation) and (record is None or record["derived"] == current)
-    if not _usable(source):
+    if not _usable(source, shape):
         if ours and any(current):
             _set_strings(message, [""] * len(current))
             message.user_comments = _without_ours(message.user_comments, derivation)
@@ -167,13 +173,15 @@ def _derive_message(message: Message, source: Message | None, derivation: Deriva
 
 def derive_catalog(catalog: Catalog, source: Catalog, derivation: Derivation, state: dict, counts: DerivedFile) -> None:
     """Apply the derivation to every entry of ``catalog`` (changed in place); ``state`` too."""
+    from pipeline.completion import shape_of
     from pipeline.formats.po import messages
 
     by_key = {_key(m): m for m in messages(source)}
+    shape = shape_of(source, counts.domain)
     keys = set()
     for message in messages(catalog):
         keys.add(_key(message))
-        _derive_message(message, by_key.get(_key(message)), derivation, state, counts)
+        _derive_message(message, by_key.get(_key(message)), derivation, state, counts, shape)
     for stale in set(state) - keys:
         del state[stale]
 
