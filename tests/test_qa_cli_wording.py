@@ -71,3 +71,12 @@ def test_glossary_csv_export_beside_a_tbx_says_the_csv_now_wins(shipped_project:
     result = runner.invoke(main, ["glossary", "--project", str(shipped_project), "--export", "csv"])
     assert result.exit_code == 0, result.output
     assert "now read glossary.csv, not glossary.tbx" in result.output, result.output
+
+
+def test_a_base_url_flag_without_scheme_is_a_usage_error_about_the_flag(shipped_project: Path, tmp_path: Path) -> None:
+    for command in (["build"], ["publish", str(tmp_path / "dest")]):
+        result = CliRunner().invoke(main, [*command, "--project", str(shipped_project), "--base-url", "example.org"])
+        assert result.exit_code == 2, result.output
+        assert "--base-url" in result.output and "https://example.org" in result.output, result.output
+        assert "setup.cfg" not in result.output, result.output
+    assert not (tmp_path / "dest").exists()

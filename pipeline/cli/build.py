@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import lock_options, common_options, load_project, locale_option, slugs_argument
+from pipeline.cli.options import base_url_value, lock_options, common_options, load_project, locale_option, slugs_argument
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -48,6 +48,7 @@ def _fallbacks_text(page, source_name: str) -> str:
     "--base-url",
     metavar="URL",
     default=None,
+    callback=base_url_value,
     help="Site URL (https://example.org) for absolute canonical, hreflang and sitemap URLs; "
     "overrides base_url in setup.cfg.",
 )

@@ -154,6 +154,19 @@ def catalog_locales(ctx: click.Context, param: click.Parameter, value: Any) -> A
     return catalog_locale(value) if isinstance(value, str) else value
 
 
+def base_url_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback for ``--base-url``: an http(s) URL, or a usage error naming the flag
+    (the settings' own check would blame setup.cfg for a value typed on the command line)."""
+    from urllib.parse import urlsplit
+
+    if value is None or not value.strip():
+        return value
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r} is not an http(s) URL; write it in full, as https://example.org")
+    return value
+
+
 def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "-l",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import catalog_locales, lock_options, Reporter, common_options, load_project
+from pipeline.cli.options import base_url_value, catalog_locales, lock_options, Reporter, common_options, load_project
 
 #: Files listed one by one up to this many per kind; beyond, -v lists them.
 LISTED = 20
@@ -18,6 +18,7 @@ LISTED = 20
     "--base-url",
     metavar="URL",
     default=None,
+    callback=base_url_value,
     help="The site's URL (https://example.org); overrides base_url in setup.cfg. Required from one or the other.",
 )
 @click.option("--dry-run", is_flag=True, help="Only say what would be added, changed and removed; DEST is untouched.")
