@@ -29,3 +29,10 @@ def test_build_check_and_stats_take_a_language_tag(shipped_project: Path) -> Non
         result = _run(shipped_project, *command)
         assert result.exit_code == 0, (command, result.output)
     assert (shipped_project / "output" / "zh-CN" / "what-is-a-machine-learning-engineer" / "index.html").is_file()
+
+
+def test_init_of_the_source_language_is_refused_with_one_line(shipped_project: Path) -> None:
+    result = _run(shipped_project, "init", "en")
+    assert result.exit_code == 1, result.output
+    assert "source language" in result.output and "source_language" in result.output, result.output
+    assert not (shipped_project / "locales" / "en").exists()

@@ -58,8 +58,16 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
     """
     from pipeline.catalogs import init as run_init
     from pipeline.derive import derive_project
+    from pipeline.settings import normalize_locale
 
     project = load_project(project_dir)
+    source = project.settings.source_language
+    if normalize_locale(locale) == normalize_locale(source):
+        # Its pages are the articles themselves: catalogs of it would never be read, only counted as 0%.
+        raise PipelineError(
+            f"{locale} is the source language (source_language = {source} in setup.cfg): its text comes "
+            "from the articles, so it has no catalogs; init a locale to translate into"
+        )
     with lock.hold(project.root, reporter):
         result = run_init(project, locale)
         derived = derive_project(project, [locale]) if locale in project.settings.derived else None
