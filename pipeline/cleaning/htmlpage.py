@@ -903,7 +903,8 @@ def _remove_empty(article: etree._Element) -> None:
             continue
         if element.tag == "td" or element.tag == "th":
             continue  # empty cells keep a table's shape
-        if element.find(".//img") is not None or "".join(element.itertext()).strip():
+        # Stop at the first text: a container's whole text would be joined once per level of nesting.
+        if any(text.strip() for text in element.itertext()) or element.find(".//img") is not None:
             continue
         remove_keep_tail(element)
 
