@@ -232,12 +232,12 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
     from pipeline.catalogs import stats as run_stats
 
     project = load_project(project_dir)
-    results = run_stats(project, locales)
-    if html_file is not None:
+    if html_file is not None:  # first: the page names an unreadable catalog, where the table below stops
         from pipeline.statspage import write_stats_page
 
         written = write_stats_page(project, html_file)
         reporter.info(f"wrote {written}")
+    results = run_stats(project, locales)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
