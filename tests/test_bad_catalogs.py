@@ -134,6 +134,7 @@ def test_strict_fails_on_a_fallback_warning(project: Path) -> None:
     assert result.exit_code == 1 and "--strict" in result.output
 
 
+@pytest.mark.slow
 def test_a_50_mb_catalog_is_handled_in_reasonable_time(tmp_path: Path) -> None:
     entry = 'msgid "Sentence number {n} of a very large catalog, with some words."\nmsgstr "Phrase numéro {n} d’un très grand catalogue, avec des mots é 数据."\n\n'
     chunks = [header()]

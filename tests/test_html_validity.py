@@ -20,6 +20,9 @@ from click.testing import CliRunner
 from build_helpers import make_project
 from pipeline.cli import main
 
+#: Whole module: the Nu checker runs in Java (see setup.cfg's markers).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_JAR = REPO / ".ci" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

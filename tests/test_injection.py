@@ -224,6 +224,7 @@ def test_the_corpus_is_large() -> None:
     assert {"ar", "he"} <= set(LOCALES)
 
 
+@pytest.mark.slow
 def test_no_hostile_page_has_an_element_or_attribute_the_source_build_lacks(builds) -> None:
     hostile_root, hostile = builds["hostile"]
     benign_root, _ = builds["benign"]
@@ -274,6 +275,7 @@ def test_the_benign_build_translates_everything(builds) -> None:
             assert tree.xpath('//span[@class="article-meta__author"]')[0].text_content().startswith("Par ")
 
 
+@pytest.mark.slow
 def test_check_names_every_hostile_entry_as_an_error_with_its_line(builds) -> None:
     root, _ = builds["hostile"]
     for locale, payload in zip(LOCALES, PAYLOADS):

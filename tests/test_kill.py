@@ -34,6 +34,9 @@ from pipeline.fsutil import KILL_AFTER_WRITES_ENV
 from pipeline.formats.po import read_catalog
 from robustness_helpers import make_big_project, translate_all, write_article
 
+#: Whole module: real processes killed many times (see setup.cfg's markers).
+pytestmark = pytest.mark.slow
+
 ARTICLES = 4
 LOCALES = ("fr", "de")
 MIN_KILLS = 50

@@ -100,6 +100,7 @@ def _broken(draw: st.DrawFn) -> str:
 _NPLURALS = st.one_of(st.integers(0, 8).map(str), st.sampled_from(["", "x", "2x", " 3", "02", "-1"]))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(nplurals=_NPLURALS, expression=st.one_of(_expressions(), _broken()), end=st.sampled_from([";", "", " ;", "; junk"]))
 def test_our_verdict_is_msgfmts(tmp_path: Path, nplurals: str, expression: str, end: str) -> None:

@@ -36,6 +36,7 @@ TEXT = st.lists(_PIECE, max_size=30).map("".join)
 MSGID = TEXT.filter(lambda s: s != "")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.dictionaries(MSGID, TEXT, min_size=1, max_size=8), st.one_of(st.none(), TEXT))
 def test_po_write_then_read_gives_back_every_message(entries: dict[str, str], context) -> None:
@@ -101,6 +102,7 @@ def test_text_dump_survives_control_characters() -> None:
     assert "A paragraph with some words" in html.tostring(result.document.body, encoding="unicode")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(html_fragments())
 def test_clean_html_never_crashes(fragment: str) -> None:

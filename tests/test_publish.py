@@ -191,6 +191,7 @@ def crash_setup(project: Path, tmp_path: Path):
     return project, dest, before, after
 
 
+@pytest.mark.slow
 def test_sigkill_at_every_step_leaves_dest_before_or_after(crash_setup) -> None:
     project, dest, before, after = crash_setup
     pristine = dest.parent / "pristine"
@@ -220,6 +221,7 @@ def test_sigkill_at_every_step_leaves_dest_before_or_after(crash_setup) -> None:
     assert step >= 8
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_times_leaves_dest_before_or_after(crash_setup) -> None:
     """Kills at unannounced moments (inside the build, while linking, while deleting the old tree)."""
     project, dest, before, after = crash_setup

@@ -214,6 +214,7 @@ def test_comparison_sees_a_lost_attribute_and_a_changed_word(tmp_path: Path) -> 
     assert compare_articles(root, SHIPPED_SLUG)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DEV_PAGES.is_dir(), reason="the extraction development set is not here")
 def test_the_development_pages_round_trip(tmp_path: Path) -> None:
     pages = {
@@ -344,6 +345,7 @@ def an_article(draw):
     return _make("article", {}, blocks)
 
 
+@pytest.mark.slow
 @settings(max_examples=int(os.environ.get("ROUNDTRIP_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=an_article())
 def test_generated_articles_round_trip(tmp_path_factory, body) -> None:

@@ -13,6 +13,9 @@ from pipeline.serve import RELOAD_SCRIPT_PATH, Watcher, rebuild_scope
 from serve_helpers import ServeProcess, replace_in, wait_for
 from test_html_validity import validate
 
+#: Whole module: each test runs `pipeline serve` as a real process (see setup.cfg's markers).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
