@@ -314,6 +314,32 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page gets the site's own 404 page, of the path's language when there is one
+        (``/zh-CN/...`` -> ``zh-CN/404.html``), as a static host serves it; other errors as usual."""
+        page = self._not_found_page() if code == HTTPStatus.NOT_FOUND else None
+        if page is None:
+            super().send_error(code, message, explain)
+            return
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(page)
+
+    def _not_found_page(self) -> bytes | None:
+        root = Path(self.directory)
+        first = self.path.split("?", 1)[0].lstrip("/").split("/", 1)[0]
+        candidates = [root / first / "404.html"] if first not in ("", ".", "..") else []
+        for candidate in [*candidates, root / "404.html"]:
+            try:
+                if inside(self.directory, str(candidate)) and candidate.is_file():
+                    return candidate.read_bytes()
+            except (OSError, ValueError):  # a name too long for the file system, a NUL: not a page
+                continue
+        return None
+
     def _refused(self) -> bool:
         """Answer a request the preview does not serve (see :mod:`pipeline.previewhttp`); True when it did."""
         refused = refusal(self.path, self.headers.get("Host"), self.server.server_address[1])
