@@ -102,11 +102,18 @@ def too_large_for_second_opinions(page_chars: int, text_chars: int) -> str:
 
 
 def trafilatura_opinions(page: str, url: str, recall: bool = True) -> tuple[Opinion, Opinion]:
-    """trafilatura's precision-mode and recall-mode choices (recall only as a fallback unless ``recall``)."""
+    """trafilatura's precision-mode and recall-mode choices (recall only as a fallback unless ``recall``).
+
+    Without ``recall`` (a page too large for second opinions) trafilatura's
+    own fallback is skipped too (``fast``): comparing its choice with its
+    bundled readability and jusText is a second opinion inside it, over the
+    whole page, and costs as much as its main extraction.
+    """
     import trafilatura  # heavy: imported only when a page is cleaned
 
     options = dict(
         url=url or None,
+        fast=not recall,
         include_comments=False,
         include_tables=True,
         include_images=False,
