@@ -80,3 +80,19 @@ def test_a_base_url_flag_without_scheme_is_a_usage_error_about_the_flag(shipped_
         assert "--base-url" in result.output and "https://example.org" in result.output, result.output
         assert "setup.cfg" not in result.output, result.output
     assert not (tmp_path / "dest").exists()
+
+
+def test_a_duplicate_definition_names_both_lines_with_the_same_relative_path(shipped_project) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    po = shipped_project / "locales" / "zh_CN" / "LC_MESSAGES" / "site.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "Articles"\nmsgstr "文章"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--project", str(shipped_project)])
+    assert result.exit_code == 1
+    relative = "locales/zh_CN/LC_MESSAGES/site.po:"
+    assert "duplicate message definition" in result.output
+    assert "this is the location of the first definition" in result.output
+    assert str(shipped_project) not in result.output  # both lines name the file as the first does
+    assert result.output.count(relative) >= 2

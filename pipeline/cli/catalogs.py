@@ -163,7 +163,8 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
             where = f"{_relative(finding.path, project.root)}:{finding.line}"
             shown = finding.msgid if len(finding.msgid) <= 60 else finding.msgid[:57] + "..."
             about = f" (msgid {shown!r})" if finding.msgid else ""
-            line = f"{where}: {finding.problem.severity}: [{finding.problem.code}] {finding.problem.message}{about}"
+            message = finding.problem.message.replace(str(finding.path), _relative(finding.path, project.root))
+            line = f"{where}: {finding.problem.severity}: [{finding.problem.code}] {message}{about}"
             if finding.problem.severity == "info":
                 reporter.detail(line)
             elif finding.problem.severity == "warning":
