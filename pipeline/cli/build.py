@@ -173,6 +173,14 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
     for path in (result.index_path, result.sitemap_path, result.stylesheet_path):
         if path is not None:
             reporter.info(_shown(path, root))
+    if result.site_pages:
+        rendered = set(result.site_pages_rendered)
+        reporter.info(
+            f"{len(result.site_pages)} site pages (home pages, feeds, 404 pages, robots.txt), "
+            f"{len(rendered)} of them written"
+        )
+        for path in result.site_pages:
+            reporter.detail(f"  {_shown(path, root)}{'' if path in rendered else ' (up to date)'}")
     for warning in result.warnings:
         reporter.warn(str(warning))
     published = sum(1 for p in result.pages if p.published)
