@@ -202,3 +202,26 @@ def test_a_page_of_book_length_text_gets_one_opinion_however_light_its_markup(mo
     assert "large-page" in kinds(result)
     assert "characters of text" in next(w.text for w in result.warnings if w.kind == "large-page")
     assert all(p in text_of(result) for p in body)
+
+
+def test_a_large_page_runs_trafilatura_once_and_without_its_own_fallback(monkeypatch):
+    import trafilatura
+
+    from pipeline.cleaning import votes
+
+    calls = []
+    real = trafilatura.bare_extraction
+
+    def recorded(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", recorded)
+    page, body = quote_table_page()
+    clean_html(page, CleanRules(), url=URL)
+    assert [(c.get("favor_precision", False), c["fast"]) for c in calls] == [(True, False), (False, False)]
+    calls.clear()
+    monkeypatch.setattr(votes, "SECOND_OPINIONS_MAX_CHARS", len(page) - 1)
+    result = clean_html(page, CleanRules(), url=URL)
+    assert [(c.get("favor_precision", False), c["fast"]) for c in calls] == [(True, True)]
+    assert all(p in text_of(result) for p in body)
