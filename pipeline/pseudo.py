@@ -94,10 +94,6 @@ def _segments(text: str) -> list[tuple[str, bool]]:
     return pieces
 
 
-def _letters(text: str) -> int:
-    return sum(1 for char in text if char.isalpha())
-
-
 def accented(text: str) -> str:
     """The ``en_XA`` form of one message."""
     if not text:

@@ -103,7 +103,3 @@ def guess_language(text: str, default: str = "en") -> str:
 @lru_cache(maxsize=None)
 def _stopword_set(language: str) -> frozenset[str]:
     return frozenset(_STOPWORDS[language].split())
-
-
-def is_cjk_language(language: str) -> bool:
-    return language.split("_")[0].split("-")[0].lower() in {"zh", "ja", "ko"}

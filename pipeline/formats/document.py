@@ -251,12 +251,3 @@ def read_text(path: Path) -> str:
         raise DocumentError(
             f"{path}:{line}: not UTF-8 text (byte {exc.start}); a clean document is UTF-8 HTML, as `pipeline clean` writes it"
         ) from None
-
-
-def stored_hash(path: Path) -> str:
-    """The content hash recorded in an ``article.html``, or "" when there is none."""
-    root = html.document_fromstring(path.read_text(encoding="utf-8"))
-    for element in root.iter("meta"):
-        if element.get("name") == HASH_META:
-            return element.get("content", "")
-    return ""

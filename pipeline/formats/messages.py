@@ -67,7 +67,6 @@ TRANSLATABLE_ATTRIBUTES: dict[str, str] = {
     "aria-label": "accessible label",
 }
 
-TAG_NAME = re.compile(r"[a-z][a-z0-9]*?")
 TOKEN = re.compile(r"<(/?)([a-z][a-z]*[0-9]*)(/?)>")
 _MEANINGFUL = re.compile(r"[^\W\d_]", re.UNICODE)
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|mailto:)\S*\s*$")
