@@ -327,6 +327,7 @@ def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:
     text = error.message
     match = re.match(r"^(.*?):(\d+): (.*)$", text, re.S)
     line, message = (int(match.group(2)), match.group(3)) if match else (0, text)
+    message = message.removeprefix(f"{path}: ")  # "PATH: cannot read: ...": the finding names the path already
     return Finding(path, line, "", Problem(ERROR, error.code, message))
 
 

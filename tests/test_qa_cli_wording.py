@@ -96,3 +96,29 @@ def test_a_duplicate_definition_names_both_lines_with_the_same_relative_path(shi
     assert "this is the location of the first definition" in result.output
     assert str(shipped_project) not in result.output  # both lines name the file as the first does
     assert result.output.count(relative) >= 2
+
+
+def test_a_catalog_that_is_a_folder_is_named_once_without_a_line(shipped_project) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    po = shipped_project / "locales" / "zh_CN" / "LC_MESSAGES" / "site.po"
+    po.unlink()
+    po.mkdir()
+    result = CliRunner().invoke(main, ["check", "--project", str(shipped_project)])
+    assert result.exit_code == 1
+    line = next(l for l in result.output.splitlines() if "site.po" in l)
+    assert line.startswith("locales/zh_CN/LC_MESSAGES/site.po: error:") and line.count("site.po") == 1
+
+
+def test_a_utf16_catalog_is_called_utf16(shipped_project) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    po = shipped_project / "locales" / "zh_CN" / "LC_MESSAGES" / "site.po"
+    po.write_bytes(po.read_text(encoding="utf-8").encode("utf-16"))
+    result = CliRunner().invoke(main, ["check", "--project", str(shipped_project)])
+    assert result.exit_code == 1
+    assert "site.po:1: error: [syntax] the file is UTF-16" in result.output

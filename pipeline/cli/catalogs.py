@@ -160,7 +160,7 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
         click.echo(json.dumps({"catalogs": [str(p) for p in paths], "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
-            where = f"{_relative(finding.path, project.root)}:{finding.line}"
+            where = _relative(finding.path, project.root) + (f":{finding.line}" if finding.line else "")
             shown = finding.msgid if len(finding.msgid) <= 60 else finding.msgid[:57] + "..."
             about = f" (msgid {shown!r})" if finding.msgid else ""
             message = finding.problem.message.replace(str(finding.path), _relative(finding.path, project.root))

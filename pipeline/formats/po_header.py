@@ -195,6 +195,8 @@ def decode_catalog(data: bytes, name: str, warnings: list[ReadWarning]) -> tuple
     except UnicodeDecodeError as exc:
         text = _decode_superset(data, charset, name, warnings)
         if text is None:
+            if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # msgfmt refuses these too
+                raise CatalogError(f"{name}:1: the file is UTF-16 (its byte-order mark says so); save it as UTF-8") from None
             line = data[: exc.start].count(b"\n") + 1
             raise CatalogError(f"{name}:{line}: the file is not valid {charset} text") from None
     if text.startswith("\ufeff"):
