@@ -127,7 +127,7 @@ def _locales(value: str) -> tuple[str, ...]:
 
 def _percent(value: str) -> float:
     try:
-        number = float(value)
+        number = float(value.strip().removesuffix("%"))  # "80%" as people write it
     except ValueError:
         raise ValueError(f"{value.strip()!r} is not a number") from None
     if not 0 <= number <= 100:

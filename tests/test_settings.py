@@ -171,3 +171,11 @@ def test_a_flag_override_problem_names_the_flag(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as error:
         load_settings(write_settings(tmp_path, "[pipeline]\n"), {"base_url": "not a url"})
     assert error.value.problems == ["--base-url: 'not a url' is not an http(s) URL"]
+
+
+def test_a_threshold_may_carry_its_percent_sign(tmp_path) -> None:
+    from pipeline.settings import load_settings
+
+    (tmp_path / "setup.cfg").write_text("[pipeline]\nthreshold = 75%\n\n[pipeline:thresholds]\nzh_CN = 90 %\n", encoding="utf-8")
+    settings = load_settings(tmp_path, {})
+    assert settings.threshold == 75.0 and settings.threshold_for("zh_CN") == 90.0
