@@ -32,7 +32,7 @@ from pipeline.errors import CatalogError, InvalidNameError, PipelineError
 from pipeline.formats.messages import TOKEN
 from pipeline.formats.po import header_fields, messages, read_catalog, write_catalog
 from pipeline.formats.po_header_order import settle_header, take_template_header
-from pipeline.msgmerge_fuzzy import FUZZY_THRESHOLD, MsgmergeIndex
+from pipeline.msgmerge_fuzzy import CONTEXT_BONUS, FUZZY_THRESHOLD, MsgmergeIndex
 from pipeline.formats.templatefit import (
     MAX_ENTRIES_NOT_IN_TEMPLATE,
     entries_not_in_template,
@@ -381,7 +381,7 @@ class TranslationMemory:
         return next((e for e in self.exact.get(msgid, ()) if e.domain != domain), None)
 
     def fuzzy_match(self, msgid: str, domain: str) -> tuple[float, str, object] | None:
-        return self.index.best(msgid, exclude=lambda entry: entry.domain == domain, bonus=lambda entry: 0.00001)
+        return self.index.best(msgid, exclude=lambda entry: entry.domain == domain, bonus=lambda entry: CONTEXT_BONUS)
 
 
 # Parsed files an update keeps, so that a file is parsed once rather than once
