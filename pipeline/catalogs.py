@@ -70,7 +70,11 @@ def template_domains(project: Project) -> list[str]:
     """Domains that have a template, articles sorted, ``site`` last."""
     if not project.locales_dir.is_dir():
         return []
-    domains = sorted(p.stem for p in project.locales_dir.glob("*.pot") if p.is_file())
+    return _site_last(sorted(p.stem for p in project.locales_dir.glob("*.pot") if p.is_file()))
+
+
+def _site_last(domains: list[str]) -> list[str]:
+    """``domains`` in their order, ``site`` moved last."""
     return [d for d in domains if d != SITE_DOMAIN] + ([SITE_DOMAIN] if SITE_DOMAIN in domains else [])
 
 
@@ -823,8 +827,7 @@ def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[C
     for locale in list(locales) or project.catalog_locales():
         validate_locale_name(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
-        domains = sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else []
-        domains = [d for d in domains if d != SITE_DOMAIN] + ([SITE_DOMAIN] if SITE_DOMAIN in domains else [])
+        domains = _site_last(sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else [])
         for domain in domains:
             path = project.catalog_path(locale, domain)
             results.append(catalog_stats(read_catalog(path), locale, domain, path, project.settings))
