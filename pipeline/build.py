@@ -1229,15 +1229,27 @@ def _leave_out_unreadable(plan: _BuildPlan, work: _ArticleWork, locale: str, out
             outcome.page_records[key] = work.old_pages[key]
         return
     page = Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, work.slug)}")
-    if not os.path.lexists(page):
-        return
-    page = confine(plan.output, page, plan.checked_output, "the output folder")  # never through a link out of it
-    if page.is_file():
-        page.unlink()
+    if remove_output_page(plan, page):
         outcome.removed.append(page)
-        for folder in (page.parent, page.parent.parent):
-            if folder != plan.output and not any(folder.iterdir()):
-                folder.rmdir()
+
+
+def remove_output_page(plan: _BuildPlan, page: Path) -> bool:
+    """Remove an article's page from the output, never through a link out of it; whether there was one."""
+    if not os.path.lexists(page):
+        return False
+    page = confine(plan.output, page, plan.checked_output, "the output folder")
+    if not page.is_file():
+        return False
+    page.unlink()
+    _remove_emptied_folders(plan.output, page)
+    return True
+
+
+def _remove_emptied_folders(output: Path, page: Path) -> None:
+    """The article's and the language's folders of a removed page, once they hold nothing else."""
+    for folder in (page.parent, page.parent.parent):
+        if folder != output and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[BuildWarning], size: int) -> list:
@@ -1580,9 +1592,7 @@ def build_site(
         for stale in _stale_pages(output, written):
             stale.unlink()
             result.removed.append(stale)
-            for folder in (stale.parent, stale.parent.parent):
-                if folder != output and not any(folder.iterdir()):
-                    folder.rmdir()
+            _remove_emptied_folders(output, stale)
     if result.errors:
         raise UnreadableCatalogsError(result.errors)
     return result

@@ -39,6 +39,7 @@ from pipeline.build import (
     _build_article,
     _input_paths,
     _Renderer,
+    remove_output_page,
     SITE_DOMAIN,
 )
 from pipeline.errors import PipelineError
@@ -244,8 +245,8 @@ def _written(plan: _BuildPlan, work: _ArticleWork, result: _TaskResult) -> _Arti
             # never written through a linked language or article folder that leads out of the output
             path = confine(plan.output, Path(page.file), plan.checked_output, "the output folder")
             page.written = write_if_changed(path, result.pages[page.locale], durable=False)
-    for page in outcome.removed:
-        _remove_page(plan, page)
+    for page in outcome.removed:  # pages the worker left out (their catalog cannot be read)
+        remove_output_page(plan, page)
     # the stat of this machine's files, which the next build compares with
     hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns)
     document_path, catalog_paths = _input_paths(plan, work.slug)
@@ -253,18 +254,6 @@ def _written(plan: _BuildPlan, work: _ArticleWork, result: _TaskResult) -> _Arti
         hashes.hash(path)
     outcome.file_records = hashes.records
     return outcome
-
-
-def _remove_page(plan: _BuildPlan, page: Path) -> None:
-    """A page the worker left out (its catalog cannot be read), as ``_leave_out_unreadable`` does."""
-    if not os.path.lexists(page):
-        return
-    page = confine(plan.output, page, plan.checked_output, "the output folder")
-    if page.is_file():
-        page.unlink()
-        for folder in (page.parent, page.parent.parent):
-            if folder != plan.output and not any(folder.iterdir()):
-                folder.rmdir()
 
 
 def _site_inputs(plan: _BuildPlan) -> _SiteInputs:
