@@ -12,6 +12,7 @@ feed and entry ids are provisional ``urn:uuid`` names (the build warns).
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
@@ -52,14 +53,18 @@ def provisional_id(site_name: str, path: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'pipeline:{site_name}:{path}')}"
 
 
-def day_time(day: str) -> str:
-    """An ISO date (``2025-09-24``) as the RFC 3339 time Atom wants; "" when it is not one."""
-    import datetime
-
+def iso_day(value: str) -> str:
+    """An ISO date (``2025-09-24``) from a document's date, or "" when it is not one."""
     try:
-        return datetime.date.fromisoformat(day.strip()[:10]).isoformat() + "T00:00:00Z" if day else ""
+        return datetime.date.fromisoformat(value.strip()[:10]).isoformat() if value else ""
     except ValueError:
         return ""
+
+
+def day_time(day: str) -> str:
+    """An ISO date (``2025-09-24``) as the RFC 3339 time Atom wants; "" when it is not one."""
+    day = iso_day(day)
+    return f"{day}T00:00:00Z" if day else ""
 
 
 def feed_xml(feed: Feed) -> bytes:

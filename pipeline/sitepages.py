@@ -22,7 +22,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from pipeline.buildstate import combined_hash
-from pipeline.feeds import FEED_NAME, UNKNOWN_TIME, Feed, FeedEntry, day_time, feed_xml, provisional_id
+from pipeline.feeds import FEED_NAME, UNKNOWN_TIME, Feed, FeedEntry, day_time, feed_xml, iso_day, provisional_id
 from pipeline.formats.site import LocaleInfo
 from pipeline.fsutil import write_if_changed
 from pipeline.project import confine
@@ -85,7 +85,8 @@ def _entries(articles: list[dict], locale: str, drafts: bool) -> list[dict]:
         is_draft = locale not in record.get("published", [])
         if not isinstance(entry, dict) or (is_draft and not drafts):
             continue
-        day = _iso_day(listing.get("published", "")) or _iso_day(listing.get("modified", ""))
+        # "" when neither is a date: such an entry sorts last
+        day = iso_day(listing.get("published", "")) or iso_day(listing.get("modified", ""))
         entries.append(
             {"slug": record["slug"], "draft": is_draft, "day": day, "modified": listing.get("modified", ""),
              "published": listing.get("published", ""), "author": listing.get("author", ""),
@@ -106,14 +107,6 @@ def _language_links(inputs: SiteInputs, locales: list[str], prefix: str, current
          "href": f"{prefix}{inputs.infos[loc].tag}/{HOME_NAME}", "current": loc == current}
         for loc in locales
     ]
-
-
-def _iso_day(value: str) -> str:
-    """An ISO date (``2025-09-24``) from the document's date, or "" when it is not one (then it sorts last)."""
-    try:
-        return datetime.date.fromisoformat(value.strip()[:10]).isoformat() if value else ""
-    except ValueError:
-        return ""
 
 
 def _date(day: str, info: LocaleInfo) -> dict[str, str] | None:
