@@ -501,7 +501,8 @@ def _header_nplurals(catalog: Catalog) -> int | None:
     fields = getattr(catalog, "pipeline_raw_headers", None)  # as read; Babel's model would format dates
     for name, value in header_fields(catalog) if fields is None else fields:
         if name.lower() == "plural-forms":
-            found = re.search(r"nplurals\s*=\s*(\d+)", value)
+            at = value.find("nplurals=")  # msgmerge's strstr: spaces after the "=" only
+            found = re.match(r"\s*(\d+)", value[at + len("nplurals=") :]) if at >= 0 else None
             return int(found.group(1)) if found and int(found.group(1)) > 0 else None
     return None
 

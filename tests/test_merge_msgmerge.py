@@ -251,6 +251,14 @@ def test_known_cases_equal_msgmerge(tmp_path, name):
     assert_same_as_msgmerge(tmp_path, HEADER + catalog, [POT + template])
 
 
+@pytest.mark.parametrize("plural_forms", ["nplurals =3; plural=(n%10==1 ? 0 : n%10>=2 ? 1 : 2);", "nplurals= 3; plural=(n%10==1 ? 0 : n%10>=2 ? 1 : 2);"])
+def test_forms_of_a_new_plural_message_read_nplurals_as_msgmerge_does(tmp_path, plural_forms):
+    """msgmerge takes ``nplurals=`` literally (spaces only after the "="): without it, the template's forms."""
+    header = f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {plural_forms}\\n"\n'
+    template = '\nmsgid "one node"\nmsgid_plural "%d nodes"\nmsgstr[0] ""\nmsgstr[1] ""\n'
+    assert_same_as_msgmerge(tmp_path, header, [POT + template])
+
+
 def _write_settings(root: Path, memory: str) -> None:
     (root / "setup.cfg").write_text(f"[pipeline]\nsource_language = en\n\n[pipeline:update]\ntranslation_memory = {memory}\n", encoding="utf-8")
 
