@@ -22,7 +22,6 @@ How, and why this way:
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -249,7 +248,7 @@ def _paragraph_texts(element: etree._Element) -> list[str]:
     for paragraph in element.iter("p"):
         words = len(paragraph.text_content().split())
         linked = sum(len(a.text_content().split()) for a in paragraph.iter("a"))
-        if words and linked <= 0.3 * words:
+        if words and linked <= reconcile.PROSE_LINK_SHARE * words:
             found.append(htmlmeta.normalize_space(paragraph.text_content()))
     return found
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections import Counter
 
 from pipeline.cleaning.htmlchrome import CHROME_REASONS
+from pipeline.cleaning.reconcile import PROSE_WORDS
 from pipeline.cleaning.report import CleanWarning
 from pipeline.cleaning.votes import Opinion, trigrams, words
 
 LOSS_WARNING = "text-lost"
-#: A dropped block this long (in words) is prose someone wrote, not a label.
-PROSE_WORDS = 12
 #: Warn when unexplained dropped prose is more than this share of all prose.
 DROPPED_SHARE = 0.3
 #: Warn when the clean article lacks more than this share of the second extractor's text.
@@ -51,7 +50,7 @@ def loss_warnings(kept_text: str, suspects: list[tuple[str, str]], witness: Opin
         for text, reason in suspects
         if reason not in EXPLAINED
         for block in text.split(" | ")
-        if len(block.split()) >= PROSE_WORDS
+        if len(block.split()) >= PROSE_WORDS  # prose someone wrote, not a label
     ]
     dropped_words = sum(count for count, _, _ in unexplained)
     reasons = []
