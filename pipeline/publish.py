@@ -53,7 +53,6 @@ from pipeline.webroot import (
     DestTree,
     check_dest_is_safe,
     file_hash,
-    is_kept_whole,
     link_foreign,
     marker_text,
     refuse_foreign,
