@@ -132,9 +132,10 @@ def scan_dest(dest: Path) -> DestTree:
         with os.scandir(dest / relative if relative else dest) as entries:
             for entry in entries:
                 path = f"{relative}/{entry.name}" if relative else entry.name
-                if not relative and (is_kept_whole(entry.name) or entry.name == MARKER_NAME):
-                    if entry.name != MARKER_NAME:
-                        tree.kept_whole.append(entry.name)
+                if not relative and entry.name == MARKER_NAME:
+                    continue  # read above, as tree.marker
+                if not relative and is_kept_whole(entry.name):
+                    tree.kept_whole.append(entry.name)
                     continue
                 mode = entry.stat(follow_symlinks=False).st_mode
                 if stat.S_ISDIR(mode):
