@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import configparser
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,7 +168,9 @@ def _megabytes(value: str) -> int:
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a number of megabytes") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{value.strip()!r} is not a number of megabytes")
     if number <= 0:
         raise ValueError(f"{number:g} must be more than 0")
     return int(number * 1024 * 1024)
@@ -178,7 +181,9 @@ def _seconds(value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a number of seconds") from None
+        number = math.nan
+    if math.isnan(number):  # "inf" stays what it says: no limit
+        raise ValueError(f"{value.strip()!r} is not a number of seconds")
     if number < 0:
         raise ValueError(f"{number:g} must be 0 (no limit) or more")
     return number

@@ -140,6 +140,9 @@ def test_every_problem_at_once_with_file_line_section_and_key(tmp_path: Path) ->
         ("[pipeline]\nthreshold = 80\n[pipeline]\n", "setup.cfg:3: [pipeline]: the section is given twice"),
         ("threshold = 80\n[pipeline]\n", "setup.cfg:1: 'threshold = 80' comes before any [section]"),
         ("[pipeline]\nthreshold 80\njobs\n", "setup.cfg:2: 'threshold 80' is not 'key = value'"),
+        ("[pipeline:clean]\nmax_page_mb = inf\n", "setup.cfg:2: [pipeline:clean] max_page_mb: 'inf' is not a number of megabytes"),
+        ("[pipeline:clean]\nmax_page_mb = nan\n", "setup.cfg:2: [pipeline:clean] max_page_mb: 'nan' is not a number of megabytes"),
+        ("[pipeline:clean]\ntime_budget = nan\n", "setup.cfg:2: [pipeline:clean] time_budget: 'nan' is not a number of seconds"),
     ],
 )
 def test_each_settings_fault_is_a_clear_error_in_the_cli(tmp_path: Path, text: str, said: str) -> None:
