@@ -1130,8 +1130,9 @@ def _build_article(plan: _BuildPlan, work: _ArticleWork, renderer: _Renderer) ->
             and (inputs_unchanged or record[HASH] == page_hash)
             and _page_intact(page_file, record)
         ):
-            outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, page_file, record))
-            outcome.warnings.extend(BuildWarning(m, Path(p) if p else None, i, *line) for m, p, i, *line in record[WARNINGS])
+            record_warnings = _record_warnings(record)
+            outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, page_file, record, record_warnings))
+            outcome.warnings.extend(record_warnings)
             outcome.page_records[key] = record
             if is_published:
                 titles[locale] = record[TITLE]
@@ -1293,7 +1294,14 @@ def _input_paths(plan: _BuildPlan, slug: str) -> tuple[str, dict[str, str]]:
     }
 
 
-def _page_from_record(slug: str, locale: str, tag: str, file: str, record: list) -> PageResult:
+def _record_warnings(record: list) -> list[BuildWarning]:
+    """The warnings a page record keeps (see :func:`_page_record`)."""
+    return [BuildWarning(m, Path(p) if p else None, i, *line) for m, p, i, *line in record[WARNINGS]]
+
+
+def _page_from_record(
+    slug: str, locale: str, tag: str, file: str, record: list, warnings: list[BuildWarning]
+) -> PageResult:
     return PageResult(
         slug=slug,
         locale=locale,
@@ -1305,7 +1313,7 @@ def _page_from_record(slug: str, locale: str, tag: str, file: str, record: list)
         blocks=record[BLOCKS],
         fallbacks=record[FALLBACKS],
         rejected=record[REJECTED],
-        rejected_at=_rejected_at([BuildWarning(m, Path(p) if p else None, i, *line) for m, p, i, *line in record[WARNINGS]]),
+        rejected_at=_rejected_at(warnings),
         written=False,
         rendered=False,
     )
