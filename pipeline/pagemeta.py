@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from pipeline.feeds import FEED_NAME
 from pipeline.formats.site import LocaleInfo, page_url
 
 #: JSON's own escapes for what would end or start markup inside ``<script>``.
@@ -115,5 +116,5 @@ def article_metadata(facts: PageFacts, locale: str, published: list[str], infos:
         "meta_names": names,
         "json_ld": Markup(script_json(data)),
         "home": "../index.html",
-        "feed": {"href": f"{base_url}/{info.tag}/feed.xml" if base_url else "../feed.xml", "hreflang": info.tag},
+        "feed": {"href": f"{base_url}/{info.tag}/{FEED_NAME}" if base_url else f"../{FEED_NAME}", "hreflang": info.tag},
     }
