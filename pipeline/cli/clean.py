@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.cli.options import lock_options, Reporter, common_options, load_project, slugs_argument
+
+if TYPE_CHECKING:
+    from pipeline.cleaning.report import CleanWarning
+
+
+def warning_line(slug: str, warning: CleanWarning) -> str:
+    """How a warning of clean is said, by ``pipeline clean`` and by ``pipeline scrape`` after its clean."""
+    return f"{slug}: {warning.detail} ({warning.action}): {warning.text!r}"
 
 
 @click.command(short_help="Keep the article and only the article: snapshot -> clean document.")
@@ -38,5 +47,5 @@ def clean(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock) -
         if labels:
             reporter.info(f"  interface text recorded: {', '.join(labels)}")
         for warning in outcome.warnings:
-            reporter.warn(f"{outcome.slug}: {warning.detail} ({warning.action}): {warning.text!r}")
+            reporter.warn(warning_line(outcome.slug, warning))
         reporter.info(f"  report: {outcome.report_path.relative_to(project.root)}")

@@ -177,6 +177,8 @@ class _Plain:
 
 def _report_clean_warnings(clean_result: object, reporter: Reporter) -> None:
     """Pass on the warnings of clean's results, worded as ``pipeline clean`` words them."""
+    from pipeline.cli.clean import warning_line
+
     for outcome in clean_result or []:
         for warning in outcome.warnings:
-            reporter.warn(f"{outcome.slug}: {warning.detail} ({warning.action}): {warning.text!r}")
+            reporter.warn(warning_line(outcome.slug, warning))
