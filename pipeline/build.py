@@ -1655,10 +1655,7 @@ def _write_site_pages(
     site = write_site_pages(inputs, renderer, articles, old_hashes)
     result.site_pages, result.site_pages_rendered = site.paths, site.rendered
     result.removed.extend(site.removed)
-    for warning in site.warnings:
-        warning = warning if isinstance(warning, BuildWarning) else BuildWarning(warning)
-        if warning not in result.warnings:
-            result.warnings.append(warning)
+    result.warnings.extend(w for w in site.warnings if w not in result.warnings)  # the renderer's BuildWarnings
     result.errors.extend(e for e in site.errors if e not in result.errors)
     return site.hashes
 
