@@ -30,7 +30,7 @@ from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError, InvalidNameError, PipelineError
 from pipeline.formats.messages import TOKEN
-from pipeline.formats.po import header_fields, messages, read_catalog, write_catalog
+from pipeline.formats.po import messages, read_catalog, stored_header_fields, write_catalog
 from pipeline.formats.po_header_order import settle_header, take_template_header
 from pipeline.msgmerge_fuzzy import CONTEXT_BONUS, FUZZY_THRESHOLD, MsgmergeIndex
 from pipeline.formats.templatefit import (
@@ -498,8 +498,7 @@ def is_translated_first(message: Message) -> bool:
 
 def _header_nplurals(catalog: Catalog) -> int | None:
     """``nplurals`` of the catalog's ``Plural-Forms`` as the file says it; None without one (msgmerge's view)."""
-    fields = getattr(catalog, "pipeline_raw_headers", None)  # as read; Babel's model would format dates
-    for name, value in header_fields(catalog) if fields is None else fields:
+    for name, value in stored_header_fields(catalog):
         if name.lower() == "plural-forms":
             at = value.find("nplurals=")  # msgmerge's strstr: spaces after the "=" only
             found = re.match(r"\s*(\d+)", value[at + len("nplurals=") :]) if at >= 0 else None

@@ -160,6 +160,13 @@ def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     return fields
 
 
+def stored_header_fields(catalog: Catalog) -> list[tuple[str, str]]:
+    """The header fields as last read or set, without :func:`header_fields`' look at Babel's
+    model (which formats its dates): for readers of a catalog no stage has changed yet."""
+    raw = getattr(catalog, "pipeline_raw_headers", None)
+    return header_fields(catalog) if raw is None else raw
+
+
 def format_catalog(catalog: Catalog) -> bytes:
     """The catalog as the bytes of a ``.po`` file, as GNU ``msgcat`` would write them."""
     lines: list[str] = []

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from babel.messages.catalog import Catalog
 
-from pipeline.formats.po import header_fields
+from pipeline.formats.po import header_fields, stored_header_fields
 
 #: The fields msgmerge puts first, in its order (gettext's ``known_fields``).
 GNU_FIELD_ORDER = (
@@ -54,8 +54,7 @@ def settle_header(catalog: Catalog) -> None:
 def take_template_header(catalog: Catalog, template: Catalog) -> None:
     """msgmerge's header merge: the template's ``FROM_TEMPLATE`` fields, the rest the catalog's, GNU's order."""
     fields = header_fields(catalog)
-    template_fields = getattr(template, "pipeline_raw_headers", None)  # as read: merges never change a template
-    for name, value in header_fields(template) if template_fields is None else template_fields:
+    for name, value in stored_header_fields(template):  # merges never change a template
         if name not in FROM_TEMPLATE:
             continue
         at = next((i for i, (n, _) in enumerate(fields) if n.lower() == name.lower()), None)
