@@ -336,7 +336,7 @@ def check_catalog(path: Path, source_language: str = "en") -> list[Finding]:
 
     ``source_language``: the project's, in which the msgids' numbers and dates are written.
     """
-    from pipeline.formats.po import read_catalog
+    from pipeline.formats.po import messages, read_catalog
 
     path = Path(path)
     try:
@@ -346,16 +346,14 @@ def check_catalog(path: Path, source_language: str = "en") -> list[Finding]:
     findings = [  # what the reader tolerated: an unusual charset or header
         Finding(path, w.line, "", Problem(WARNING, w.code, w.message)) for w in catalog.pipeline_read_warnings
     ]
-    is_template = path.suffix == ".pot"
-    if not is_template:
-        findings += _entries_not_in_template(path, catalog)
+    if path.suffix == ".pot":
+        return findings  # a template's messages have no translation to check
+    findings += _entries_not_in_template(path, catalog)
     nplurals = catalog.num_plurals
     shape = CatalogShape.of(catalog, path.stem)
-    if not is_template and not catalog.locale_identifier:
+    if not catalog.locale_identifier:
         findings.append(Finding(path, 1, "", Problem(WARNING, "header", "the header has no Language field")))
-    for message in catalog:
-        if not message.id:
-            continue
+    for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
         line = message.lineno or 0
         msgid = message.id if isinstance(message.id, str) else message.id[0]
         strings = list(message.string) if isinstance(message.string, (list, tuple)) else [message.string or ""]
@@ -363,8 +361,6 @@ def check_catalog(path: Path, source_language: str = "en") -> list[Finding]:
         def add(problem: Problem) -> None:
             findings.append(Finding(path, line, msgid, problem))
 
-        if is_template:
-            continue
         if isinstance(message.id, (list, tuple)) and len(strings) != nplurals:
             add(Problem(ERROR, "plural", f"{len(strings)} plural forms where the Plural-Forms header says {nplurals}"))
         if not any(strings) or not all(strings):
