@@ -312,3 +312,28 @@ def test_help_and_a_local_build_do_not_import_dask(tmp_path: Path) -> None:
 
     assert run.stdout.strip().splitlines()[-1] == "[]"
     assert (root / "output" / "zh-CN" / SLUG / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_a_catalog_broken_since_the_last_build_takes_its_page_out_as_a_local_build_does(cluster, tmp_path: Path) -> None:
+    from pipeline.build import UnreadableCatalogsError
+
+    root = make_site(tmp_path / "site", articles=3)
+    build_site(Project.load(root), jobs=1)
+    catalog = root / "locales" / "zh_CN" / "LC_MESSAGES" / "article-2.po"
+    catalog.write_bytes(b'msgid "unterminated\n')
+    # no manifest: the article goes to the cluster unprobed, so the worker's outcome removes the page
+    (root / "output" / MANIFEST_NAME).unlink()
+    mirror = tmp_path / "mirror"
+    shutil.copytree(root, mirror, copy_function=shutil.copy2)
+    with pytest.raises(UnreadableCatalogsError):
+        build_site(Project.load(mirror), jobs=1)
+
+    with pytest.raises(UnreadableCatalogsError):
+        build_site(Project.load(root), scheduler=cluster.scheduler_address)
+
+    page = Path("zh-CN", "article-2", "index.html")
+    assert (root / "output" / "zh-CN").is_dir() and not (mirror / "output" / page).exists()
+    assert not (root / "output" / page).exists()
+    local_files, remote_files = every_file(mirror / "output"), every_file(root / "output")
+    assert local_files.keys() == remote_files.keys()
