@@ -784,7 +784,7 @@ def _render_page(
         "draft": draft,
         "completion_text": localized_percent_text(article.completion[locale], info.formatting_locale),
         "partial": translated.fallbacks > 0,
-        "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, infos),
+        "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, article.slug, infos),
         "source_language_name": page_or_source(_language_name(infos[source], info), infos[source].native_name),
         **_split_article(translated.body),
         **_page_metadata(article, locale, translated, site_name_translated, infos, base_url, draft),
@@ -818,14 +818,15 @@ def _with_lines(warnings: list[BuildWarning], catalog) -> list[BuildWarning]:
     return [dataclasses.replace(w, line=lines.get(w.msgid, 0)) if w.msgid and not w.line else w for w in warnings]
 
 
-def _derived_notice(settings, catalog, locale: str, infos: dict[str, LocaleInfo]) -> str:
+def _derived_notice(settings, catalog, locale: str, slug: str, infos: dict[str, LocaleInfo]) -> str:
     """The name of the locale a derived page was converted from, while any of it is unreviewed; else ""."""
     derivation = settings.derived.get(locale)
     if derivation is None or catalog is None or derivation.source not in infos:
         return ""
-    from pipeline.derive import convert, unreviewed_count
+    from pipeline.catalogs import catalog_stats
+    from pipeline.derive import convert
 
-    if not unreviewed_count(catalog, derivation):
+    if not catalog_stats(catalog, locale, slug, Path(slug), settings).derived:  # counted as stats counts it
         return ""
     return convert(derivation, infos[derivation.source].native_name)  # 简体中文 -> 簡體中文, in the page's script
 

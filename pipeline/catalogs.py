@@ -795,6 +795,7 @@ def catalog_stats(
     the percentage when ``count_derived`` is off.
     """
     from pipeline import completion
+    from pipeline.derive import is_derived
 
     derivation = settings.derived.get(locale) if settings is not None else None
     stats = CatalogStats(locale, domain, path, count_derived=settings.count_derived if settings else True)
@@ -815,7 +816,7 @@ def catalog_stats(
         else:
             stats.translated += 1
             stats.translated_words += words
-            if derivation is not None and derivation.comment in message.user_comments:
+            if derivation is not None and is_derived(message, derivation):
                 stats.derived += 1
                 stats.derived_words += words
     return stats

@@ -233,13 +233,6 @@ def derive_locale(locales_dir: Path, derivation: Derivation, domains: list[str])
     return result
 
 
-def unreviewed_count(catalog: Catalog, derivation: Derivation) -> int:
-    """Entries whose text is still the machine conversion (what stats and the notice count)."""
-    from pipeline.formats.po import messages
-
-    return sum(1 for m in messages(catalog) if is_derived(m, derivation) and not m.fuzzy and all(_strings(m)))
-
-
 def parse_derivations(section: dict[str, str], known_locale) -> tuple[dict[str, Derivation], list[str]]:
     """``[pipeline:derived]`` as written: ``LOCALE = SOURCE_LOCALE CONVERSION``; all problems at once."""
     derivations: dict[str, Derivation] = {}
