@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.names import SITE_DOMAIN
 from pipeline.errors import CatalogError
 from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
 
@@ -394,8 +395,6 @@ def _entries_not_in_template(path: Path, catalog) -> list[Finding]:
     return [Finding(path, 1, "", Problem(WARNING, "template", excess_entries_warning(count, template_path)))]
 
 
-#: The domain of the page templates' catalog, whose translations are %-formatted by the build.
-TEMPLATE_DOMAIN = "site"
 _NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 _BARE_PERCENT = re.compile(r"%(?!\(\w+\)[sdif]|%)")
 
@@ -416,7 +415,7 @@ class CatalogShape:
         return cls(
             language=catalog.locale_identifier or "",
             few_number_forms=few_number_forms(catalog.plural_expr),
-            formatted=domain == TEMPLATE_DOMAIN,
+            formatted=domain == SITE_DOMAIN,
         )
 
 

@@ -125,7 +125,7 @@ def detect_format(path: Path, data: bytes, provenance: dict) -> str:
 
 def decode(data: bytes, declared_charset: str | None) -> str:
     """Text of a snapshot: BOM, the recorded charset, ``<meta charset>``, then detection."""
-    from pipeline.fetch import decode_html
+    from pipeline.scraping.fetch import decode_html
 
     text, _, _ = decode_html(data, declared_charset)
     return text

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from pipeline.names import SITE_DOMAIN
 from pipeline.errors import CatalogError, PipelineError
 from pipeline.formats import document as document_format
 from pipeline.formats.messages import TOKEN, iter_blocks, normalize_space, is_translatable_text
@@ -24,7 +25,6 @@ from pipeline.formats.po import format_catalog
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project
 
-SITE_DOMAIN = "site"
 #: The options of the page templates' Babel extraction method (Jinja2's
 #: ``babel_extract``); the same as in the repository's ``babel.cfg``, so
 #: ``pybabel extract -F babel.cfg`` finds the same messages.

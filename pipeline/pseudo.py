@@ -190,7 +190,7 @@ def pseudo_catalog(template, locale: str):
 
 def make_pseudo_catalogs(project, locales: list[str] | tuple[str, ...] = ()) -> PseudoResult:
     """Write ``locales/<pseudo>/LC_MESSAGES/<domain>.po`` for every template; both pseudo-locales by default."""
-    from pipeline.catalogs import template_domains
+    from pipeline.catalogs.update import template_domains
     from pipeline.errors import InvalidNameError, PipelineError
     from pipeline.formats.po import read_catalog, write_catalog
 
@@ -351,7 +351,7 @@ def check_coverage(project) -> CoverageResult:
     template since the last ``pipeline extract`` counts as covered: what is
     reported is text that no extraction can reach (a literal outside ``_()``).
     """
-    from pipeline.build import build_site
+    from pipeline.build.site import build_site
     from pipeline.extract import extract
     from pipeline.formats.site import locale_info
     from pipeline.project import Project

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline.derive import Derivation, parse_derivations
+from pipeline.catalogs.derive import Derivation, parse_derivations
 from pipeline.errors import SettingsError
+from pipeline.names import LOCALE_PATTERN
 
 DEFAULT_THRESHOLD = 80.0
 #: More ``build`` processes than this is a typo (``jobs = 100000``), not a machine.
@@ -105,22 +106,16 @@ def _split_lines(value: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in value.splitlines() if line.strip())
 
 
-def _locale_pattern() -> re.Pattern[str]:
-    from pipeline.project import LOCALE_PATTERN  # late: project imports this module
-
-    return LOCALE_PATTERN
-
-
 def _language(value: str) -> str:
     value = value.strip()
-    if not _locale_pattern().match(value):
+    if not LOCALE_PATTERN.match(value):
         raise ValueError(f"{value!r} is not a language code")
     return value
 
 
 def _locales(value: str) -> tuple[str, ...]:
     locales = _split_list(value)
-    wrong = [locale for locale in locales if not _locale_pattern().match(locale)]
+    wrong = [locale for locale in locales if not LOCALE_PATTERN.match(locale)]
     if wrong:
         raise ValueError(", ".join(repr(w) for w in wrong) + " is not a locale identifier")
     return locales
@@ -355,7 +350,7 @@ def _locale_values(sections: dict[str, dict[str, str]], problems: list[Problem])
     for name, parse in LOCALE_SECTIONS.items():
         found[name] = {}
         for key, raw in sections.get(name, {}).items():
-            if not _locale_pattern().fullmatch(key):
+            if not LOCALE_PATTERN.fullmatch(key):
                 problems.append((name, key, f"{key!r} is not a locale identifier such as zh_CN"))
                 continue
             locale = normalize_locale(key)
@@ -411,7 +406,7 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
             flag = f"--{option.key.replace('_', '-')}"
             problems.append(("", flag, str(exc)) if override is not None else (option.section, option.key, str(exc)))
     thresholds = _locale_values(sections, problems)["pipeline:thresholds"]
-    derived, derived_problems = parse_derivations(sections.get("pipeline:derived", {}), _locale_pattern().fullmatch)
+    derived, derived_problems = parse_derivations(sections.get("pipeline:derived", {}), LOCALE_PATTERN.fullmatch)
     problems += [_owned_problem(p) for p in derived_problems]
     if problems:
         raise SettingsError(_report(problems, cfg, lines))

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from helpers.projects import REPO_ROOT
 from pipeline.errors import LockedError
 from pipeline.formats.po import read_catalog
 from pipeline.fsutil import atomic_write_bytes, atomic_write_text, project_lock, write_if_changed
-from robustness_helpers import make_big_project, popen_pipeline, run_pipeline, write_article
+from helpers.robustness import make_big_project, popen_pipeline, run_pipeline, write_article
 
 # ---------------------------------------------------------------------------
 # Atomic writes
@@ -74,9 +74,9 @@ def test_the_kill_hook_stops_the_process_right_after_the_nth_write(tmp_path: Pat
 ALLOWED_RAW_WRITES = {
     ("pipeline/pseudo.py", "shutil.copy2"): "copies the project into a temporary folder for check --coverage",
     ("pipeline/pseudo.py", "shutil.copytree"): "same temporary copy",
-    ("pipeline/publish.py", "shutil.copytree"): "hard links into the staging folder, which is swapped in whole",
-    ("pipeline/distributed.py", ".write_bytes"): "an article's inputs in a Dask worker's own scratch folder, rewritten by each task",
-    ("pipeline/distributed.py", 'open(page, "wb"'): "placeholders of a page's recorded size in that scratch folder, never a user's file",
+    ("pipeline/publishing/publish.py", "shutil.copytree"): "hard links into the staging folder, which is swapped in whole",
+    ("pipeline/build/distributed.py", ".write_bytes"): "an article's inputs in a Dask worker's own scratch folder, rewritten by each task",
+    ("pipeline/build/distributed.py", 'open(page, "wb"'): "placeholders of a page's recorded size in that scratch folder, never a user's file",
 }
 RAW_WRITE = re.compile(
     r"\.write_text\(|\.write_bytes\(|\bopen\([^)]*['\"][wax]b?\+?['\"]|os\.open\([^)]*O_(?:WRONLY|RDWR)"

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from build_helpers import FIXTURES, SLUG, make_project
-from pipeline.build import _translation_errors, _usable_translations, site_translations
+from helpers.build import SLUG, make_project
+from pipeline.build.site import _translation_errors, _usable_translations, site_translations
 from pipeline.checks import ERROR, check_catalog, check_pair
 from pipeline.cli import main
 from pipeline.errors import CatalogError

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from catalogs_helpers import FIXTURES, SLUG, make_project, msgcat, msgfmt_check
+from helpers.catalogs import SLUG, make_project, msgcat, msgfmt_check
 from pipeline.cli import main
 from pipeline.errors import CatalogError
 from pipeline.extract import article_template, extract, site_template
 from pipeline.formats.po import read_catalog
 from pipeline.project import Project
-from pipeline.site_labels import ROLE_MESSAGES
+from pipeline.build.labels import ROLE_MESSAGES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,7 +119,7 @@ def test_site_template_has_the_site_labels_msgids(tmp_path):
     project = make_project(tmp_path, templates=False)
     ids = {m.id for m in site_template(project)}
     for msgid, _ in ROLE_MESSAGES.values():
-        assert msgid in ids  # exactly as pipeline/site_labels.py spells them
+        assert msgid in ids  # exactly as pipeline/build/labels.py spells them
 
 
 def test_project_template_overrides_packaged_one(tmp_path):
@@ -177,7 +177,7 @@ def test_cli_extract(tmp_path):
 
 
 def test_shipped_article(tmp_path, shipped_project):
-    from conftest import SHIPPED_SLUG
+    from helpers.projects import SHIPPED_SLUG
 
     project = Project.load(shipped_project)
     if not project.clean_document_path(SHIPPED_SLUG).exists():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from build_helpers import make_project
+from helpers.build import make_project
 from pipeline.cli import main
 from pipeline.fsutil import STALE_TEMPORARY_SECONDS, TEMPORARY_NAME, atomic_write_bytes
 

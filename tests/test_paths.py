@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_helpers import SLUG, make_project
+from helpers.build import SLUG, make_project
 from pipeline.cli import main
-from pipeline.project import Project, slugify, validate_locale_name, validate_slug
-from pipeline.scrape import slug_for_target
+from pipeline.project import Project
+from pipeline.names import slugify, validate_locale_name, validate_slug
+from pipeline.scraping.scrape import slug_for_target
 
 HOSTILE_NAMES = [
     "..",

@@ -21,8 +21,8 @@ from typing import Callable
 
 import pytest
 
-from pipeline.build import available_cpus
-from robustness_helpers import make_big_project, run_pipeline
+from pipeline.build.site import available_cpus
+from helpers.robustness import make_big_project, run_pipeline
 
 ARTICLES = 16
 LOCALES = ("fr", "de")

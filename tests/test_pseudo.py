@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import html
 
-from build_helpers import SLUG, make_project
+from helpers.build import SLUG, make_project
 from pipeline.checks import check_pair
 from pipeline.cli import main
 from pipeline.formats.po import read_catalog

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import html
 
-from conftest import REPO_ROOT, SHIPPED_SLUG, make_project
+from helpers.projects import REPO_ROOT, SHIPPED_SLUG, snapshot_project
+from helpers.hostile import PAYLOADS
 from pipeline.cli import main
 from pipeline.formats import document as document_format
 from pipeline.sanitize import sanitize_document, srcset_urls, unsafe_url_reason
@@ -54,7 +55,7 @@ CONTROL_REFERENCES = [
 
 @pytest.mark.parametrize("inner", CONTROL_REFERENCES)
 def test_a_page_with_control_character_references_cleans_fine(tmp_path: Path, inner: str) -> None:
-    root = make_project(tmp_path / "site", {"a": ("snapshot.html", page(inner))})
+    root = snapshot_project(tmp_path / "site", {"a": ("snapshot.html", page(inner))})
     result = run("clean", "--project", str(root))
     assert result.exit_code == 0, result.output
     text = (root / "source" / "a" / "article.html").read_text(encoding="utf-8")
@@ -66,7 +67,7 @@ def test_a_page_with_control_character_references_cleans_fine(tmp_path: Path, in
 
 
 def test_scrape_from_a_list_goes_on_past_a_page_with_control_references(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "site", {})
+    root = snapshot_project(tmp_path / "site", {})
     first, second = tmp_path / "first.html", tmp_path / "second.html"
     first.write_text(page(CONTROL_REFERENCES[0] + CONTROL_REFERENCES[2]), encoding="utf-8")
     second.write_text(page("<em>plain</em>"), encoding="utf-8")
@@ -130,7 +131,7 @@ def hostile_markup(tree) -> list[str]:
 
 
 def test_build_takes_hostile_markup_out_of_a_hand_edited_document(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "site", {"hostile": ("article.html", HOSTILE_DOCUMENT)})
+    root = snapshot_project(tmp_path / "site", {"hostile": ("article.html", HOSTILE_DOCUMENT)})
     result = run("build", "--project", str(root))
     assert result.exit_code == 0, result.output
     built = root / "output" / "en" / "hostile" / "index.html"
@@ -152,7 +153,7 @@ def test_build_takes_hostile_markup_out_of_a_hand_edited_document(tmp_path: Path
 
 
 def test_build_reports_the_dropped_urls_again_when_nothing_changed(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "site", {"hostile": ("article.html", HOSTILE_DOCUMENT)})
+    root = snapshot_project(tmp_path / "site", {"hostile": ("article.html", HOSTILE_DOCUMENT)})
     first = run("build", "--project", str(root))
     again = run("build", "--project", str(root))
     warnings = lambda out: sorted(l for l in out.splitlines() if "left out of the pages" in l)  # noqa: E731
@@ -162,7 +163,7 @@ def test_build_reports_the_dropped_urls_again_when_nothing_changed(tmp_path: Pat
 def test_clean_drops_unsafe_urls_the_page_builder_let_through_and_reports_them(tmp_path: Path) -> None:
     inner = ('<a href="vbscript:msgbox(1)">vb</a> <q cite="javascript:x">q</q> '
              '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="s"> <a href="mailto:a@example.org">mail</a>')
-    root = make_project(tmp_path / "site", {"a": ("snapshot.html", page(inner))})
+    root = snapshot_project(tmp_path / "site", {"a": ("snapshot.html", page(inner))})
     result = run("clean", "--project", str(root))
     assert result.exit_code == 0, result.output
     text = (root / "source" / "a" / "article.html").read_text(encoding="utf-8")
@@ -240,7 +241,7 @@ def test_clean_documents_of_the_html_fixtures_pass_the_gate_unchanged(name: str)
 
 
 def test_extract_reads_the_document_through_the_same_gate_so_build_finds_its_messages(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "site", {"hostile": ("article.html", HOSTILE_DOCUMENT)})
+    root = snapshot_project(tmp_path / "site", {"hostile": ("article.html", HOSTILE_DOCUMENT)})
     assert run("extract", "--project", str(root)).exit_code == 0
     template = (root / "locales" / "hostile.pot").read_text(encoding="utf-8")
     assert 'msgid "An image <img/> and a script."' in template, template
@@ -267,17 +268,15 @@ ATTRIBUTE_PAYLOADS = [
 
 
 def scraped_corpus() -> dict[str, str]:
-    import test_injection
-
     # a NUL byte makes a file binary, which scrape and clean refuse before any parsing
-    payloads = [p for p in test_injection.PAYLOADS if len(p) < 10_000 and "\x00" not in p] + ATTRIBUTE_PAYLOADS
+    payloads = [p for p in PAYLOADS if len(p) < 10_000 and "\x00" not in p] + ATTRIBUTE_PAYLOADS
     return {f"hostile-{n:02d}": page(payload) for n, payload in enumerate(payloads)}
 
 
 def test_hostile_scraped_pages_clean_and_build_without_script_handler_or_unsafe_url(tmp_path: Path) -> None:
     corpus = scraped_corpus()
     assert len(corpus) >= 70
-    root = make_project(tmp_path / "site", {slug: ("snapshot.html", text) for slug, text in corpus.items()})
+    root = snapshot_project(tmp_path / "site", {slug: ("snapshot.html", text) for slug, text in corpus.items()})
     cleaned = run("clean", "--project", str(root))
     assert cleaned.exit_code == 0, cleaned.output
     for slug in corpus:
@@ -293,7 +292,7 @@ def test_hostile_scraped_pages_clean_and_build_without_script_handler_or_unsafe_
 
 
 def test_scrape_reports_the_urls_clean_dropped_as_clean_does(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "site", {})
+    root = snapshot_project(tmp_path / "site", {})
     saved = tmp_path / "vb-page.html"
     saved.write_text(page('<a href="vbscript:msgbox(1)">vb</a>'), encoding="utf-8")
     result = run("scrape", "--project", str(root), str(saved))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_helpers import SLUG, make_project
+from helpers.build import SLUG, make_project
 from pipeline.cli import main
 from pipeline.errors import SettingsError
 from pipeline.settings import MAX_JOBS, load_settings, normalize_locale

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_helpers import SLUG, make_project
+from helpers.build import SLUG, make_project
 from pipeline.cli import main
-from test_publish import tree_hash
+from helpers.publishing import tree_hash
 
 
 def run(*args: str):

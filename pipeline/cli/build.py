@@ -98,9 +98,9 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
     output/style.css. Untranslated blocks show the source text, marked with
     its language.
     """
-    from pipeline.build import build_site, merge_shards as merge
-    from pipeline.completion import percent_text
-    from pipeline.buildstate import Shard
+    from pipeline.build.site import build_site, merge_shards as merge
+    from pipeline.catalogs.completion import percent_text
+    from pipeline.build.state import Shard
 
     try:
         chosen_shard = Shard.parse(shard) if shard else None

@@ -56,8 +56,8 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
 
     Existing catalogs are never overwritten; only missing ones are created.
     """
-    from pipeline.catalogs import init as run_init
-    from pipeline.derive import derive_project
+    from pipeline.catalogs.update import init as run_init
+    from pipeline.catalogs.derive import derive_project
     from pipeline.settings import normalize_locale
 
     project = load_project(project_dir)
@@ -95,8 +95,8 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
     become obsolete (#~) and come back if their text does; new messages are
     filled from the locale's other catalogs when possible.
     """
-    from pipeline.catalogs import update as run_update
-    from pipeline.derive import derive_project
+    from pipeline.catalogs.update import update as run_update
+    from pipeline.catalogs.derive import derive_project
 
     project = load_project(project_dir)
     with lock.hold(project.root, reporter):
@@ -144,8 +144,8 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
     information (fuzzy, untranslated) do not fail unless --strict is given.
     """
     from pipeline.checks import catalog_paths, check_catalog
-    from pipeline.glossary import project_glossary_findings
-    from pipeline.project import validate_locale_name
+    from pipeline.catalogs.glossary import project_glossary_findings
+    from pipeline.names import validate_locale_name
 
     project = load_project(project_dir)
     chosen = [validate_locale_name(l) for l in locales] or project.catalog_locales()
@@ -230,11 +230,11 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
     error of `pipeline check`), floored to one decimal as every command
     shows it; Chinese, Japanese and Korean count by characters.
     """
-    from pipeline.catalogs import stats as run_stats
+    from pipeline.catalogs.update import stats as run_stats
 
     project = load_project(project_dir)
     if html_file is not None:  # first: the page names an unreadable catalog, where the table below stops
-        from pipeline.statspage import write_stats_page
+        from pipeline.preview.statuspage import write_stats_page
 
         written = write_stats_page(project, html_file)
         reporter.info(f"wrote {written}")

@@ -141,7 +141,7 @@ def lock_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def catalog_locale(name: str) -> str:
     """The catalogs' spelling of a locale typed as the pages spell it (``zh-TW`` -> ``zh_TW``),
     as the settings read it; any other name as typed (the stage validates it)."""
-    from pipeline.project import LOCALE_PATTERN
+    from pipeline.names import LOCALE_PATTERN
     from pipeline.settings import normalize_locale
 
     return normalize_locale(name) if "-" in name and LOCALE_PATTERN.fullmatch(name) else name

@@ -63,7 +63,7 @@ def publish(
     Refuses a DEST that is, holds or lies in the project, or holds your home,
     and a non-empty folder it did not publish to before (unless --force).
     """
-    from pipeline.publish import publish as run_publish
+    from pipeline.publishing.publish import publish as run_publish
 
     project = load_project(project_dir, base_url=base_url)
     # The project lock keeps update or build from changing what is being published

@@ -99,8 +99,8 @@ def scrape(targets: tuple[str, ...], slug: str | None, url_list: TextIO | None, 
       pipeline scrape --from urls.txt
     """
     from pipeline.errors import FetchError
-    from pipeline.fetch import FetchOptions
-    from pipeline.scrape import ScrapeOptions, is_url, iter_scrape, read_url_list
+    from pipeline.scraping.fetch import FetchOptions
+    from pipeline.scraping.scrape import ScrapeOptions, is_url, iter_scrape, read_url_list
 
     all_targets = list(targets)
     if url_list is not None:

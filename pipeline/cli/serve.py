@@ -32,7 +32,7 @@ def serve(port: int, project_dir: Path, reporter: Reporter) -> None:
     """
     import signal
 
-    from pipeline.serve import serve as run_serve
+    from pipeline.preview.server import serve as run_serve
 
     def stop(signum, frame):  # a SIGTERM stops as Ctrl+C does: the preview folder is removed
         raise KeyboardInterrupt

@@ -1,0 +1,1 @@
+"""The ``build`` stage and what it is made of: the site's pages from documents, catalogs and templates."""

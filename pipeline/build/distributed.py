@@ -1,0 +1,422 @@
+"""``build --scheduler``: the articles' pages made on the workers of a Dask distributed cluster.
+
+No shared file system: each task carries what its article's pages are made
+from (the clean document and the article's catalogs; the templates, the site
+catalogs and the plan go to each worker once, as one task the scheduler can
+run again). A worker writes them into a folder of its own, builds the article
+there with the very code of a local build (:func:`pipeline.build._build_article`)
+and sends back the outcome and the bytes of the pages it rendered; this
+process writes the pages with the same writer as a local build, so the
+output and the manifest records are the same bytes. (The stylesheet, the
+index, the sitemap and the other site pages are written here as by a local
+build: no page of an article needs them.)
+
+An article whose pages are all up to date sends no task: it is first built
+here with a renderer that stops at the first page to render
+(:class:`_Probe`), which a build after no change never reaches; the cluster
+is reached only when a first task is needed. Results are taken as they
+complete and only a window of tasks (of up to :data:`MAX_ARTICLES_PER_TASK`
+articles) is in flight, so this process holds a few articles at a time,
+whatever the site's size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import stat
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.build.site import (
+    _ArticleOutcome,
+    _ArticleWork,
+    _BuildPlan,
+    _build_article,
+    _input_paths,
+    _Renderer,
+    remove_output_page,
+    SITE_DOMAIN,
+)
+from pipeline.errors import PipelineError
+from pipeline.fsutil import write_if_changed
+from pipeline.project import Project, confine
+from pipeline.formats.site import page_path
+
+#: How many times a task is run again after its worker died or it failed.
+RETRIES = 3
+#: Tasks in flight per worker thread of the cluster: enough to keep every worker busy.
+TASKS_PER_THREAD = 4
+#: Articles in one task at most: fewer round trips through the scheduler (as the local pool's chunks).
+MAX_ARTICLES_PER_TASK = 8
+#: How long to wait for the scheduler to answer, in seconds.
+CONNECT_TIMEOUT = 30
+
+
+class ClusterError(PipelineError):
+    """Dask is missing, or its scheduler cannot be reached."""
+
+
+class _PageToRender(Exception):
+    """Raised by :class:`_Probe`: the article has a page to render, so it goes to the cluster."""
+
+
+class _Probe:
+    """A renderer that stops the article's build at the first use: the page needs making."""
+
+    def __getattr__(self, name: str):
+        raise _PageToRender
+
+
+@dataclass
+class _SiteInputs:
+    """What every article's task needs: the plan and the files shared by all pages."""
+
+    plan: _BuildPlan
+    #: ``templates/`` of the project: path relative to it -> bytes.
+    templates: dict[str, bytes]
+    #: locale -> bytes of its ``site.po``.
+    site_catalogs: dict[str, bytes]
+    version: str
+
+
+@dataclass
+class _ArticleTask:
+    work: _ArticleWork
+    document: bytes
+    #: locale -> bytes of the article's catalog, for those that exist.
+    catalogs: dict[str, bytes]
+    #: locale -> size of the article's page already in the output (a page is
+    #: reused when its record says this size, see ``_page_intact``).
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _TaskResult:
+    outcome: _ArticleOutcome
+    #: locale -> bytes of each page rendered.
+    pages: dict[str, bytes]
+
+
+# ---------------------------------------------------------------------------
+# This process: send the articles, write what comes back
+# ---------------------------------------------------------------------------
+
+
+def run_on_cluster(plan: _BuildPlan, works: list[_ArticleWork], scheduler: str) -> Iterator[_ArticleOutcome]:
+    """Each article's outcome, in the order of ``works``, its pages made on the cluster at ``scheduler``.
+
+    The cluster is reached at the first article with a page to render: a
+    build after no change neither imports Dask nor needs the cluster up.
+    """
+    cluster = _Connection(scheduler)
+    try:
+        yield from _run(cluster, plan, works)
+    finally:
+        cluster.close()
+
+
+class _Connection:
+    """The client of the cluster, made when first needed."""
+
+    def __init__(self, scheduler: str) -> None:
+        self.scheduler = scheduler
+        self.client = None
+        self.distributed = None
+
+    def connect(self):
+        if self.client is None:
+            self.distributed = _import_distributed()
+            try:
+                self.client = self.distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            except (OSError, TimeoutError) as exc:
+                raise ClusterError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise ClusterError(
+            "--scheduler needs Dask distributed: pip install 'pipeline[dask]' (or dask[distributed])"
+        ) from None
+    return distributed
+
+
+def _run(cluster: _Connection, plan: _BuildPlan, works: list[_ArticleWork]) -> Iterator[_ArticleOutcome]:
+    site = sent = None
+    window = per_task = 1
+    done: dict[int, _ArticleOutcome] = {}
+    batch: list[tuple[int, _ArticleTask]] = []
+    ready = 0  # the position of the next outcome to give, in order as a local build gives them
+    for position, work in enumerate(works):
+        outcome, task = _outcome_or_task(plan, work)
+        if outcome is not None:
+            done[position] = outcome
+        else:
+            if sent is None:
+                client = cluster.connect()
+                window = max(1, TASKS_PER_THREAD * sum(client.nthreads().values()))
+                per_task = max(1, min(MAX_ARTICLES_PER_TASK, (len(works) - position) // window))
+                sent = cluster.distributed.as_completed(loop=client.loop)
+                # a task, not scattered data: the scheduler runs it again if its worker dies
+                site = client.submit(_site_inputs_of, _site_inputs(plan), pure=False, retries=RETRIES)
+            batch.append((position, task))
+        if batch and (len(batch) >= per_task or position == len(works) - 1):
+            sent.add(_submit(cluster.client, site, batch))
+            batch = []
+        while sent is not None and sent.count() >= window:
+            _take(next(sent), plan, works, done)
+        while ready in done:
+            yield done.pop(ready)
+            ready += 1
+    for future in sent or ():
+        _take(future, plan, works, done)
+        while ready in done:
+            yield done.pop(ready)
+            ready += 1
+
+
+def _submit(client, site, batch: list[tuple[int, _ArticleTask]]):
+    key = f"pipeline-article-{batch[0][1].work.slug}-{os.urandom(6).hex()}"
+    future = client.submit(build_articles_task, site, [task for _, task in batch], pure=False, retries=RETRIES, key=key)
+    future.positions = [position for position, _ in batch]
+    return future
+
+
+def _take(future, plan: _BuildPlan, works: list[_ArticleWork], done: dict[int, _ArticleOutcome]) -> None:
+    """Write the pages of a finished task; its outcomes wait in ``done`` for their turn."""
+    results: list[_TaskResult] = future.result()
+    future.release()
+    for position, result in zip(future.positions, results):
+        done[position] = _written(plan, works[position], result)
+
+
+def _outcome_or_task(plan: _BuildPlan, work: _ArticleWork) -> tuple[_ArticleOutcome | None, _ArticleTask | None]:
+    """The article's outcome when none of its pages needs rendering, else the task that makes them."""
+    pages = _existing_pages(plan, work.slug)  # before the probe, which may remove some
+    if work.old_article:  # a new article has nothing to reuse
+        try:
+            return _build_article(plan, work, _Probe()), None
+        except _PageToRender:
+            pass
+    document_path, catalog_paths = _input_paths(plan, work.slug)
+    with open(document_path, "rb") as file:
+        document = file.read()
+    catalogs = {}
+    for locale, path in catalog_paths.items():
+        try:
+            with open(path, "rb") as file:
+                catalogs[locale] = file.read()
+        except FileNotFoundError:
+            continue
+    return None, _ArticleTask(work, document, catalogs, pages)
+
+
+def _existing_pages(plan: _BuildPlan, slug: str) -> dict[str, int]:
+    """locale -> size of the article's page in the output, for those there (as ``_page_intact`` sees them)."""
+    sizes = {}
+    for locale, info in plan.infos.items():
+        try:
+            status = os.stat(f"{plan.output_text}/{page_path(info.tag, slug)}")
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        if stat.S_ISREG(status.st_mode):
+            sizes[locale] = status.st_size
+    return sizes
+
+
+def _written(plan: _BuildPlan, work: _ArticleWork, result: _TaskResult) -> _ArticleOutcome:
+    """The worker's outcome once its pages are in the output, as :func:`_build_article` leaves it."""
+    from pipeline.build.state import FileHashes
+
+    outcome = result.outcome
+    for page in outcome.pages:
+        if page.rendered:
+            # never written through a linked language or article folder that leads out of the output
+            path = confine(plan.output, Path(page.file), plan.checked_output, "the output folder")
+            page.written = write_if_changed(path, result.pages[page.locale], durable=False)
+    for page in outcome.removed:  # pages the worker left out (their catalog cannot be read)
+        remove_output_page(plan, page)
+    # the stat of this machine's files, which the next build compares with
+    hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns)
+    document_path, catalog_paths = _input_paths(plan, work.slug)
+    for path in [document_path, *catalog_paths.values()]:
+        hashes.hash(path)
+    outcome.file_records = hashes.records
+    return outcome
+
+
+def _site_inputs(plan: _BuildPlan) -> _SiteInputs:
+    from pipeline import __version__
+
+    project = plan.project
+    templates = {}
+    folder = project.templates_dir
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                templates[str(path.relative_to(folder))] = path.read_bytes()
+    site_catalogs = {}
+    for locale in plan.locales[1:]:
+        path = project.catalog_path(locale, SITE_DOMAIN)
+        if path.is_file():
+            site_catalogs[locale] = path.read_bytes()
+    return _SiteInputs(plan, templates, site_catalogs, __version__)
+
+
+def _site_inputs_of(site: _SiteInputs) -> _SiteInputs:
+    return site
+
+
+# ---------------------------------------------------------------------------
+# A worker: build an article in a folder of its own
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _WorkerSite:
+    """A worker's copy of the site's shared inputs, made once per build and process."""
+
+    key: str
+    folder: str
+    plan: _BuildPlan
+    renderer: _Renderer
+    #: one article at a time: the renderer installs each page's translations before rendering it
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_worker_sites: dict[str, _WorkerSite] = {}
+_worker_sites_lock = threading.Lock()
+
+
+def build_articles_task(site: _SiteInputs, tasks: list[_ArticleTask]) -> list[_TaskResult]:
+    """Run on a worker: each article's outcome, its paths those of the build's own machine, and its pages."""
+    from pipeline import __version__
+
+    if site.version != __version__:
+        raise ClusterError(f"a worker has pipeline {__version__}, the build {site.version}: install the same version")
+    local = _worker_site(site)
+    return [_build_in(local, site, task) for task in tasks]
+
+
+def _build_in(local: "_WorkerSite", site: _SiteInputs, task: _ArticleTask) -> _TaskResult:
+    slug = task.work.slug
+    with local.lock:
+        _write_article(local, task)
+        try:
+            outcome = _build_article(local.plan, dataclasses.replace(task.work, old_files={}), local.renderer)
+            pages = {
+                page.locale: Path(page.file).read_bytes() for page in outcome.pages if page.rendered
+            }
+        except PipelineError as exc:  # a template error names the template: on the build's machine
+            exc.message = _moved(exc.message, local, site.plan)
+            exc.args = tuple(_moved(list(exc.args), local, site.plan))
+            raise
+        finally:
+            _clear_pages(local, slug)
+    return _TaskResult(_moved(outcome, local, site.plan), pages)
+
+
+def _worker_site(site: _SiteInputs) -> _WorkerSite:
+    key = site.plan.site_hash + repr(sorted(site.plan.site_catalogs.items()))
+    with _worker_sites_lock:
+        if key not in _worker_sites:
+            for old in _worker_sites.values():  # an earlier build's copy
+                shutil.rmtree(old.folder, ignore_errors=True)
+            _worker_sites.clear()
+            _worker_sites[key] = _materialise(site, key)
+        return _worker_sites[key]
+
+
+def _materialise(site: _SiteInputs, key: str) -> _WorkerSite:
+    folder = tempfile.mkdtemp(prefix="pipeline-build-", dir=_worker_directory())
+    root = Path(folder, "project")
+    for name, data in site.templates.items():
+        _write(root / "templates" / name, data)
+    for locale, data in site.site_catalogs.items():
+        _write(root / "locales" / locale / "LC_MESSAGES" / f"{SITE_DOMAIN}.po", data)
+    (root / "source").mkdir(parents=True, exist_ok=True)
+    project = Project(root=root, settings=site.plan.project.settings)
+    plan = dataclasses.replace(site.plan, project=project, output=Path(folder, "output"))
+    return _WorkerSite(key, folder, plan, _Renderer(project))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _write_article(local: _WorkerSite, task: _ArticleTask) -> None:
+    plan, slug = local.plan, task.work.slug
+    document_path, catalog_paths = _input_paths(plan, slug)
+    _write(Path(document_path), task.document)
+    for locale, path in catalog_paths.items():
+        if locale in task.catalogs:
+            _write(Path(path), task.catalogs[locale])
+        elif os.path.lexists(path):  # left by an earlier task of the article
+            os.unlink(path)
+    for locale, size in task.pages.items():  # same size, so the records of intact pages are reused
+        page = Path(plan.output_text, page_path(plan.infos[locale].tag, slug))
+        page.parent.mkdir(parents=True, exist_ok=True)
+        with open(page, "wb") as file:
+            file.truncate(size)
+
+
+def _clear_pages(local: _WorkerSite, slug: str) -> None:
+    """The article's pages out of the worker's output, so the next task sees only those it brings.
+
+    Its inputs and folders stay, overwritten by its next task: a file system
+    under load makes each removal cost milliseconds.
+    """
+    for info in local.plan.infos.values():
+        try:
+            os.unlink(f"{local.plan.output_text}/{page_path(info.tag, slug)}")
+        except FileNotFoundError:
+            pass
+
+
+def _worker_directory() -> str | None:
+    """The Dask worker's own scratch folder (removed with the worker), or the system's outside a worker."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):
+        return None
+
+
+def _moved(value, local: _WorkerSite, plan: _BuildPlan):
+    """``value`` with the worker's folders replaced by the project's and the output's of the build."""
+    swaps = ((str(local.plan.project.root), str(plan.project.root)), (local.plan.output_text, str(plan.output)))
+    return _swapped(value, swaps)
+
+
+def _swapped(value, swaps):
+    if isinstance(value, str):
+        for old, new in swaps:
+            if old in value:
+                value = value.replace(old, new)
+        return value
+    if isinstance(value, Path):
+        return Path(_swapped(str(value), swaps))
+    if isinstance(value, list):
+        return [_swapped(item, swaps) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_swapped(item, swaps) for item in value)
+    if isinstance(value, dict):
+        return {key: _swapped(item, swaps) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: _swapped(getattr(value, f.name), swaps) for f in dataclasses.fields(value) if f.init}
+        )
+    return value

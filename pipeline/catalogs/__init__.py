@@ -1,0 +1,1 @@
+"""The translators' catalogs: making, merging, counting and checking terms in them."""

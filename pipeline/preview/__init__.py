@@ -1,0 +1,1 @@
+"""``serve``: the translators' live preview, its HTTP gate and its status page."""

@@ -1,0 +1,1 @@
+"""``scrape``: fetching pages from the public web, politely and safely."""

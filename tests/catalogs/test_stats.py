@@ -1,0 +1,72 @@
+"""stats and completion: progress per locale and article, CJK counted by characters."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from helpers.catalogs import SLUG, make_project, translate_all
+from pipeline.catalogs.update import completion, count_words, stats
+from pipeline.cli import main
+from pipeline.extract import extract
+from pipeline.catalogs.update import init
+from pipeline.formats.po import read_catalog, write_catalog
+
+
+def test_count_words():
+    assert count_words("Read the <a1>first report</a1>.") == 4
+    assert count_words("It's 2025 and e.g. state-of-the-art.") == 5
+    assert count_words("机器学习工程师") == 7
+    assert count_words("AI 工程师 work") == 5
+    assert count_words("한국어 문장") == 5
+    assert count_words("<code/>") == 0
+
+
+@pytest.fixture
+def project(tmp_path):
+    project = make_project(tmp_path)
+    extract(project, [SLUG])
+    init(project, "zh_CN")
+    return project
+
+
+def test_stats_counts_messages_and_words(project):
+    path = project.catalog_path("zh_CN", SLUG)
+    catalog = read_catalog(path)
+    catalog.get("Skills").string = "技能"
+    catalog.get("Python").string = "Python"
+    catalog.get("Data is the new oil.").string = "数据"
+    catalog.get("Data is the new oil.").flags.add("fuzzy")
+    write_catalog(path, catalog)
+    result = {r.domain: r for r in stats(project, ["zh_CN"])}
+    demo = result[SLUG]
+    assert (demo.translated, demo.fuzzy, demo.untranslated) == (2, 1, 14)
+    assert (demo.translated_words, demo.fuzzy_words) == (2, 5)
+    assert demo.percent == pytest.approx(100 * 2 / demo.words)
+    assert completion(project, "zh_CN", SLUG) == pytest.approx(demo.percent)
+    assert list(result) == [SLUG, "site"]
+
+
+def test_completion(project):
+    assert completion(project, "zh_CN", SLUG) == 0.0
+    assert completion(project, "fr", SLUG) == 0.0  # no catalog yet
+    translate_all(project.catalog_path("zh_CN", SLUG))
+    assert completion(project, "zh_CN", SLUG) == 100.0
+
+
+def test_cli_table_and_json(project):
+    translate_all(project.catalog_path("zh_CN", SLUG))
+    runner = CliRunner()
+    result = runner.invoke(main, ["stats", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["locale", "catalog", "done"]
+    demo = next(line for line in lines if " demo " in line)
+    assert "100.0%" in demo and "#" * 20 in demo
+    site = next(line for line in lines if " site " in line)
+    assert "0.0%" in site and "." * 20 in site
+    result = runner.invoke(main, ["stats", "--project", str(project.root), "--json", "-l", "zh_CN"])
+    data = json.loads(result.output)
+    assert data[0]["domain"] == SLUG and data[0]["percent"] == 100.0 and data[0]["untranslated"] == 0
