@@ -1,16 +1,15 @@
 """What a web page says about its article: title, language, author, dates.
 
 Read from the page's own declarations, best first: JSON-LD (schema.org
-``Article``), Open Graph and ``<meta>`` tags, then the visible page. The
-article's language is detected from its text when the page declares none, or
-when the page's interface is in another language than the article.
+``Article``), Open Graph and ``<meta>`` tags, then the visible page. Only the
+declared language is read here; ``language`` tells it from the article's text
+(when the page declares none, or its interface is in another language).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree
@@ -191,65 +190,3 @@ def declared_language(root: etree._Element, meta: dict[str, str], ld: dict) -> s
             if tag:
                 return tag
     return ""
-
-
-#: Frequent short words that tell languages written in Latin script apart.
-_STOPWORDS = {
-    "en": "the and of to in is that for it with as was on be by this are from have not".split(),
-    "de": "der die und das ist nicht mit den von sich auf für ein eine dem des auch wird".split(),
-    "fr": "le la les et des est une pour que dans qui pas sur du au par avec sont cette".split(),
-    "es": "el la los las y de que en es por para una con del se su como más pero".split(),
-    "it": "il la che di e per una non sono della con del gli nel anche come più questo".split(),
-    "pt": "o a os as e de que em um uma para com não por mais do da como são".split(),
-    "nl": "de het een en van is dat op te niet met voor zijn ook maar bij als".split(),
-}
-_SCRIPTS = (
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("ko", re.compile(r"[\uac00-\ud7af]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-    ("ar", re.compile(r"[\u0600-\u06ff]")),
-    ("he", re.compile(r"[\u0590-\u05ff]")),
-    ("el", re.compile(r"[\u0370-\u03ff]")),
-)
-
-
-def detect_language(text: str) -> str:
-    """The article's language from its text, or "" when unsure.
-
-    A deliberately small detector (script, then frequent words) so that the
-    tool needs no language-model dependency; it only has to tell the common
-    cases apart and say "unsure" otherwise. A long text is judged on a
-    sample spread over it, which says as much and keeps the work bounded.
-    """
-    text = _sample(text)
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 40:
-        return ""
-    for language, pattern in _SCRIPTS:
-        if len(pattern.findall(text)) > 0.3 * len(letters):
-            return language
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if len(words) < 20:
-        return ""
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()}
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    (best, best_score), (_, second_score) = ranked[0], ranked[1]
-    if best_score < 0.08 * len(words) or best_score < 1.5 * second_score:
-        return ""
-    return best
-
-
-#: A text longer than this many characters is judged on a sample this long
-#: (``_SAMPLE_PIECES`` evenly spaced pieces).
-_SAMPLE_CHARS = 200_000
-_SAMPLE_PIECES = 20
-
-
-def _sample(text: str) -> str:
-    if len(text) <= _SAMPLE_CHARS:
-        return text
-    piece = _SAMPLE_CHARS // _SAMPLE_PIECES
-    step = len(text) // _SAMPLE_PIECES
-    return " ".join(text[i * step : i * step + piece] for i in range(_SAMPLE_PIECES))

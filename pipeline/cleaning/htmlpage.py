@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 from lxml import etree, html
 
 from pipeline.cleaning import budget, htmlbyline, htmlchrome, htmlfigures, htmlmeta, htmlwidgets, loss, reconcile, votes
+from pipeline.cleaning.language import detect_language
 from pipeline.cleaning.rules import first_match, matches_any
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
@@ -1031,7 +1032,7 @@ def _image_description(unit: Unit) -> str:
 def _article_language(declared: str, article: etree._Element) -> tuple[str, list[CleanWarning]]:
     """The declared language unless the article's text clearly reads otherwise."""
     text = " ".join(article.itertext())
-    detected = htmlmeta.detect_language(text)
+    detected = detect_language(text)
     warnings: list[CleanWarning] = []
     if declared and detected and declared.split("-")[0] != detected:
         warnings.append(CleanWarning(
