@@ -217,7 +217,7 @@ def write_settings(root: Path, locales: list[str]) -> None:
 
 def make_corpus(root: Path, articles: int, locales: list[str], pages: Path, say) -> list[str]:
     """A project at ``root``: ``articles`` clean documents, templates, filled catalogs."""
-    from pipeline.catalogs.update import init
+    from pipeline.catalogs.init import init
     from pipeline.extract import extract
     from pipeline.formats import document as document_format
     from pipeline.project import Project

@@ -11,15 +11,16 @@ rewritten.
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from pipeline.catalogs.model import new_template
 from pipeline.names import SITE_DOMAIN
 from pipeline.errors import CatalogError, PipelineError
 from pipeline.formats import document as document_format
+from pipeline.formats.provenance import fetched_at, read_provenance_if_readable
 from pipeline.formats.messages import TOKEN, iter_blocks, normalize_space, is_translatable_text
 from pipeline.formats.po import format_catalog
 from pipeline.fsutil import write_if_changed
@@ -115,11 +116,7 @@ def _comment(kind: str, text: str, shells: dict | None = None) -> str:
 def source_date(project: Project, slug: str, doc: document_format.Document) -> datetime.datetime:
     """The template's creation date: the article's own dates, never the clock."""
     candidates = [doc.modified, doc.published]
-    provenance = project.article_dir(slug) / "provenance.json"
-    try:
-        candidates.append(json.loads(provenance.read_text(encoding="utf-8")).get("fetched_at") or "")
-    except (OSError, ValueError, AttributeError):
-        pass
+    candidates.append(fetched_at(read_provenance_if_readable(project.article_dir(slug))))
     for value in candidates:
         parsed = _parse_date(value or "")
         if parsed is not None:
@@ -140,22 +137,14 @@ def _parse_date(value: str) -> datetime.datetime | None:
     return parsed.astimezone(datetime.timezone.utc).replace(second=0, microsecond=0)
 
 
-def new_template(domain: str, created: datetime.datetime, description: str) -> Catalog:
-    """An empty template with the header every template of the project has."""
-    catalog = Catalog(
-        project=domain,
-        version="1.0",
-        msgid_bugs_address="",
-        creation_date=created,
-        fuzzy=True,
-        charset="UTF-8",
-    )
-    catalog._header_comment = (  # raw: Babel's header_comment getter inserts the current year
+def _new_template(domain: str, created: datetime.datetime, description: str) -> Catalog:
+    """An empty template of ``domain`` whose header comment names ``description``."""
+    header_comment = (
         f"# Messages of {description}.\n"
         "# Made by `pipeline extract`: edit the source, not this file.\n"
         "#"
     )
-    return catalog
+    return new_template(domain, created, header_comment)
 
 
 def _add(catalog: Catalog, text: str, comment: str, reference: str, keep_format_flags: bool = False) -> None:
@@ -178,7 +167,7 @@ def article_template(project: Project, slug: str) -> Catalog:
 
     sanitize_document(doc)  # build's gate, so the template holds the messages build looks up (build warns)
     reference = f"{slug}/article.html"
-    catalog = new_template(slug, source_date(project, slug, doc), f"the article {slug}")
+    catalog = _new_template(slug, source_date(project, slug, doc), f"the article {slug}")
     for text, kind in ((doc.title, "page title"), (doc.description, "page description")):
         text = normalize_space(text)
         if is_translatable_text(text):
@@ -211,7 +200,7 @@ def site_template(project: Project, files: list[tuple[Path, str]] | None = None)
     # scans every installed package's metadata, a sixth of a second per run.
     from jinja2.ext import babel_extract
 
-    catalog = new_template(SITE_DOMAIN, FALLBACK_DATE, "the page templates")
+    catalog = _new_template(SITE_DOMAIN, FALLBACK_DATE, "the page templates")
     for path, reference in site_template_files(project) if files is None else files:
         try:
             found = list(

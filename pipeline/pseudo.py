@@ -147,50 +147,35 @@ class PseudoResult:
 
 def pseudo_catalog(template, locale: str):
     """A catalog of ``locale`` with every message of ``template`` pseudo-translated."""
-    from babel.messages.catalog import Catalog, Message
+    from pipeline.catalogs.model import new_catalog
 
-    base = PSEUDO_LOCALES[locale]
-    catalog = Catalog(
-        locale=base,  # Babel does not know en_XA: take the plural rules of its language
-        project=template.project,
-        version=template.version,
-        creation_date=template.creation_date,
+    def translate(message, num_plurals: int) -> object:
+        if not isinstance(message.id, (list, tuple)):
+            return pseudo_translate(locale, message.id)
+        singular, plural = message.id[0], message.id[1]
+        forms = [pseudo_translate(locale, plural)] * num_plurals
+        if num_plurals == 2:
+            forms[0] = pseudo_translate(locale, singular)
+        return tuple(forms)
+
+    catalog = new_catalog(
+        template,
+        PSEUDO_LOCALES[locale],  # Babel does not know en_XA: take the plural rules of its language
+        f"# Pseudo-translation ({locale}) made by `pipeline pseudo`; do not edit, it is remade.\n#",
         revision_date=template.creation_date,
         last_translator="pipeline pseudo",
         language_team=f"Pseudo-locale {locale}",
-        charset="UTF-8",
-        fuzzy=False,
+        translate=translate,
     )
-    catalog._header_comment = (
-        f"# Pseudo-translation ({locale}) made by `pipeline pseudo`; do not edit, it is remade.\n#"
-    )
-    for message in template:
-        if not message.id:
-            continue
-        if isinstance(message.id, (list, tuple)):
-            singular, plural = message.id[0], message.id[1]
-            forms = [pseudo_translate(locale, plural)] * catalog.num_plurals
-            if catalog.num_plurals == 2:
-                forms[0] = pseudo_translate(locale, singular)
-            string: object = tuple(forms)
-        else:
-            string = pseudo_translate(locale, message.id)
-        copy = Message(
-            message.id, string, locations=message.locations, auto_comments=message.auto_comments,
-            context=message.context,
-        )
-        copy.flags = {f for f in message.flags if f != "fuzzy"}
-        catalog[message.id] = copy
     # The formats.po writer keeps raw header fields it was given: say the real locale name.
     generated = [(n, v) for n, v in catalog.mime_headers if n != "Generated-By"]
-    catalog.pipeline_raw_headers = [(n, locale if n == "Language" else v) for n, v in generated]
-    catalog.pipeline_header_snapshot = dict(generated)
+    catalog.set_header_fields([(n, locale if n == "Language" else v) for n, v in generated])
     return catalog
 
 
 def make_pseudo_catalogs(project, locales: list[str] | tuple[str, ...] = ()) -> PseudoResult:
     """Write ``locales/<pseudo>/LC_MESSAGES/<domain>.po`` for every template; both pseudo-locales by default."""
-    from pipeline.catalogs.update import template_domains
+    from pipeline.catalogs.model import template_domains
     from pipeline.errors import InvalidNameError, PipelineError
     from pipeline.formats.po import read_catalog, write_catalog
 

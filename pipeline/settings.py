@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline.catalogs.derive import Derivation, parse_derivations
+from pipeline.catalogs.derivation import Derivation, parse_derivations
 from pipeline.errors import SettingsError
 from pipeline.names import LOCALE_PATTERN
 

@@ -145,7 +145,7 @@ def test_cli_check_exit_codes_and_json(tmp_path):
 
 def test_catalogs_made_by_the_tool_check_clean(tmp_path):
     from helpers.catalogs import SLUG, make_project, msgfmt_check, translate_all
-    from pipeline.catalogs.update import init
+    from pipeline.catalogs.init import init
     from pipeline.extract import extract
 
     project = make_project(tmp_path)

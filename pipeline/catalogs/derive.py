@@ -25,7 +25,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.errors import PipelineError
+from pipeline.catalogs.completion import TRANSLATED, shape_of, state as completion_state
+from pipeline.catalogs.derivation import Derivation, is_derived
+from pipeline.catalogs.model import is_plural, messages, singular, strings_of, template_domains
+from pipeline.errors import CatalogError, PipelineError
+from pipeline.formats.po import read_catalog, write_catalog
+from pipeline.fsutil import write_if_changed
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog, Message
@@ -36,17 +41,6 @@ NEW_CONVERSION = "new conversion: "
 
 class DerivationError(PipelineError):
     """A derived locale that cannot be made (unknown conversion, missing source locale)."""
-
-
-@dataclass(frozen=True)
-class Derivation:
-    locale: str
-    source: str
-    conversion: str  # an OpenCC configuration name: s2twp, s2hk, s2t...
-
-    @property
-    def comment(self) -> str:
-        return f"derived from {self.source} ({self.conversion})"
 
 
 @dataclass
@@ -80,52 +74,26 @@ def converter(conversion: str):
         raise DerivationError(f"[pipeline:derived]: unknown OpenCC conversion {conversion!r} ({error})") from None
 
 
-@lru_cache(maxsize=1)
-def opencc_conversions() -> frozenset[str]:
-    """The conversion configurations OpenCC ships, found without importing it (settings stay cheap)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("opencc")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    found: set[str] = set()
-    for folder in spec.submodule_search_locations:
-        found.update(path.stem for path in Path(folder).rglob("*.json"))
-    return frozenset(found)
-
-
 def convert(derivation: Derivation, text: str) -> str:
     return converter(derivation.conversion).convert(text) if text else text
 
 
-def _strings(message: Message) -> list[str]:
-    if isinstance(message.string, (list, tuple)):
-        return [s or "" for s in message.string]
-    return [message.string or ""]
-
-
 def _set_strings(message: Message, strings: list[str]) -> None:
-    message.string = tuple(strings) if isinstance(message.id, (list, tuple)) else strings[0]
+    message.string = tuple(strings) if is_plural(message) else strings[0]
 
 
 def _key(message: Message) -> str:
-    msgid = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
-    return f"{message.context}\x04{msgid}" if message.context else msgid
-
-
-def is_derived(message: Message, derivation: Derivation) -> bool:
-    return derivation.comment in message.user_comments
+    """The message's key in the derivation record (gettext's ``context\x04msgid`` of a .mo file)."""
+    return f"{message.context}\x04{singular(message)}" if message.context else singular(message)
 
 
 def _usable(message: Message | None, shape) -> bool:
-    """A source entry to convert: translated as every command counts it (:func:`pipeline.completion.state`).
+    """A source entry to convert: translated as every command counts it (:func:`pipeline.catalogs.completion.state`).
 
     A translation ``check`` refuses counts as fuzzy does: converting it would
     copy one translator's error into a second locale and stop its publishing too.
     """
-    from pipeline.catalogs.completion import TRANSLATED, state
-
-    return message is not None and state(message, shape) == TRANSLATED
+    return message is not None and completion_state(message, shape) == TRANSLATED
 
 
 def _without_ours(comments: list[str], derivation: Derivation) -> list[str]:
@@ -138,7 +106,7 @@ def _derive_message(
     """Bring one entry of the derived catalog in step with its source entry (see the module)."""
     key = _key(message)
     record = state.get(key)
-    current = _strings(message)
+    current = strings_of(message)
     ours = is_derived(message, derivation) and (record is None or record["derived"] == current)
     if not _usable(source, shape):
         if ours and any(current):
@@ -148,7 +116,7 @@ def _derive_message(
             state.pop(key, None)
             counts.cleared += 1
         return
-    source_strings = _strings(source)
+    source_strings = strings_of(source)
     converted = [convert(derivation, s) for s in source_strings]
     if len(converted) != len(current):
         converted = (converted + [converted[-1]] * len(current))[: len(current)]
@@ -173,9 +141,6 @@ def _derive_message(
 
 def derive_catalog(catalog: Catalog, source: Catalog, derivation: Derivation, state: dict, counts: DerivedFile) -> None:
     """Apply the derivation to every entry of ``catalog`` (changed in place); ``state`` too."""
-    from pipeline.catalogs.completion import shape_of
-    from pipeline.formats.po import messages
-
     by_key = {_key(m): m for m in messages(source)}
     shape = shape_of(source, counts.domain)
     keys = set()
@@ -205,10 +170,6 @@ def state_bytes(state: dict) -> bytes:
 
 def derive_locale(locales_dir: Path, derivation: Derivation, domains: list[str]) -> DeriveResult:
     """Fill ``derivation.locale``'s existing catalogs from ``derivation.source``'s; write what changed."""
-    from pipeline.errors import CatalogError
-    from pipeline.formats.po import read_catalog, write_catalog
-    from pipeline.fsutil import write_if_changed
-
     result = DeriveResult()
     locale_dir = locales_dir / derivation.locale
     state = read_state(locale_dir)
@@ -233,37 +194,11 @@ def derive_locale(locales_dir: Path, derivation: Derivation, domains: list[str])
     return result
 
 
-def parse_derivations(section: dict[str, str], known_locale) -> tuple[dict[str, Derivation], list[str]]:
-    """``[pipeline:derived]`` as written: ``LOCALE = SOURCE_LOCALE CONVERSION``; all problems at once."""
-    derivations: dict[str, Derivation] = {}
-    problems: list[str] = []
-    for locale, value in section.items():
-        parts = value.split()
-        if len(parts) != 2:
-            problems.append(f"[pipeline:derived] {locale}: expected 'SOURCE_LOCALE CONVERSION', got {value!r}")
-            continue
-        if not known_locale(locale) or not known_locale(parts[0]):
-            problems.append(f"[pipeline:derived] {locale}: {locale!r} or {parts[0]!r} is not a locale name")
-            continue
-        conversion = parts[1].removesuffix(".json")
-        if conversion not in opencc_conversions():
-            known = ", ".join(sorted(opencc_conversions())) or "none: pip install opencc"
-            problems.append(f"[pipeline:derived] {locale}: unknown OpenCC conversion {conversion!r} (known: {known})")
-            continue
-        derivations[locale] = Derivation(locale, parts[0], conversion)
-    for derivation in derivations.values():
-        if derivation.source in derivations:
-            problems.append(f"[pipeline:derived] {derivation.locale}: derives from {derivation.source}, itself derived")
-    return derivations, problems
-
-
 def derive_project(project, locales: list[str] | tuple[str, ...] = ()) -> DeriveResult:
     """Derive every ``[pipeline:derived]`` locale that has catalogs, after ``update`` or ``init``.
 
     With ``locales`` given, only derivations from or into one of them run.
     """
-    from pipeline.catalogs.update import template_domains
-
     result = DeriveResult()
     domains = template_domains(project)
     for derivation in project.settings.derived.values():

@@ -56,7 +56,7 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
 
     Existing catalogs are never overwritten; only missing ones are created.
     """
-    from pipeline.catalogs.update import init as run_init
+    from pipeline.catalogs.init import init as run_init
     from pipeline.catalogs.derive import derive_project
     from pipeline.settings import normalize_locale
 
@@ -230,7 +230,7 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
     error of `pipeline check`), floored to one decimal as every command
     shows it; Chinese, Japanese and Korean count by characters.
     """
-    from pipeline.catalogs.update import stats as run_stats
+    from pipeline.catalogs.stats import stats as run_stats
 
     project = load_project(project_dir)
     if html_file is not None:  # first: the page names an unreadable catalog, where the table below stops

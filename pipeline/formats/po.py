@@ -28,6 +28,7 @@ from typing import Iterable
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError
+from pipeline.catalogs.model import PoCatalog, has_translation, messages, obsolete_key
 from pipeline.formats.po_directives import FORMAT_LANGUAGES, format_language
 from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
 from pipeline.formats.po_wrap import ESCAPES, PAGE_WIDTH, wrap_field
@@ -52,11 +53,6 @@ def _flag_order(flag: str) -> tuple[int, int, str]:
     if flag.startswith("range:"):
         return (2, 0, flag)
     return (3, 0, flag)
-
-
-def _has_translation(message: Message) -> bool:
-    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-    return bool(strings and strings[0])
 
 
 def _references_lines(locations: Iterable[tuple[str, int | None]]) -> list[str]:
@@ -87,7 +83,7 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
     if not obsolete:
         lines += _comment_lines("#.", message.auto_comments)
         lines += _references_lines(message.locations)
-    flags = {f for f in message.flags if f != "fuzzy" or _has_translation(message)}
+    flags = {f for f in message.flags if f != "fuzzy" or has_translation(message)}
     if obsolete:
         flags = {f for f in flags if not f.startswith("range:")}  # as GNU: an obsolete entry has no range
     if flags:
@@ -119,20 +115,6 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
     return lines
 
 
-def messages(catalog: Catalog) -> list[Message]:
-    """The catalog's messages without its header entry, in order.
-
-    Iterating a Babel catalog first builds its header message, formatting its
-    dates (a quarter of a millisecond each time, and ``update`` walks each
-    catalog several times): read the messages directly when Babel keeps them
-    where it always has.
-    """
-    stored = getattr(catalog, "_messages", None)
-    if isinstance(stored, dict):
-        return [m for m in stored.values() if m.id]
-    return [m for m in catalog if m.id]
-
-
 def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     """The header entry's fields.
 
@@ -143,10 +125,10 @@ def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     translator's header comes back as it was.
     """
     generated = [(n, v) for n, v in catalog.mime_headers if n != "Generated-By"]
-    raw = getattr(catalog, "pipeline_raw_headers", None)
+    raw = catalog.raw_header_fields if isinstance(catalog, PoCatalog) else None
     if raw is None:
         return generated  # a version number would change files on every Babel upgrade
-    snapshot = catalog.pipeline_header_snapshot
+    snapshot = catalog.header_snapshot
     current = dict(generated)
     fields: list[tuple[str, str]] = []
     for name, value in raw:
@@ -163,14 +145,15 @@ def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
 def stored_header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     """The header fields as last read or set, without :func:`header_fields`' look at Babel's
     model (which formats its dates): for readers of a catalog no stage has changed yet."""
-    raw = getattr(catalog, "pipeline_raw_headers", None)
+    raw = catalog.raw_header_fields if isinstance(catalog, PoCatalog) else None
     return header_fields(catalog) if raw is None else raw
 
 
 def format_catalog(catalog: Catalog) -> bytes:
     """The catalog as the bytes of a ``.po`` file, as GNU ``msgcat`` would write them."""
     lines: list[str] = []
-    header_comment = getattr(catalog, "_header_comment", "") or ""  # raw: Babel's getter puts the clock in
+    # Babel's own header_comment puts the clock in: a PoCatalog keeps the comment as written.
+    header_comment = catalog.raw_header_comment if isinstance(catalog, PoCatalog) else catalog.header_comment
     for line in header_comment.splitlines():
         lines.append(line.rstrip())
     if catalog.fuzzy:
@@ -248,12 +231,12 @@ def _parse_locations(text: str) -> list[tuple[str, int | None]]:
     return locations
 
 
-def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
+def parse_catalog(data: bytes, name: str = "<catalog>") -> PoCatalog:
     """Parse the bytes of a ``.po``/``.pot``; raise :class:`CatalogError` ``file:line: message``.
 
     Leniently: what real tools write is read (any charset Python knows, CRLF,
     a byte order mark, header dates in any form); what was tolerated is in the
-    catalog's ``pipeline_read_warnings`` (:class:`~pipeline.formats.po_header.ReadWarning`).
+    catalog's ``read_warnings`` (:class:`~pipeline.formats.po_header.ReadWarning`).
     """
     warnings: list[ReadWarning] = []
     text, charset = decode_catalog(data, name, warnings)
@@ -261,7 +244,7 @@ def parse_catalog(data: bytes, name: str = "<catalog>") -> Catalog:
     if entries is None:  # something unusual, or an error: the careful reader decides and says where
         entries = _line_entries(text, name)
     catalog = _build_catalog(entries, name, charset, warnings)
-    catalog.pipeline_read_warnings = warnings  # what was tolerated, for the commands to report
+    catalog.read_warnings = warnings  # what was tolerated, for the commands to report
     return catalog
 
 
@@ -471,8 +454,8 @@ def _take_field(entry: _Entry, line: str, where: str, previous: bool) -> None:
         entry.plural_strings[int(match.group(1))] += value
 
 
-def _build_catalog(entries: list[_Entry], name: str, charset: str, warnings: list[ReadWarning]) -> Catalog:
-    catalog = Catalog(fuzzy=False)
+def _build_catalog(entries: list[_Entry], name: str, charset: str, warnings: list[ReadWarning]) -> PoCatalog:
+    catalog = PoCatalog(fuzzy=False)
     catalog.charset = charset
     seen: dict[tuple[str, str | None], int] = {}
     header_done = False
@@ -494,7 +477,7 @@ def _build_catalog(entries: list[_Entry], name: str, charset: str, warnings: lis
         seen[key] = entry.lineno
         message = _entry_message(entry, catalog, name)
         if entry.obsolete:
-            catalog.obsolete[catalog._key_for(message.id, context)] = message
+            catalog.obsolete[obsolete_key(message.id, context)] = message
         else:
             catalog[message.id] = message
     return catalog
@@ -536,22 +519,19 @@ def _entry_message(entry: _Entry, catalog: Catalog, name: str) -> Message:
     return message
 
 
-def _read_header(catalog: Catalog, entry: _Entry, name: str, warnings: list[ReadWarning]) -> None:
-    catalog._header_comment = "\n".join(  # raw, see format_catalog
-        f"# {c}" if c else "#" for c in entry.user_comments
-    )
+def _read_header(catalog: PoCatalog, entry: _Entry, name: str, warnings: list[ReadWarning]) -> None:
+    catalog.raw_header_comment = "\n".join(f"# {c}" if c else "#" for c in entry.user_comments)
     catalog.fuzzy = "fuzzy" in entry.flags
     fields = header_lines(entry.fields.get("msgstr", ""), (name, entry.lineno), warnings)
     apply_header(catalog, fields, (name, entry.lineno), warnings)
     if not any(n.lower() == "content-type" for n, _ in fields):
         catalog.charset = "utf-8"
-    catalog.pipeline_raw_headers = fields
-    catalog.pipeline_header_snapshot = dict(catalog.mime_headers)
+    catalog.set_header_fields(fields)
     if catalog.charset.lower() not in ("utf-8", "utf8"):
         catalog.charset = "UTF-8"  # the text is decoded: the writer writes UTF-8, and says so
 
 
-def read_catalog(path: Path) -> Catalog:
+def read_catalog(path: Path) -> PoCatalog:
     """Read a ``.po``/``.pot`` file; :class:`CatalogError` with ``file:line: message`` on bad input."""
     try:
         data = Path(path).read_bytes()

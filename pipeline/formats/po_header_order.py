@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from babel.messages.catalog import Catalog
 
+from pipeline.catalogs.model import PoCatalog
 from pipeline.formats.po import header_fields, stored_header_fields
 
 #: The fields msgmerge puts first, in its order (gettext's ``known_fields``).
@@ -40,18 +40,12 @@ def in_gnu_order(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return known + [f for f in fields if f[0].lower() not in _RANK]
 
 
-def set_header_fields(catalog: Catalog, fields: list[tuple[str, str]]) -> None:
-    """Make ``fields`` the header the writer writes, exactly, until a stage changes a value."""
-    catalog.pipeline_raw_headers = fields
-    catalog.pipeline_header_snapshot = dict(catalog.mime_headers)
-
-
-def settle_header(catalog: Catalog) -> None:
+def settle_header(catalog: PoCatalog) -> None:
     """Put the catalog's header fields in GNU's order (``init`` and ``update`` write them so)."""
-    set_header_fields(catalog, in_gnu_order(header_fields(catalog)))
+    catalog.set_header_fields(in_gnu_order(header_fields(catalog)))
 
 
-def take_template_header(catalog: Catalog, template: Catalog) -> None:
+def take_template_header(catalog: PoCatalog, template: PoCatalog) -> None:
     """msgmerge's header merge: the template's ``FROM_TEMPLATE`` fields, the rest the catalog's, GNU's order."""
     fields = header_fields(catalog)
     for name, value in stored_header_fields(template):  # merges never change a template
@@ -66,7 +60,7 @@ def take_template_header(catalog: Catalog, template: Catalog) -> None:
     if "language" not in names and "language-team" in names:  # msgmerge adds the field after the team
         team = fields[names.index("language-team")][1]
         fields.insert(names.index("language-team") + 1, ("Language", _language_of_team(team)))
-    set_header_fields(catalog, in_gnu_order(fields))
+    catalog.set_header_fields(in_gnu_order(fields))
 
 
 def _language_of_team(team: str) -> str:

@@ -71,7 +71,7 @@ def _stats_by_locale(project: Project) -> list[tuple[str, list, str | None]]:
     Locale by locale, so one broken catalog (the moment a translator opens
     this page) names itself without taking the other locales' figures away.
     """
-    from pipeline.catalogs.update import stats
+    from pipeline.catalogs.stats import stats
     from pipeline.errors import CatalogError
 
     found = []

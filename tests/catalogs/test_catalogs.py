@@ -13,7 +13,9 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from helpers.catalogs import SLUG, edit_article, make_project, msgcat, msgfmt_check, translate_all
-from pipeline.catalogs.update import FuzzyIndex, init, update
+from pipeline.catalogs.init import init
+from pipeline.catalogs.memory import FuzzyIndex
+from pipeline.catalogs.update import update
 from pipeline.cli import main
 from pipeline.errors import CatalogError, InvalidNameError
 from pipeline.extract import extract
@@ -343,6 +345,7 @@ def test_update_of_many_locales_at_once_equals_one_at_a_time(tmp_path, monkeypat
     """Parsed templates and catalogs kept between merges change nothing in what is written."""
     import shutil
 
+    import pipeline.catalogs.memory as memory
     import pipeline.catalogs.update as catalogs
 
     project = make_project(tmp_path, slugs=("one", "two", "three"))
@@ -362,7 +365,7 @@ def test_update_of_many_locales_at_once_equals_one_at_a_time(tmp_path, monkeypat
     for locale in ("zh_CN", "de", "fr"):
         update(copies["apart"], [locale])
     monkeypatch.setattr(catalogs, "KEPT_TEMPLATES", 0)
-    monkeypatch.setattr(catalogs, "KEPT_CATALOGS", 0)
+    monkeypatch.setattr(memory, "KEPT_CATALOGS", 0)
     update(copies["nothing_kept"])
     files = sorted(p.relative_to(tmp_path / "together") for p in (tmp_path / "together").rglob("*.po"))
     assert len(files) == 3 * 4

@@ -3,7 +3,7 @@
 Hypothesis makes templates and catalogs (plurals, contexts, comments of every
 kind, flags, fuzzy entries with previous msgids, obsolete entries, headers of
 every shape and order) and chains of templates; each goes through the merge
-stage (:func:`pipeline.catalogs.update_file`, without the translation memory,
+stage (:func:`pipeline.catalogs.merge.update_file`, without the translation memory,
 which is our documented addition) and through GNU ``msgmerge --previous``.
 Where our merge writes, its file must equal msgmerge's byte for byte; where it
 does not (no message changed: no churn), msgmerge's output must say the same
@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.catalogs import make_project
-from pipeline.catalogs.update import content_of, update_file
+from pipeline.catalogs.merge import content_of, update_file
 from pipeline.cli import main
 from pipeline.formats.po import escape, parse_catalog
 

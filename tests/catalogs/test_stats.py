@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from helpers.catalogs import SLUG, make_project, translate_all
-from pipeline.catalogs.update import completion, count_words, stats
+from pipeline.catalogs.stats import completion, count_words, stats
 from pipeline.cli import main
 from pipeline.extract import extract
-from pipeline.catalogs.update import init
+from pipeline.catalogs.init import init
 from pipeline.formats.po import read_catalog, write_catalog
 
 

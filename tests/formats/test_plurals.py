@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from helpers.build import SLUG
 from helpers.catalog_faults import COMMANDS, assert_no_traceback, catalog_text, fr_catalog, project, run, template_project  # noqa: F401 (fixtures)
-from pipeline.build.site import site_translations
+from pipeline.build.rendering import site_translations
 from pipeline.formats.plurals import MAX_DEPTH, MAX_NPLURALS, PluralFormsError, parse_plural_forms, plural_function
 from pipeline.checks import check_catalog
 from pipeline.formats.po import parse_catalog, read_catalog
@@ -202,11 +202,11 @@ def test_a_templates_placeholder_or_broken_plural_forms_is_no_error(tmp_path: Pa
     template = tmp_path / "sample-article.pot"
     template.write_text(placeholder, encoding="utf-8")
     assert all(f.problem.severity != "error" for f in check_catalog(template))
-    assert read_catalog(template).pipeline_read_warnings == []
+    assert read_catalog(template).read_warnings == []
     template.write_text(catalog_text([], plural_forms="nplurals=2;"), encoding="utf-8")
-    assert read_catalog(template).pipeline_read_warnings == []
+    assert read_catalog(template).read_warnings == []
     template.write_text(catalog_text([], plural_forms=BROKEN["negative values"]), encoding="utf-8")
-    [warning] = read_catalog(template).pipeline_read_warnings
+    [warning] = read_catalog(template).read_warnings
     assert warning.code == "plural" and "negative" in warning.message
     catalog = tmp_path / "fr.po"
     catalog.write_text(placeholder, encoding="utf-8")

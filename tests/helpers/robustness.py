@@ -74,7 +74,7 @@ def translate_all(root: Path, locale: str, mark: str | None = None) -> dict[str,
 
 
 def make_big_project(root: Path, articles: int = 20, locales: tuple[str, ...] = ("fr", "de")) -> Path:
-    from pipeline.catalogs.update import init
+    from pipeline.catalogs.init import init
     from pipeline.extract import extract
     from pipeline.project import Project
 
