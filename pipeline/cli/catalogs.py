@@ -143,8 +143,7 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
     Exits with 1 when there are errors; warnings (numbers, URLs) and
     information (fuzzy, untranslated) do not fail unless --strict is given.
     """
-    from pipeline.checks import catalog_paths, check_catalog
-    from pipeline.catalogs.glossary import project_glossary_findings
+    from pipeline.checks import catalog_paths, check_project
     from pipeline.names import validate_locale_name
 
     project = load_project(project_dir)
@@ -152,18 +151,17 @@ def check(locales: tuple[str, ...], as_json: bool, coverage: bool, project_dir: 
     paths = catalog_paths(project.locales_dir, chosen)
     if not paths and not coverage:
         raise PipelineError("no catalogs to check: create them with 'pipeline init LOCALE'")
-    source_language = project.settings.source_language
-    findings = [finding for path in paths for finding in check_catalog(path, source_language)]
-    findings += project_glossary_findings(project.locales_dir, project.settings.source_language, paths)
-    errors = [f for f in findings if f.problem.severity == "error"]
+    checked = check_project(project, chosen)
+    findings = checked.findings
+    errors = checked.errors
     if as_json:
         click.echo(json.dumps({"catalogs": [str(p) for p in paths], "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
-            where = _relative(finding.path, project.root) + (f":{finding.line}" if finding.line else "")
+            where = shown_path(finding.path, project.root) + (f":{finding.line}" if finding.line else "")
             shown = finding.msgid if len(finding.msgid) <= 60 else finding.msgid[:57] + "..."
             about = f" (msgid {shown!r})" if finding.msgid else ""
-            message = finding.problem.message.replace(str(finding.path), _relative(finding.path, project.root))
+            message = finding.problem.message.replace(str(finding.path), shown_path(finding.path, project.root))
             line = f"{where}: {finding.problem.severity}: [{finding.problem.code}] {message}{about}"
             if finding.problem.severity == "info":
                 reporter.detail(line)
