@@ -14,13 +14,13 @@ Two pseudo-locales, as Android and Chromium name them:
 Markup (``<a1>``, ``</a1>``, ``<br/>``), placeholders (``%(name)s``, ``%s``,
 ``{name}``), entities and URLs are copied unchanged, so pseudo translations
 pass ``pipeline check``. Pseudo-locales are never published: ``build`` treats
-them as drafts whatever their completion (see ``build._load_article``).
+them as drafts whatever their completion (:func:`pipeline.build.article.build_article`).
 
 Pseudo catalogs are regenerated from the templates on every run (nobody edits
 them), so ``pipeline pseudo`` is also their ``update``.
 
-:func:`check_coverage` builds ``en_XA`` into a temporary copy of the project
-and reports every visible text on its pages that is not inside the brackets,
+:func:`pipeline.build.coverage.check_coverage` builds ``en_XA`` into a temporary copy of the
+project and reports every visible text on its pages that is not inside the brackets,
 i.e. that did not pass through a catalog. Deliberate exceptions (data, not
 messages) are:
 
@@ -42,8 +42,6 @@ The site index is rendered in the source language only and is not checked.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,44 +316,3 @@ def scan_page(
     return scan.found
 
 
-def _copy_project(project, destination: Path) -> None:
-    """What a build reads: settings, sources, project templates, catalogs."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in ("setup.cfg", "babel.cfg"):
-        if (project.root / name).is_file():
-            shutil.copy2(project.root / name, destination / name)
-    for name in ("source", "templates", "locales"):
-        if (project.root / name).is_dir():
-            shutil.copytree(project.root / name, destination / name, symlinks=True)
-
-
-def check_coverage(project) -> CoverageResult:
-    """Build ``en_XA`` from fresh templates in a temporary copy and find text that missed the catalogs.
-
-    The templates are extracted again first, so a message added to a page
-    template since the last ``pipeline extract`` counts as covered: what is
-    reported is text that no extraction can reach (a literal outside ``_()``).
-    """
-    from pipeline.build.site import build_site
-    from pipeline.extract import extract
-    from pipeline.formats.site import locale_info
-    from pipeline.project import Project
-
-    result = CoverageResult()
-    with tempfile.TemporaryDirectory(prefix="pipeline-coverage-") as temp:
-        copy_root = Path(temp) / "project"
-        _copy_project(project, copy_root)
-        copy = Project.load(copy_root)
-        extract(copy, copy.resolve_slugs([]))
-        make_pseudo_catalogs(copy, [COVERAGE_LOCALE])
-        output = Path(temp) / "site"
-        built = build_site(copy, locales=[COVERAGE_LOCALE], include_drafts=True, base_url="", output_dir=output)
-        result.warnings = [str(w) for w in built.warnings if "no base URL" not in w.message]
-        source_tag = locale_info(project.settings.source_language).tag
-        for page in built.pages:
-            relative = page.path.relative_to(output).as_posix()
-            result.pages.append(relative)
-            result.uncovered += scan_page(
-                page.path, relative, source_tag, project.settings.skip_classes, ()
-            )
-    return result

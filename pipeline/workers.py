@@ -20,29 +20,39 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from typing import Callable
 
 from pipeline.fsutil import release_inherited_locks
 
 PR_SET_PDEATHSIG = 1
 
 
-def worker_pool(processes: int) -> ProcessPoolExecutor:
+def worker_pool(
+    processes: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()
+) -> ProcessPoolExecutor:
     """A pool of ``processes`` forked workers that die with this process.
 
     Forked (as Python does by default on Linux): workers start with what the
     parent loaded (compiled templates, catalogs), which ``build`` relies on.
+    ``initializer(*initargs)`` then runs in each worker; forking hands it
+    ``initargs`` as they are, without pickling them.
     """
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(
-        max_workers=processes, mp_context=context, initializer=_bind_to_parent, initargs=(os.getpid(),)
+        max_workers=processes,
+        mp_context=context,
+        initializer=_bind_to_parent,
+        initargs=(os.getpid(), initializer, initargs),
     )
 
 
-def _bind_to_parent(parent_pid: int) -> None:
+def _bind_to_parent(parent_pid: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> None:
     release_inherited_locks()
     _kill_me_when_parent_dies()
     if os.getppid() != parent_pid:
         os._exit(1)  # the parent died before prctl: nobody would ever collect this worker
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _kill_me_when_parent_dies() -> None:

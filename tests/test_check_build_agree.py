@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from lxml import html
 
 from helpers.build import SLUG, make_project
-from pipeline.build.site import _translation_errors, _usable_translations, site_translations
+from pipeline.build.rendering import site_translations
+from pipeline.build.translation import translation_errors, usable_translations
 from pipeline.checks import ERROR, check_catalog, check_pair
 from pipeline.cli import main
 from pipeline.errors import CatalogError
@@ -103,11 +104,11 @@ def build_verdicts(path: Path) -> dict[str, bool]:
             and (m.id if isinstance(m.id, str) else m.id[0]) not in refused
             for m in messages(catalog)
         }
-    usable = _usable_translations(catalog)
+    usable = usable_translations(catalog)
     return {
         (m.id if isinstance(m.id, str) else m.id[0]): isinstance(m.id, str)
         and m.id in usable
-        and not _translation_errors(m.id, usable[m.id])
+        and not translation_errors(m.id, usable[m.id])
         for m in messages(catalog)
     }
 

@@ -21,7 +21,7 @@ from typing import Callable
 
 import pytest
 
-from pipeline.build.site import available_cpus
+from pipeline.build.pool import available_cpus
 from helpers.robustness import make_big_project, run_pipeline
 
 ARTICLES = 16

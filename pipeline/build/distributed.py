@@ -4,7 +4,7 @@ No shared file system: each task carries what its article's pages are made
 from (the clean document and the article's catalogs; the templates, the site
 catalogs and the plan go to each worker once, as one task the scheduler can
 run again). A worker writes them into a folder of its own, builds the article
-there with the very code of a local build (:func:`pipeline.build._build_article`)
+there with the very code of a local build (:func:`pipeline.build.article.build_article`)
 and sends back the outcome and the bytes of the pages it rendered; this
 process writes the pages with the same writer as a local build, so the
 output and the manifest records are the same bytes. (The stylesheet, the
@@ -32,16 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.build.site import (
-    _ArticleOutcome,
-    _ArticleWork,
-    _BuildPlan,
-    _build_article,
-    _input_paths,
-    _Renderer,
-    remove_output_page,
-    SITE_DOMAIN,
-)
+from pipeline.build.article import build_article
+from pipeline.build.plan import ArticleOutcome, ArticleWork, BuildPlan, input_paths
+from pipeline.build.rendering import Renderer
+from pipeline.build.stale import remove_output_page
+from pipeline.names import SITE_DOMAIN
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project, confine
@@ -76,7 +71,7 @@ class _Probe:
 class _SiteInputs:
     """What every article's task needs: the plan and the files shared by all pages."""
 
-    plan: _BuildPlan
+    plan: BuildPlan
     #: ``templates/`` of the project: path relative to it -> bytes.
     templates: dict[str, bytes]
     #: locale -> bytes of its ``site.po``.
@@ -86,7 +81,7 @@ class _SiteInputs:
 
 @dataclass
 class _ArticleTask:
-    work: _ArticleWork
+    work: ArticleWork
     document: bytes
     #: locale -> bytes of the article's catalog, for those that exist.
     catalogs: dict[str, bytes]
@@ -97,7 +92,7 @@ class _ArticleTask:
 
 @dataclass
 class _TaskResult:
-    outcome: _ArticleOutcome
+    outcome: ArticleOutcome
     #: locale -> bytes of each page rendered.
     pages: dict[str, bytes]
 
@@ -107,7 +102,7 @@ class _TaskResult:
 # ---------------------------------------------------------------------------
 
 
-def run_on_cluster(plan: _BuildPlan, works: list[_ArticleWork], scheduler: str) -> Iterator[_ArticleOutcome]:
+def run_on_cluster(plan: BuildPlan, works: list[ArticleWork], scheduler: str) -> Iterator[ArticleOutcome]:
     """Each article's outcome, in the order of ``works``, its pages made on the cluster at ``scheduler``.
 
     The cluster is reached at the first article with a page to render: a
@@ -152,10 +147,10 @@ def _import_distributed():
     return distributed
 
 
-def _run(cluster: _Connection, plan: _BuildPlan, works: list[_ArticleWork]) -> Iterator[_ArticleOutcome]:
+def _run(cluster: _Connection, plan: BuildPlan, works: list[ArticleWork]) -> Iterator[ArticleOutcome]:
     site = sent = None
     window = per_task = 1
-    done: dict[int, _ArticleOutcome] = {}
+    done: dict[int, ArticleOutcome] = {}
     batch: list[tuple[int, _ArticleTask]] = []
     ready = 0  # the position of the next outcome to give, in order as a local build gives them
     for position, work in enumerate(works):
@@ -193,7 +188,7 @@ def _submit(client, site, batch: list[tuple[int, _ArticleTask]]):
     return future
 
 
-def _take(future, plan: _BuildPlan, works: list[_ArticleWork], done: dict[int, _ArticleOutcome]) -> None:
+def _take(future, plan: BuildPlan, works: list[ArticleWork], done: dict[int, ArticleOutcome]) -> None:
     """Write the pages of a finished task; its outcomes wait in ``done`` for their turn."""
     results: list[_TaskResult] = future.result()
     future.release()
@@ -201,15 +196,15 @@ def _take(future, plan: _BuildPlan, works: list[_ArticleWork], done: dict[int, _
         done[position] = _written(plan, works[position], result)
 
 
-def _outcome_or_task(plan: _BuildPlan, work: _ArticleWork) -> tuple[_ArticleOutcome | None, _ArticleTask | None]:
+def _outcome_or_task(plan: BuildPlan, work: ArticleWork) -> tuple[ArticleOutcome | None, _ArticleTask | None]:
     """The article's outcome when none of its pages needs rendering, else the task that makes them."""
     pages = _existing_pages(plan, work.slug)  # before the probe, which may remove some
     if work.old_article:  # a new article has nothing to reuse
         try:
-            return _build_article(plan, work, _Probe()), None
+            return build_article(plan, work, _Probe()), None
         except _PageToRender:
             pass
-    document_path, catalog_paths = _input_paths(plan, work.slug)
+    document_path, catalog_paths = input_paths(plan, work.slug)
     with open(document_path, "rb") as file:
         document = file.read()
     catalogs = {}
@@ -222,7 +217,7 @@ def _outcome_or_task(plan: _BuildPlan, work: _ArticleWork) -> tuple[_ArticleOutc
     return None, _ArticleTask(work, document, catalogs, pages)
 
 
-def _existing_pages(plan: _BuildPlan, slug: str) -> dict[str, int]:
+def _existing_pages(plan: BuildPlan, slug: str) -> dict[str, int]:
     """locale -> size of the article's page in the output, for those there (as ``_page_intact`` sees them)."""
     sizes = {}
     for locale, info in plan.infos.items():
@@ -235,8 +230,8 @@ def _existing_pages(plan: _BuildPlan, slug: str) -> dict[str, int]:
     return sizes
 
 
-def _written(plan: _BuildPlan, work: _ArticleWork, result: _TaskResult) -> _ArticleOutcome:
-    """The worker's outcome once its pages are in the output, as :func:`_build_article` leaves it."""
+def _written(plan: BuildPlan, work: ArticleWork, result: _TaskResult) -> ArticleOutcome:
+    """The worker's outcome once its pages are in the output, as :func:`build_article` leaves it."""
     from pipeline.build.state import FileHashes
 
     outcome = result.outcome
@@ -249,14 +244,14 @@ def _written(plan: _BuildPlan, work: _ArticleWork, result: _TaskResult) -> _Arti
         remove_output_page(plan, page)
     # the stat of this machine's files, which the next build compares with
     hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns)
-    document_path, catalog_paths = _input_paths(plan, work.slug)
+    document_path, catalog_paths = input_paths(plan, work.slug)
     for path in [document_path, *catalog_paths.values()]:
         hashes.hash(path)
     outcome.file_records = hashes.records
     return outcome
 
 
-def _site_inputs(plan: _BuildPlan) -> _SiteInputs:
+def _site_inputs(plan: BuildPlan) -> _SiteInputs:
     from pipeline import __version__
 
     project = plan.project
@@ -289,8 +284,8 @@ class _WorkerSite:
 
     key: str
     folder: str
-    plan: _BuildPlan
-    renderer: _Renderer
+    plan: BuildPlan
+    renderer: Renderer
     #: one article at a time: the renderer installs each page's translations before rendering it
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -314,7 +309,7 @@ def _build_in(local: "_WorkerSite", site: _SiteInputs, task: _ArticleTask) -> _T
     with local.lock:
         _write_article(local, task)
         try:
-            outcome = _build_article(local.plan, dataclasses.replace(task.work, old_files={}), local.renderer)
+            outcome = build_article(local.plan, dataclasses.replace(task.work, old_files={}), local.renderer)
             pages = {
                 page.locale: Path(page.file).read_bytes() for page in outcome.pages if page.rendered
             }
@@ -348,7 +343,7 @@ def _materialise(site: _SiteInputs, key: str) -> _WorkerSite:
     (root / "source").mkdir(parents=True, exist_ok=True)
     project = Project(root=root, settings=site.plan.project.settings)
     plan = dataclasses.replace(site.plan, project=project, output=Path(folder, "output"))
-    return _WorkerSite(key, folder, plan, _Renderer(project))
+    return _WorkerSite(key, folder, plan, Renderer(project))
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -358,7 +353,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def _write_article(local: _WorkerSite, task: _ArticleTask) -> None:
     plan, slug = local.plan, task.work.slug
-    document_path, catalog_paths = _input_paths(plan, slug)
+    document_path, catalog_paths = input_paths(plan, slug)
     _write(Path(document_path), task.document)
     for locale, path in catalog_paths.items():
         if locale in task.catalogs:
@@ -395,7 +390,7 @@ def _worker_directory() -> str | None:
         return None
 
 
-def _moved(value, local: _WorkerSite, plan: _BuildPlan):
+def _moved(value, local: _WorkerSite, plan: BuildPlan):
     """``value`` with the worker's folders replaced by the project's and the output's of the build."""
     swaps = ((str(local.plan.project.root), str(plan.project.root)), (local.plan.output_text, str(plan.output)))
     return _swapped(value, swaps)

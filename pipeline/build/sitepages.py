@@ -188,7 +188,7 @@ def _locale_pages(inputs: SiteInputs, renderer, writer: _Writer, articles: list[
     info = inputs.infos[locale]
     is_source = locale == inputs.locales[0]
     source = inputs.infos[inputs.locales[0]]
-    # how text left in the source language is marked on this page (see pipeline.sourcemarks)
+    # how text left in the source language is marked on this page (see pipeline.build.sourcemarks)
     marks = "" if is_source else source_attributes(source.tag, source.direction, info.direction)
     catalog = inputs.site_catalogs.get(locale, "")
     home_entries = _entries(articles, locale, inputs.include_drafts)

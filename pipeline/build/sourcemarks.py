@@ -1,6 +1,6 @@
 """Text of a translated page that is still in the source language, marked as such.
 
-The article's blocks are marked where they fall back (``pipeline.build``); the
+The article's blocks are marked where they fall back (``pipeline.build.translation``); the
 page templates' own strings are marked here. A template string without a
 translation comes out of gettext between two sentinels (noncharacters, which
 no catalog text uses); once the page is rendered, :func:`resolve` turns each

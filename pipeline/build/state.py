@@ -54,7 +54,7 @@ from pipeline.errors import FileAccessError, file_problem
 MANIFEST_NAME = ".build-manifest.json"
 SHARDS_FOLDER = ".build-shards"
 #: 2: page records are lists (:data:`PAGE_FIELDS`).
-#: 3: completions counted by :mod:`pipeline.completion` (a translation with an error does
+#: 3: completions counted by :mod:`pipeline.catalogs.completion` (a translation with an error does
 #: not count, figures floored): the completions an older build recorded are not reused,
 #: so older manifests are not read (the next build renders every page once).
 MANIFEST_VERSION = 3

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from lxml import etree, html
 
 from helpers.build import FIXTURES, SLUG, make_project
-from pipeline.build.site import build_site
+from pipeline.build.site import BuildOptions, build_site
 from pipeline.cli import main
 from pipeline.formats.site import language_tag, locale_info
 from pipeline.project import Project
@@ -216,7 +216,7 @@ def test_all_builds_a_locale_below_threshold_as_an_unlinked_draft(project: Path)
     draft = page(project, "fr")
     assert draft.xpath('//meta[@name="robots"]/@content') == ["noindex"]
     assert draft.xpath('//div[@class="draft-banner"]')
-    completion = next(p.completion for p in build_site(Project.load(project), ["fr"], include_drafts=True).pages)
+    completion = next(p.completion for p in build_site(Project.load(project), BuildOptions(locales=["fr"], include_drafts=True)).pages)
     assert completion < 80
     assert f"{completion:.0f}" in draft.xpath('string(//div[@class="draft-banner"])')
     assert hreflangs(draft) == {} and not draft.xpath('//link[@rel="canonical"]')
@@ -347,7 +347,7 @@ def test_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
     assert len(digest) == 21
     assert digest == tree_digest(second / "output")
     # A second build of the same project rewrites nothing.
-    again = build_site(Project.load(first), include_drafts=True)
+    again = build_site(Project.load(first), BuildOptions(include_drafts=True))
     assert [p.written for p in again.pages] == [False] * 4
     assert tree_digest(first / "output") == digest
 
@@ -385,7 +385,7 @@ def test_language_tags(name: str, tag: str) -> None:
 
 
 def test_untranslated_plural_template_message_keeps_the_source_plural(tmp_path: Path) -> None:
-    from pipeline.build.site import site_translations
+    from pipeline.build.rendering import site_translations
     from pipeline.formats.po import read_catalog
 
     site = tmp_path / "site.po"

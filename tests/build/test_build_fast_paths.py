@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html
 
 from helpers.build import build, make_site
-from pipeline.build.site import ArticleBlocks, translate_article
+from pipeline.build.translation import ArticleBlocks, translate_article
 from pipeline.build.state import RACY_SECONDS, FileHashes
 from pipeline.checks import ERROR, check_pair, translation_errors
 from pipeline.formats.document import Document

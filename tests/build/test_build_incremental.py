@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from helpers.build import SLUG, build, make_site
-from pipeline.build.site import merge_shards
+from pipeline.build.index import merge_shards
 from pipeline.build.state import MANIFEST_NAME, Shard
 from pipeline.cli import main
 from pipeline.formats.po import read_catalog, write_catalog
@@ -174,7 +174,7 @@ def test_a_partial_build_keeps_the_other_pages_up_to_date(tmp_path: Path) -> Non
 
 
 def test_jobs_auto_gives_the_same_output_as_one_process(tmp_path: Path, monkeypatch) -> None:
-    import pipeline.build.site as build_module
+    import pipeline.build.pool as build_module
 
     one = make_site(tmp_path / "one")
     auto = make_site(tmp_path / "auto")
@@ -203,7 +203,8 @@ def test_jobs_auto_gives_the_same_output_as_one_process(tmp_path: Path, monkeypa
 
 
 def test_jobs_come_from_the_settings_and_the_flag(tmp_path: Path) -> None:
-    from pipeline.build.site import _site_hash, _stylesheet
+    from pipeline.build.plan import site_hash_of
+    from pipeline.build.rendering import stylesheet_bytes
 
     root = make_site(tmp_path / "site")
     project = Project.load(root)
@@ -214,7 +215,7 @@ def test_jobs_come_from_the_settings_and_the_flag(tmp_path: Path) -> None:
     with_jobs = Project.load(root)
     assert with_jobs.settings.jobs == 3
     # how many processes build a page does not change the page: nothing is rebuilt for it
-    hashes = [_site_hash(p, "", False, False, _stylesheet(p)) for p in (project, with_jobs)]
+    hashes = [site_hash_of(p, "", False, False, stylesheet_bytes(p)) for p in (project, with_jobs)]
     assert hashes[0] == hashes[1]
 
     cfg.write_text(text.replace("[pipeline]\n", "[pipeline]\njobs = many\n"), encoding="utf-8")

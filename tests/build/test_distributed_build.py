@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers.build import SLUG, make_project
-from pipeline.build.site import build_site
+from pipeline.build.site import BuildOptions, build_site
 from pipeline.build.state import MANIFEST_NAME
 from pipeline.cli import main
 from pipeline.project import Project
@@ -69,7 +69,7 @@ def assert_same_output(root: Path, expected: dict[str, bytes]) -> None:
 
 def local_output(root: Path, tmp_path: Path) -> dict[str, bytes]:
     """What a local build writes, the project left with no output."""
-    build_site(Project.load(root), jobs=1)
+    build_site(Project.load(root), BuildOptions(jobs=1))
     files = every_file(root / "output")
     shutil.rmtree(root / "output")
     return files
@@ -119,7 +119,7 @@ def test_a_cluster_build_writes_the_bytes_of_a_local_build_and_after_no_change_s
     counter = TaskCounter()
     cluster.scheduler.add_plugin(counter, name="count-first")
 
-    first = build_site(Project.load(root), scheduler=cluster.scheduler_address)
+    first = build_site(Project.load(root), BuildOptions(scheduler=cluster.scheduler_address))
 
     assert_same_output(root, expected)  # pages, home pages, sitemap, feeds, manifest
     assert MANIFEST_NAME in expected and any(name.endswith("/index.html") for name in expected)
@@ -129,7 +129,7 @@ def test_a_cluster_build_writes_the_bytes_of_a_local_build_and_after_no_change_s
 
     again = TaskCounter()
     cluster.scheduler.add_plugin(again, name="count-again")
-    second = build_site(Project.load(root), scheduler=cluster.scheduler_address)
+    second = build_site(Project.load(root), BuildOptions(scheduler=cluster.scheduler_address))
     cluster.scheduler.remove_plugin(name="count-again")
 
     assert again.keys == set()
@@ -140,16 +140,16 @@ def test_a_cluster_build_writes_the_bytes_of_a_local_build_and_after_no_change_s
 @pytest.mark.slow
 def test_a_saved_catalog_sends_only_its_article_and_gives_the_local_result(cluster, tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", articles=3)
-    build_site(Project.load(root), jobs=1)
+    build_site(Project.load(root), BuildOptions(jobs=1))
     catalog = root / "locales" / "zh_CN" / "LC_MESSAGES" / "article-2.po"
     catalog.write_bytes(b"# saved again in an editor\n" + catalog.read_bytes())
     mirror = tmp_path / "mirror"
     shutil.copytree(root, mirror, copy_function=shutil.copy2)
-    local = build_site(Project.load(mirror), jobs=1)
+    local = build_site(Project.load(mirror), BuildOptions(jobs=1))
     counter = TaskCounter()
     cluster.scheduler.add_plugin(counter, name="count-saved")
 
-    remote = build_site(Project.load(root), scheduler=cluster.scheduler_address)
+    remote = build_site(Project.load(root), BuildOptions(scheduler=cluster.scheduler_address))
     cluster.scheduler.remove_plugin(name="count-saved")
 
     assert sorted(key.split("-")[2:4] for key in counter.keys if key.startswith("pipeline-article")) == [["article", "2"]]
@@ -174,7 +174,7 @@ def test_articles_sent_several_to_a_task_give_the_same_output(cluster, tmp_path:
     counter = TaskCounter()
     cluster.scheduler.add_plugin(counter, name="count-batches")
 
-    build_site(Project.load(root), scheduler=cluster.scheduler_address)
+    build_site(Project.load(root), BuildOptions(scheduler=cluster.scheduler_address))
     cluster.scheduler.remove_plugin(name="count-batches")
 
     assert sum(key.startswith("pipeline-article") for key in counter.keys) == 3
@@ -192,7 +192,7 @@ def test_a_worker_killed_mid_build_does_not_change_the_output(tmp_path: Path, mo
         killer = WorkerKiller(cluster.scheduler)
         cluster.scheduler.add_plugin(killer)
 
-        build_site(Project.load(root), scheduler=cluster.scheduler_address)
+        build_site(Project.load(root), BuildOptions(scheduler=cluster.scheduler_address))
 
     assert len(killer.killed) == 1
     with pytest.raises(ProcessLookupError):
@@ -274,19 +274,19 @@ def test_a_worker_reads_none_of_the_project_s_files(tmp_path: Path, monkeypatch)
             yield engine._written(plan, work, result)
 
     monkeypatch.setattr(engine, "run_on_cluster", on_a_cluster_with_no_shared_files)
-    build_site(Project.load(root), scheduler="tcp://unused:8786")
+    build_site(Project.load(root), BuildOptions(scheduler="tcp://unused:8786"))
 
     assert_same_output(root, expected)
 
 
 def test_a_build_after_no_change_needs_no_cluster(tmp_path: Path) -> None:
     root = make_project(tmp_path / "site")
-    build_site(Project.load(root), jobs=1)
+    build_site(Project.load(root), BuildOptions(jobs=1))
     script = (
         "import sys\n"
-        "from pipeline.build import build_site\n"
+        "from pipeline.build.site import BuildOptions, build_site\n"
         "from pipeline.project import Project\n"
-        "result = build_site(Project.load(sys.argv[1]), scheduler='tcp://127.0.0.1:9')\n"
+        "result = build_site(Project.load(sys.argv[1]), BuildOptions(scheduler='tcp://127.0.0.1:9'))\n"
         "print(len(result.rendered), 'distributed' in sys.modules)\n"
     )
 
@@ -316,10 +316,10 @@ def test_help_and_a_local_build_do_not_import_dask(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_catalog_broken_since_the_last_build_takes_its_page_out_as_a_local_build_does(cluster, tmp_path: Path) -> None:
-    from pipeline.build.site import UnreadableCatalogsError
+    from pipeline.build.results import UnreadableCatalogsError
 
     root = make_site(tmp_path / "site", articles=3)
-    build_site(Project.load(root), jobs=1)
+    build_site(Project.load(root), BuildOptions(jobs=1))
     catalog = root / "locales" / "zh_CN" / "LC_MESSAGES" / "article-2.po"
     catalog.write_bytes(b'msgid "unterminated\n')
     # no manifest: the article goes to the cluster unprobed, so the worker's outcome removes the page
@@ -327,10 +327,10 @@ def test_a_catalog_broken_since_the_last_build_takes_its_page_out_as_a_local_bui
     mirror = tmp_path / "mirror"
     shutil.copytree(root, mirror, copy_function=shutil.copy2)
     with pytest.raises(UnreadableCatalogsError):
-        build_site(Project.load(mirror), jobs=1)
+        build_site(Project.load(mirror), BuildOptions(jobs=1))
 
     with pytest.raises(UnreadableCatalogsError):
-        build_site(Project.load(root), scheduler=cluster.scheduler_address)
+        build_site(Project.load(root), BuildOptions(scheduler=cluster.scheduler_address))
 
     page = Path("zh-CN", "article-2", "index.html")
     assert (root / "output" / "zh-CN").is_dir() and not (mirror / "output" / page).exists()

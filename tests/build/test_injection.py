@@ -21,7 +21,7 @@ from babel.localedata import locale_identifiers
 from click.testing import CliRunner
 from lxml import html
 
-from pipeline.build.site import build_site
+from pipeline.build.site import BuildOptions, build_site
 from helpers.hostile import PAYLOADS
 from pipeline.checks import check_catalog
 from pipeline.cli import main
@@ -156,7 +156,7 @@ def builds(tmp_path_factory) -> dict[str, tuple[Path, object]]:
     results = {}
     for mode in ("hostile", "benign", "empty"):
         root = write_project(tmp_path_factory.mktemp(mode) / "site", mode)
-        results[mode] = (root, build_site(Project.load(root), include_drafts=True))
+        results[mode] = (root, build_site(Project.load(root), BuildOptions(include_drafts=True)))
     return results
 
 

@@ -89,15 +89,15 @@ def fill_identity(root: Path) -> int:
 
 def build_identity(root: Path):
     """extract -> init -> msgstr = msgid -> build, through the stage functions the commands call."""
-    from pipeline.build.site import build_site
-    from pipeline.catalogs.update import init
+    from pipeline.build.site import BuildOptions, build_site
+    from pipeline.catalogs.init import init
     from pipeline.extract import extract
 
     project = Project.load(root)
     extract(project, project.resolve_slugs([]))
     init(project, LOCALE)
     assert fill_identity(root) > 0
-    result = build_site(project, locales=[LOCALE], base_url="https://example.org")
+    result = build_site(project, BuildOptions(locales=[LOCALE], base_url="https://example.org"))
     return result
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from lxml import etree, html
 
 from helpers.build import SLUG, make_project, sample_document
-from pipeline.build.site import build_site
+from pipeline.build.site import BuildOptions, build_site
 from pipeline.cli import main
 from pipeline.formats.document import Document, serialize
 from pipeline.project import Project
@@ -38,7 +38,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def build(project: Path, **options):
-    return build_site(Project.load(project), **options)
+    return build_site(Project.load(project), BuildOptions(**options))
 
 
 def tree(project: Path, name: str):

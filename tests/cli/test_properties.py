@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html
 
-from pipeline.build.site import translate_article
+from pipeline.build.translation import translate_article
 from pipeline.checks import check_pair
 from pipeline.cleaning.htmlpage import clean_html
 from pipeline.cleaning.textdump import clean_text

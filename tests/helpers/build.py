@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import html
 
-from pipeline.build.site import build_site
+from pipeline.build.site import BuildOptions, build_site
 from pipeline.formats.document import Document, serialize
 from pipeline.project import Project
 
@@ -90,4 +90,4 @@ def make_site(root: Path) -> Path:
 
 def build(root: Path, **options):
     """``build_site`` on the project at ``root``, as a stage caller makes it."""
-    return build_site(Project.load(root), **options)
+    return build_site(Project.load(root), BuildOptions(**options))

@@ -1,0 +1,353 @@
+"""One article's pages in the wanted locales, rendered or taken from the manifest: the unit of work of ``--jobs`` and ``--scheduler``."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from pipeline.build.listing import article_listing
+from pipeline.build.page import Article, render_page
+from pipeline.build.plan import ArticleOutcome, ArticleWork, BuildPlan, input_paths, read_document
+from pipeline.build.rendering import Renderer, with_preview_script
+from pipeline.build.results import BuildWarning, PageResult, SkippedPage
+from pipeline.build.stale import remove_output_page
+from pipeline.build.state import (  # the fields of a page's record in the manifest
+    BLOCKS,
+    COMPLETION,
+    FALLBACKS,
+    HASH,
+    PUBLISHED,
+    REJECTED,
+    SIZE,
+    TITLE,
+    WARNINGS,
+)
+from pipeline.build.translation import ArticleBlocks, read_catalog_or_note, translated_field, usable_translations
+from pipeline.formats.site import page_path
+from pipeline.fsutil import write_if_changed
+from pipeline.project import Project, confine
+from pipeline.pseudo import is_pseudo_locale
+
+if TYPE_CHECKING:
+    from pipeline.formats import document as document_format
+
+
+class _LazyArticle:
+    """An article's document and catalogs, each read only when a page needs it."""
+
+    def __init__(
+        self,
+        project: Project,
+        slug: str,
+        errors: list[str],
+        preview: bool = False,
+        page_of: Callable[[str], Path] | None = None,
+    ) -> None:
+        self.project, self.slug, self.errors = project, slug, errors
+        self.preview = preview
+        self.page_of = page_of  # a locale's page file in the output, to tell whether a preview has one to keep
+        self._doc: document_format.Document | None = None
+        self._blocks: ArticleBlocks | None = None
+        self.catalogs: dict[str, object] = {}
+        self.doc_warnings: list[BuildWarning] = []
+
+    @property
+    def doc(self) -> document_format.Document:
+        if self._doc is None:
+            self._doc = read_document(self.project, self.slug, self.doc_warnings)
+        return self._doc
+
+    @property
+    def blocks(self) -> ArticleBlocks:
+        if self._blocks is None:
+            self._blocks = ArticleBlocks(self.doc.body, self.project.settings.skip_classes)
+        return self._blocks
+
+    def catalog(self, locale: str):
+        if locale not in self.catalogs:
+            self.catalogs[locale] = read_catalog_or_note(
+                self.project.catalog_path(locale, self.slug), self.errors, self._unreadable_consequence(locale)
+            )
+        return self.catalogs[locale]
+
+    def _unreadable_consequence(self, locale: str) -> str:
+        """What happens to the locale's page while its catalog cannot be read, as the error says it."""
+        if not self.preview:
+            return f"the {locale} page of {self.slug!r} is removed from the output until the catalog is fixed"
+        if self.page_of is not None and not self.page_of(locale).is_file():  # serve started on a broken catalog
+            return f"the preview has no {locale} page of {self.slug!r} until the catalog is fixed"
+        return f"the preview keeps the last good {locale} page of {self.slug!r}"
+
+
+def _oversized_catalog_warnings(project: Project, slug: str, locale: str, catalog) -> list[BuildWarning]:
+    """A warning when the catalog holds more obsolete entries than :mod:`pipeline.formats.templatefit` allows."""
+    from pipeline.formats.templatefit import excess_entries_warning, obsolete_excess
+
+    excess = obsolete_excess(catalog)
+    if not excess:
+        return []
+    message = excess_entries_warning(excess, project.template_path(slug))
+    return [BuildWarning(message, project.catalog_path(locale, slug))]
+
+
+def _completion_of(catalog, locale: str, slug: str, path: Path, settings) -> float:
+    from pipeline.catalogs.stats import catalog_stats
+
+    return float(catalog_stats(catalog, locale, slug, path, settings).percent)
+
+
+def _counting_rule(settings, locale: str) -> str:
+    """What besides the catalog's bytes its recorded completion depends on ("" for most locales)."""
+    return "derived-not-counted" if locale in settings.derived and not settings.count_derived else ""
+
+
+def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> ArticleOutcome:
+    """Build the article's wanted pages whose inputs changed; report on all of them.
+
+    Every catalog of the article is hashed (its completion decides which
+    locales are published, and so every page's language switcher), but read
+    only when its hash is new or one of its pages has to be rendered.
+    """
+    from pipeline.build.state import FileHashes, combined_hash, page_key, page_record_usable
+    from pipeline.catalogs.completion import meets
+
+    project, slug = plan.project, work.slug
+    settings = project.settings
+    source = plan.locales[0]
+    outcome = ArticleOutcome(slug)
+    article = _LazyArticle(
+        project,
+        slug,
+        outcome.errors,
+        plan.preview,
+        lambda locale: Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, slug)}"),
+    )
+    hashes = FileHashes(project.root, work.old_files, plan.started_ns)
+    document_path, catalog_paths = input_paths(plan, slug)
+    doc_hash = hashes.hash(document_path)
+    catalog_hashes: dict[str, str] = {}
+    completion: dict[str, float] = {source: 100.0}
+    published = [source]
+    unreadable: list[str] = []
+    for locale in plan.locales[1:]:
+        digest = catalog_hashes[locale] = hashes.hash(catalog_paths[locale])
+        cached = work.old_catalogs.get(locale)
+        if not digest:
+            completion[locale] = 0.0
+            continue
+        rule = _counting_rule(settings, locale)
+        if cached and cached.get("sha256") == digest and cached.get("rule", "") == rule:
+            completion[locale] = cached["completion"]
+        else:
+            catalog = article.catalog(locale)
+            path = Path(catalog_paths[locale])
+            completion[locale] = _completion_of(catalog, locale, slug, path, settings) if catalog is not None else 0.0
+            if catalog is None:
+                catalog_hashes[locale] = ""  # unreadable: no record, read again next time
+                unreadable.append(locale)
+                continue
+        outcome.catalog_records[locale] = {"sha256": digest, "completion": completion[locale], **({"rule": rule} if rule else {})}
+        if meets(completion[locale], settings.threshold_for(locale)) and not is_pseudo_locale(locale):
+            published.append(locale)
+
+    outcome.file_records = hashes.records
+    old_article = work.old_article or {}
+    # Everything the article's pages are made from, in one hash: when the last
+    # build recorded the same key, each page record it kept was made from these
+    # very inputs, so a page needs no hash of its own, only a look at its file
+    # (11,000 hashes of a no-change build of 1,000 x 11 pages).
+    article_key = combined_hash(plan.site_hash, plan.site_catalogs, doc_hash, catalog_hashes, published, completion)
+    inputs_unchanged = old_article.get("key") == article_key
+
+    def page_hash_of(locale: str, is_published: bool) -> str:
+        return combined_hash(
+            plan.site_hash,
+            plan.site_catalogs.get(locale, ""),
+            doc_hash,
+            catalog_hashes.get(locale, ""),
+            published,
+            is_published,
+            completion[locale],
+        )
+    reusable_titles = old_article.get("titles", {}) if old_article.get("document") == doc_hash else {}
+    titles: dict[str, str] = {}
+    infos = plan.infos
+    for locale in unreadable:  # a page never shows what its catalog no longer says
+        _leave_out_unreadable(plan, work, locale, outcome)
+    for locale in work.wanted:
+        if locale in unreadable:
+            continue
+        threshold = settings.threshold_for(locale)
+        is_published = locale in published
+        if not is_published and not plan.include_drafts:
+            outcome.skipped.append(
+                SkippedPage(slug, locale, completion[locale], threshold, has_catalog=bool(catalog_hashes.get(locale)))
+            )
+            continue
+        key = page_key(slug, locale)
+        page_hash = None if inputs_unchanged else page_hash_of(locale, is_published)
+        page_file = f"{plan.output_text}/{page_path(infos[locale].tag, slug)}"  # as plan.output / page_path
+        record = work.old_pages.get(key)
+        if (
+            page_record_usable(record)
+            and (inputs_unchanged or record[HASH] == page_hash)
+            and _page_intact(page_file, record)
+        ):
+            record_warnings = _record_warnings(record)
+            outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, page_file, record, record_warnings))
+            outcome.warnings.extend(record_warnings)
+            outcome.page_records[key] = record
+            if is_published:
+                titles[locale] = record[TITLE]
+            continue
+        if page_hash is None:
+            page_hash = page_hash_of(locale, is_published)
+        page_warnings: list[BuildWarning] = []
+        page_errors: list[str] = []
+        if locale != source:
+            page_warnings += _oversized_catalog_warnings(project, slug, locale, article.catalog(locale))
+        lazy = Article(slug, article.doc, article.catalogs, completion, published, article.blocks)
+        page_warnings.extend(article.doc_warnings)
+        text, translated = render_page(
+            project, renderer, lazy, locale, infos, plan.base_url, not is_published, page_warnings, page_errors
+        )
+        if plan.preview:
+            text = with_preview_script(text)
+        # a page can be made again from the project's files: renamed into place, not fsynced
+        data = text.encode("utf-8")
+        # never written through a linked language or article folder that leads out of the output
+        page_path_checked = confine(plan.output, Path(page_file), plan.checked_output, "the output folder")
+        changed = write_if_changed(page_path_checked, data, durable=False)
+        warnings = list(translated.warnings) + [w for w in page_warnings if w not in translated.warnings]
+        outcome.warnings.extend(warnings)
+        outcome.errors.extend(e for e in page_errors if e not in outcome.errors)
+        page = PageResult(
+            slug=slug,
+            locale=locale,
+            tag=infos[locale].tag,
+            file=page_file,
+            completion=completion[locale],
+            published=is_published,
+            draft=not is_published,
+            blocks=translated.blocks,
+            fallbacks=translated.fallbacks,
+            rejected=translated.rejected,
+            rejected_at=_rejected_at(translated.warnings),
+            written=changed,
+            rendered=True,
+        )
+        outcome.pages.append(page)
+        if is_published:
+            titles[locale] = translated.title
+        if not page_errors:  # a page made around an unreadable catalog is made again next time
+            outcome.page_records[key] = _page_record(page_hash, page, translated.title, warnings, len(data))
+
+    for locale in plan.locales:  # pages not asked for this time keep their records for the next build
+        key = page_key(slug, locale)
+        if locale not in work.wanted and locale not in unreadable and key in work.old_pages:
+            outcome.page_records[key] = work.old_pages[key]
+    for locale in published:  # the index lists every published version, built now or not
+        if locale in titles:
+            continue
+        if locale in reusable_titles and old_article.get("catalogs", {}).get(locale) == catalog_hashes.get(locale):
+            titles[locale] = reusable_titles[locale]
+        elif locale == source:
+            titles[locale] = article.doc.title
+        else:
+            titles[locale] = translated_field(article.doc.title, usable_translations(article.catalog(locale))) or article.doc.title
+    modified = old_article.get("modified", "") if old_article.get("document") == doc_hash else article.doc.modified
+    outcome.article_record = {
+        "slug": slug,
+        "document": doc_hash,
+        "modified": modified,
+        "published": published,
+        "titles": {loc: titles[loc] for loc in published},
+        "catalogs": {loc: h for loc, h in catalog_hashes.items() if h},
+        # only when every page of the article was looked at now and is recorded as made from
+        # these inputs (a partial build keeps older records of the pages it did not look at)
+        "key": article_key if set(work.wanted) == set(plan.locales) and not outcome.errors else "",
+    }
+    listed = published + [loc for loc in plan.locales if plan.include_drafts and loc not in published]
+    outcome.article_record["listing"] = article_listing(  # what the home pages and feeds show of it
+        old_article.get("listing"), doc_hash, catalog_hashes, listed, source, lambda: article.doc,
+        lambda loc, text: translated_field(text, usable_translations(article.catalog(loc))) if catalog_hashes.get(loc) else "",
+        catalog_paths,
+    )
+    return outcome
+
+
+def _rejected_at(warnings: list[BuildWarning]) -> list[str]:
+    """``file:line`` of each translation a page refused."""
+    return [f"{w.path}:{w.line}" for w in warnings if w.line and w.message.startswith("translation not used")]
+
+
+def _leave_out_unreadable(plan: BuildPlan, work: ArticleWork, locale: str, outcome: ArticleOutcome) -> None:
+    """The page of a locale whose catalog cannot be read: removed from the output, so no stale
+    page stays there that the switcher, index and sitemap no longer list; the preview keeps it
+    as last built, under its error banner, rather than turning it into the source language."""
+    from pipeline.build.state import page_key
+
+    key = page_key(work.slug, locale)
+    if plan.preview:
+        if key in work.old_pages:
+            outcome.page_records[key] = work.old_pages[key]
+        return
+    page = Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, work.slug)}")
+    if remove_output_page(plan, page):
+        outcome.removed.append(page)
+
+
+def _page_record(page_hash: str, page: PageResult, title: str, warnings: list[BuildWarning], size: int) -> list:
+    """The page's record in the manifest: the fields of :data:`pipeline.build.state.PAGE_FIELDS`, in order."""
+    return [
+        page_hash,
+        size,
+        page.completion,
+        page.published,
+        page.blocks,
+        page.fallbacks,
+        page.rejected,
+        title,
+        [[w.message, str(w.path) if w.path else "", w.msgid, *([w.line] if w.line else [])] for w in warnings],
+    ]
+
+
+def _page_intact(path: str, record: list) -> bool:
+    """Whether the page an earlier build wrote is still there, whole.
+
+    Pages are not fsynced (:func:`pipeline.fsutil.atomic_write_bytes`): after
+    a power cut one could be empty or cut short; its recorded size finds it.
+    """
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return False
+    # records of older builds have no size
+    return stat.S_ISREG(status.st_mode) and record[SIZE] in (None, status.st_size)
+
+
+def _record_warnings(record: list) -> list[BuildWarning]:
+    """The warnings a page record keeps (see :func:`_page_record`)."""
+    return [BuildWarning(m, Path(p) if p else None, i, *line) for m, p, i, *line in record[WARNINGS]]
+
+
+def _page_from_record(
+    slug: str, locale: str, tag: str, file: str, record: list, warnings: list[BuildWarning]
+) -> PageResult:
+    return PageResult(
+        slug=slug,
+        locale=locale,
+        tag=tag,
+        file=file,
+        completion=record[COMPLETION],
+        published=record[PUBLISHED],
+        draft=not record[PUBLISHED],
+        blocks=record[BLOCKS],
+        fallbacks=record[FALLBACKS],
+        rejected=record[REJECTED],
+        rejected_at=_rejected_at(warnings),
+        written=False,
+        rendered=False,
+    )

@@ -1,0 +1,296 @@
+"""One article page: the template context made from the translated article, and its rendering."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from pipeline.build.rendering import Renderer
+from pipeline.build.results import BuildWarning
+from pipeline.build.translation import ArticleBlocks, TranslatedArticle, translate_article, usable_translations
+from pipeline.formats.site import LocaleInfo, page_path, page_url
+from pipeline.project import Project
+
+if TYPE_CHECKING:
+    from pipeline.formats import document as document_format
+
+
+#: Reading speeds for the "N minutes read" line: words a minute for
+#: space-separated scripts, characters a minute for Chinese, Japanese, Korean.
+WORDS_PER_MINUTE = 230
+
+
+CJK_CHARACTERS_PER_MINUTE = 400
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+@dataclass
+class Article:
+    slug: str
+    doc: document_format.Document
+    catalogs: dict[str, object]  # locale -> Catalog or None
+    completion: dict[str, float]
+    published: list[str]  # locales published (source first)
+    blocks: ArticleBlocks | None = None
+
+
+def _reindent(element, depth: int, containers: frozenset[str] | set[str]) -> None:
+    """Lay ``containers`` out one child a line, as the clean document does, whatever translation did."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if (
+        element.tag not in containers
+        or not children
+        or (element.text or "").strip()
+        or any((c.tail or "").strip() for c in element)
+    ):
+        return
+    element.text = "\n" + "  " * (depth + 1)
+    for child in element:
+        _reindent(child, depth + 1, containers)
+        child.tail = "\n" + "  " * (depth + 1)
+    element[-1].tail = "\n" + "  " * depth
+
+
+def _inner_html(elements: Iterable) -> str:
+    from lxml import html
+
+    from pipeline.formats.document import CONTAINER_TAGS
+
+    parts = []
+    for element in elements:
+        _reindent(element, 0, CONTAINER_TAGS)
+        parts.append(html.tostring(element, encoding="unicode", method="html", with_tail=False))
+    return "\n".join(parts)
+
+
+def _split_article(body) -> dict[str, object]:
+    """The article's heading, its text, and its sources section, for the template."""
+    from lxml import html
+
+    children = [c for c in body if isinstance(c.tag, str)]
+    heading = children[0] if children and children[0].tag == "h1" else None
+    if heading is not None:
+        children = children[1:]
+    references = next(
+        (c for c in children if c.tag == "section" and c.get("id") == "references"), None
+    )
+    before, after = children, []
+    references_html = ""
+    references_attrs: dict[str, str] = {}
+    if references is not None:
+        at = children.index(references)
+        before, after = children[:at], children[at + 1 :]
+        references_attrs = dict(references.attrib)
+        references_html = _inner_html(c for c in references if isinstance(c.tag, str))
+    return {
+        "heading_html": html.tostring(heading, encoding="unicode", method="html", with_tail=False)
+        if heading is not None
+        else "",
+        "body_html": _inner_html(before),
+        "after_html": _inner_html(after),
+        "has_references": references is not None,
+        "references_html": references_html,
+        "references_attrs": references_attrs,
+    }
+
+
+def reading_minutes(body) -> int:
+    """Minutes to read an article: words for spaced scripts, characters for CJK."""
+    text = " ".join(body.itertext())
+    cjk = len(_CJK.findall(text))
+    words = len(_WORD.findall(_CJK.sub(" ", text) if cjk else text))
+    minutes = words / WORDS_PER_MINUTE + cjk / CJK_CHARACTERS_PER_MINUTE
+    return max(1, int(minutes + 0.5))
+
+
+def iso_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _in_language(text: str, marks: str):
+    """Data shown as it is in the source (a name) marked with its language (``marks``) on other pages."""
+    from markupsafe import Markup
+
+    if not text or not marks:
+        return text
+    return Markup("<span{}>{}</span>").format(Markup(marks), text)
+
+
+def _date_context(value: str, info: LocaleInfo, source: LocaleInfo) -> dict[str, str] | None:
+    """The date as the page writes it, or as the source does inside an untranslated sentence."""
+    from babel.dates import format_date
+
+    from pipeline.build.sourcemarks import page_or_source
+
+    day = iso_date(value) if value else None
+    if day is None:
+        return None
+    text = format_date(day, format="long", locale=info.formatting_locale)
+    if source.formatting_locale != info.formatting_locale:
+        text = page_or_source(text, format_date(day, format="long", locale=source.formatting_locale))
+    return {"iso": day.isoformat(), "text": text}
+
+
+def _languages_menu(
+    article: Article, current: str, infos: dict[str, LocaleInfo], include_current: bool
+) -> list[dict[str, object]]:
+    locales = list(article.published)
+    if include_current and current not in locales:
+        locales.append(current)
+    menu = []
+    for locale in locales:
+        info = infos[locale]
+        menu.append(
+            {
+                "tag": info.tag,
+                "name": info.native_name,
+                "href": f"../../{page_path(info.tag, article.slug)}",
+                "current": locale == current,
+            }
+        )
+    return menu
+
+
+def render_page(
+    project: Project,
+    renderer: Renderer,
+    article: Article,
+    locale: str,
+    infos: dict[str, LocaleInfo],
+    base_url: str,
+    draft: bool,
+    warnings: list[BuildWarning],
+    errors: list[str] | None = None,
+) -> tuple[str, TranslatedArticle]:
+    from babel.numbers import format_decimal
+    from markupsafe import Markup
+
+    from pipeline.catalogs.completion import localized_percent_text
+    from pipeline.build.sourcemarks import marked_source_text, page_or_source, source_attributes
+
+    settings = project.settings
+    errors = [] if errors is None else errors
+    source = settings.source_language
+    info = infos[locale]
+    is_source = locale == source
+    catalog_path = None if is_source else project.catalog_path(locale, article.slug)
+    translated = translate_article(
+        article.doc,
+        usable_translations(article.catalogs.get(locale)),
+        infos[source].tag,
+        settings.skip_classes,
+        catalog_path,
+        translate=not is_source,
+        article_blocks=article.blocks,
+        source_direction=infos[source].direction if infos[source].direction != info.direction else "",
+    )
+    marks = "" if is_source else source_attributes(infos[source].tag, infos[source].direction, info.direction)
+    if translated.rejected:
+        translated.warnings = _with_lines(translated.warnings, article.catalogs.get(locale))
+    translations, site_warnings, site_errors = renderer.site_translations(None if is_source else locale)
+    warnings.extend(site_warnings)
+    errors.extend(site_errors)
+
+    site_name = settings.site_name
+    site_name_translated = translations.gettext(site_name) if site_name else ""
+    minutes = reading_minutes(translated.body)
+    alternates: list[tuple[str, str]] = []
+    if not draft:
+        alternates = [
+            (infos[loc].tag, page_url(infos[loc].tag, article.slug, base_url)) for loc in article.published
+        ]
+        alternates.append(("x-default", page_url(infos[source].tag, article.slug, base_url)))
+    context = {
+        "page": info,
+        "source": infos[source],
+        "site_name": marked_source_text(site_name_translated) if marks and site_name_translated == site_name else site_name_translated,
+        "site_name_lang": infos[source].tag
+        if site_name and site_name_translated == site_name and not is_source
+        else "",
+        "root": "../../",
+        "title": translated.title,
+        "description": translated.description,
+        # the lead paragraph and a heading made from the title, when they show the source text
+        "title_attrs": Markup(marks) if marks and translated.title == article.doc.title else "",
+        "description_attrs": Markup(marks) if marks and translated.description == article.doc.description else "",
+        "author": _in_language(article.doc.author, marks),
+        "author_name": article.doc.author,
+        "source_url": article.doc.source_url,
+        "updated": _date_context(article.doc.modified, info, infos[source]),
+        "published_date": _date_context(article.doc.published, info, infos[source]),
+        "reading_minutes": minutes,
+        "reading_minutes_text": page_or_source(
+            format_decimal(minutes, locale=info.formatting_locale), format_decimal(minutes, locale=infos[source].formatting_locale)
+        ),
+        "canonical": "" if draft else page_url(info.tag, article.slug, base_url),
+        "alternates": alternates,
+        "languages": _languages_menu(article, locale, infos, include_current=True),
+        "draft": draft,
+        "completion_text": localized_percent_text(article.completion[locale], info.formatting_locale),
+        "partial": translated.fallbacks > 0,
+        "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, article.slug, infos),
+        "source_language_name": page_or_source(_language_name(infos[source], info), infos[source].native_name),
+        **_split_article(translated.body),
+        **_page_metadata(article, locale, translated, site_name_translated, infos, base_url, draft),
+    }
+    text = renderer.render("article.html", translations, context, marks)
+    return text, translated
+
+
+def _page_metadata(article: Article, locale: str, translated, site_name: str, infos, base_url: str, draft: bool) -> dict:
+    """Open Graph, Twitter card and JSON-LD of the page, and its links to the home page and feed (:mod:`pipeline.build.pagemeta`)."""
+    from pipeline.build.pagemeta import PageFacts, article_metadata
+
+    doc = article.doc
+    published, modified = (iso_date(value) if value else None for value in (doc.published, doc.modified))
+    facts = PageFacts(
+        article.slug, translated.title, translated.description, doc.author, site_name,
+        published.isoformat() if published else "", modified.isoformat() if modified else "", doc.source_url, draft,
+    )
+    return article_metadata(facts, locale, article.published, infos, article.published[0], base_url)
+
+
+def _with_lines(warnings: list[BuildWarning], catalog) -> list[BuildWarning]:
+    """The warnings, each with the line of its message in the catalog (a translator goes to file:line)."""
+    import dataclasses
+
+    from pipeline.formats.po import messages
+
+    if catalog is None:
+        return warnings
+    lines = {m.id: m.lineno or 0 for m in messages(catalog) if isinstance(m.id, str)}
+    return [dataclasses.replace(w, line=lines.get(w.msgid, 0)) if w.msgid and not w.line else w for w in warnings]
+
+
+def _derived_notice(settings, catalog, locale: str, slug: str, infos: dict[str, LocaleInfo]) -> str:
+    """The name of the locale a derived page was converted from, while any of it is unreviewed; else ""."""
+    derivation = settings.derived.get(locale)
+    if derivation is None or catalog is None or derivation.source not in infos:
+        return ""
+    from pipeline.catalogs.stats import catalog_stats
+    from pipeline.catalogs.derive import convert
+
+    if not catalog_stats(catalog, locale, slug, Path(slug), settings).derived:  # counted as stats counts it
+        return ""
+    return convert(derivation, infos[derivation.source].native_name)  # 简体中文 -> 簡體中文, in the page's script
+
+
+def _language_name(language: LocaleInfo, in_locale: LocaleInfo) -> str:
+    """``language``'s name in the words of ``in_locale`` (English -> 英语)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.formatting_locale).get_display_name(in_locale.formatting_locale)
+    except (UnknownLocaleError, ValueError):
+        return language.native_name

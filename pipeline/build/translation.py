@@ -1,0 +1,249 @@
+"""Translation of one document: the usable translations of a catalog, and a copy of the article's tree with each block translated or marked as in the source language."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.build.results import BuildWarning
+from pipeline.errors import CatalogError
+
+if TYPE_CHECKING:
+    # imported where used: it loads lxml, which a build that renders nothing does not need
+    from pipeline.formats import document as document_format
+
+
+def _read_catalog(path: Path):
+    """The catalog at ``path`` (a babel Catalog), or None when there is none."""
+    if not path.is_file():
+        return None
+    from pipeline.formats.po import read_catalog
+
+    return read_catalog(path)
+
+
+def read_catalog_or_note(path: Path, errors: list[str], consequence: str):
+    """The catalog at ``path``, or None, noting the error, when it cannot be read.
+
+    Decision: one translator's broken file must not stop the other locales'
+    pages, and must not pass unnoticed either. The build goes on without it
+    (that locale's pages of the article are left out, or its templates show
+    the source language), writes every other page, keeps the pages an earlier
+    build made, and then fails (exit 1) with the ``file:line`` of each
+    unreadable catalog: :class:`UnreadableCatalogsError`.
+    """
+    try:
+        return _read_catalog(path)
+    except CatalogError as exc:
+        errors.append(f"{exc.message}; {consequence}")
+        return None
+
+
+def translation_errors(msgid: str, msgstr: str) -> list[str]:
+    """What the shared checks find wrong enough to keep a translation out of a page (:mod:`pipeline.catalogs.completion`).
+
+    The markup itself is checked again when the translation is applied
+    (``MarkupMismatch``), so a bad tag never reaches a page whatever the checks say.
+    """
+    from pipeline.catalogs.completion import pair_errors
+
+    return [p.message for p in pair_errors(msgid, msgstr)]
+
+
+def usable_translations(catalog) -> dict[str, str]:
+    """msgid -> msgstr for the singular messages that are translated and not fuzzy (errors are refused when used)."""
+    table: dict[str, str] = {}
+    if catalog is None:
+        return table
+    from pipeline.catalogs.model import is_finished
+    from pipeline.formats.po import messages
+
+    for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
+        if not isinstance(message.id, str) or not is_finished(message):
+            continue
+        if message.context and message.id in table:
+            continue  # the context-free entry wins; articles do not use contexts
+        table[message.id] = message.string
+    return table
+
+
+@dataclass
+class TranslatedArticle:
+    body: object  # lxml element: a translated copy of <article>
+    title: str
+    description: str
+    blocks: int = 0
+    fallbacks: int = 0
+    rejected: int = 0
+    warnings: list[BuildWarning] = field(default_factory=list)
+
+
+def _mark_run_language(run, language: str, direction: str = "") -> None:
+    """Say that a run of inline content is in ``language`` (and, when it differs from the page's, ``direction``).
+
+    A run that is its element's whole content puts ``lang`` on the element; a
+    run beside block children (``<li>text<ul>…</ul></li>``) is wrapped in a
+    ``<span lang>`` so the rest of the element keeps the page's language.
+    """
+    from lxml import html
+
+    owner = run.owner
+    block_children = [c for c in owner if isinstance(c.tag, str) and c not in run.children]
+    marks = {"lang": language, **({"dir": direction} if direction else {})}
+    if not block_children:
+        for name, value in marks.items():
+            owner.set(name, value)
+        return
+    span = html.Element("span", marks)
+    if run.starts_with_text:
+        span.text, owner.text = owner.text, None
+        position = 0
+    else:
+        span.text, run.anchor.tail = run.anchor.tail, None
+        position = owner.index(run.anchor) + 1
+    trailing = run.children[-1].tail if run.children else None
+    owner.insert(position, span)
+    for child in run.children:
+        span.append(child)  # moves the child, with its tail
+    if run.children and trailing is not None and not trailing.strip():
+        run.children[-1].tail = None
+        span.tail = trailing
+
+
+def _mark_untranslated_elements(body, source_language: str, direction: str = "") -> None:
+    """Content kept as in the source (``translate="no"``) is in the source language.
+
+    Saying so lets browsers, fonts and screen readers switch language for a
+    title cited as published inside a translated sentence.
+    """
+    for element in body.iter():
+        if isinstance(element.tag, str) and element.get("translate") == "no" and not element.get("lang"):
+            element.set("lang", source_language)
+            if direction and not element.get("dir"):
+                element.set("dir", direction)
+
+
+class ArticleBlocks:
+    """The blocks of an article, found once for all its locales.
+
+    Finding the blocks (and making their messages) costs more than
+    translating them; an article's pages in ten locales each start from a
+    copy of the same document, whose blocks sit at the same places. So the
+    blocks are found in the document once, remembered by the positions of
+    their elements in document order, and found in each copy by position.
+    """
+
+    def __init__(self, body, skip_classes: tuple[str, ...]) -> None:
+        from pipeline.formats.messages import iter_blocks
+
+        self.body = body
+        self.blocks = list(iter_blocks(body, skip_classes))
+        position = {element: index for index, element in enumerate(body.iter())}
+        self._places = [
+            (
+                position[block.run.owner] if block.run is not None else position[block.element],
+                position[block.run.anchor] if block.run is not None and block.run.anchor is not None else None,
+                [position[child] for child in block.run.children] if block.run is not None else [],
+            )
+            for block in self.blocks
+        ]
+
+    def in_copy(self):
+        """A deep copy of the body and its blocks (same messages, the copy's elements)."""
+        from pipeline.formats.messages import Block, Run
+
+        body = copy.deepcopy(self.body)
+        elements = list(body.iter())  # the same order as the original's: the copy has its shape
+        blocks = []
+        for block, (owner, anchor, children) in zip(self.blocks, self._places):
+            if block.run is None:
+                blocks.append(Block(message=block.message, element=elements[owner], attribute=block.attribute))
+                continue
+            run = Run(
+                elements[owner],
+                block.run.starts_with_text,
+                elements[anchor] if anchor is not None else None,
+                [elements[child] for child in children],
+            )
+            blocks.append(Block(message=block.message, run=run))
+        return body, blocks
+
+
+def translate_article(
+    doc: document_format.Document,
+    translations: dict[str, str],
+    source_language: str,
+    skip_classes: tuple[str, ...],
+    catalog_path: Path | None,
+    translate: bool = True,
+    article_blocks: ArticleBlocks | None = None,
+    source_direction: str = "",
+) -> TranslatedArticle:
+    """A copy of the article with each block translated, or marked as in the source language.
+
+    ``source_direction``: the source's ``dir`` (``ltr``) when the page's differs
+    (an Arabic page of an English article), set with ``lang`` on source text, so
+    that its punctuation and its runs of numbers are laid out as in the source.
+
+    ``article_blocks``: the document's blocks found already (for the same
+    ``skip_classes``), when several locales are made from one document.
+    """
+    from pipeline.formats.messages import MarkupMismatch, apply_to_run, normalize_space
+
+    if article_blocks is None:
+        article_blocks = ArticleBlocks(doc.body, skip_classes)
+    body, blocks = article_blocks.in_copy()
+    result = TranslatedArticle(body=body, title=doc.title, description=doc.description)
+    result.blocks = len(blocks)
+    if not translate:
+        return result
+
+    def reject(msgid: str, reason: str) -> None:
+        result.rejected += 1
+        result.warnings.append(
+            BuildWarning(f"translation not used ({reason}); the source text is shown", catalog_path, msgid)
+        )
+
+    for block in blocks:
+        msgid = block.message.text
+        msgstr = translations.get(msgid)
+        if msgstr is not None:
+            errors = translation_errors(msgid, msgstr)
+            if errors:
+                reject(msgid, "; ".join(errors))
+                msgstr = None
+        if msgstr is not None:
+            if block.run is not None:
+                try:
+                    apply_to_run(block.run, msgstr, block.message)
+                    continue
+                except MarkupMismatch as exc:
+                    reject(msgid, str(exc))
+            else:
+                block.element.set(block.attribute, msgstr)
+                continue
+        result.fallbacks += 1
+        if block.run is not None:
+            _mark_run_language(block.run, source_language, source_direction)
+        # An attribute cannot carry its own language; it stays in the source text.
+
+    _mark_untranslated_elements(body, source_language, source_direction)
+    for attribute in ("title", "description"):
+        text = normalize_space(getattr(doc, attribute))
+        msgstr = translations.get(text) if text else None
+        if msgstr and not translation_errors(text, msgstr) and "<" not in msgstr:
+            setattr(result, attribute, msgstr)
+    return result
+
+
+def translated_field(text: str, translations: dict[str, str]) -> str:
+    """The translation of a title or description, when it is usable as plain text."""
+    from pipeline.formats.messages import normalize_space
+
+    text = normalize_space(text)
+    msgstr = translations.get(text) if text else None
+    if msgstr and not translation_errors(text, msgstr) and "<" not in msgstr:
+        return msgstr
+    return ""
