@@ -98,8 +98,8 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
     output/style.css. Untranslated blocks show the source text, marked with
     its language.
     """
-    from pipeline.build.site import build_site, merge_shards as merge
-    from pipeline.catalogs.completion import percent_text
+    from pipeline.build.index import merge_shards as merge
+    from pipeline.build.site import BuildOptions, build_site
     from pipeline.build.state import Shard
 
     try:
@@ -131,19 +131,21 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
         if merge_shards:
             result = merge(project, base_url=project.settings.base_url)
         else:
-            result = build_site(
-                project,
-                locales=locales,
-                slugs=slugs,
-                include_drafts=include_drafts,
-                base_url=project.settings.base_url,
-                jobs=processes,
-                shard=chosen_shard,
-                scheduler=scheduler,
+            options = BuildOptions(
+                locales=locales, slugs=slugs, include_drafts=include_drafts, base_url=project.settings.base_url,
+                jobs=processes, shard=chosen_shard, scheduler=scheduler,
             )
-    root = project.root
-    source_name = _language_name(project.settings.source_language)
+            result = build_site(project, options)
     reporter.detail(f"base URL: {project.settings.base_url or '(none: relative URLs)'}")
+    _report_pages(result, project.root, _language_name(project.settings.source_language), reporter)
+    _report_site(result, project.root, reporter)
+    reporter.info(_summary(result) + f" in {_shown(project.output_dir, project.root)}/")
+
+
+def _report_pages(result, root: Path, source_name: str, reporter) -> None:
+    """A line for each page rendered (and, with --verbose, each up to date) and each page skipped."""
+    from pipeline.catalogs.completion import percent_text
+
     listed_up_to_date = reporter.verbose and not reporter.quiet  # a large site has thousands
     for page in result.pages:
         if not page.rendered and not listed_up_to_date:
@@ -170,6 +172,10 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
         )
     for removed in result.removed:
         reporter.detail(f"removed {_shown(removed, root)} (no longer published)")
+
+
+def _report_site(result, root: Path, reporter) -> None:
+    """The whole-site files, then the build's warnings."""
     for path in (result.index_path, result.sitemap_path, result.stylesheet_path):
         if path is not None:
             reporter.info(_shown(path, root))
@@ -183,6 +189,10 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
             reporter.detail(f"  {_shown(path, root)}{'' if path in rendered else ' (up to date)'}")
     for warning in result.warnings:
         reporter.warn(str(warning))
+
+
+def _summary(result) -> str:
+    """built N pages and M drafts (K up to date, not rebuilt)"""
     published = sum(1 for p in result.pages if p.published)
     drafts = len(result.pages) - published
     summary = f"built {published} page{'s' if published != 1 else ''}"
@@ -191,4 +201,4 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
     up_to_date = sum(1 for p in result.pages if not p.rendered)
     if up_to_date:
         summary += f" ({up_to_date} up to date, not rebuilt)"
-    reporter.info(summary + f" in {_shown(project.output_dir, root)}/")
+    return summary

@@ -187,7 +187,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _check_coverage(project, reporter: Reporter) -> None:
-    from pipeline.pseudo import check_coverage
+    from pipeline.build.coverage import check_coverage
 
     result = check_coverage(project)
     for item in result.uncovered:
