@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pipeline.catalogs.model import is_translated
 from pipeline.checks import CatalogShape, Problem, message_problems
 
 #: Decimals of a completion figure, everywhere it is shown or compared.
@@ -48,8 +49,7 @@ def pair_errors(msgid: str, msgstr: str) -> tuple[Problem, ...]:
 
 def text_state(message) -> str:
     """:data:`UNTRANSLATED` (a form without text), :data:`FUZZY`, or :data:`TRANSLATED` before the checks."""
-    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-    if not strings or not all(strings):
+    if not is_translated(message):
         return UNTRANSLATED
     return FUZZY if message.fuzzy else TRANSLATED
 

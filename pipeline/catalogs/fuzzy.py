@@ -24,6 +24,8 @@ from typing import Sequence
 
 from babel.messages.catalog import Message
 
+from pipeline.catalogs.model import has_translation, singular
+
 #: msgmerge's FUZZY_THRESHOLD.
 FUZZY_THRESHOLD = 0.6
 #: The advantage of a candidate of the same context (or of none).
@@ -43,15 +45,6 @@ def fstrcmp(a: str, b: str) -> float:
     return (total - Indel.distance(a, b)) / total
 
 
-def _first_string(message: Message) -> str:
-    string = message.string
-    return (string[0] if string else "") if isinstance(string, (list, tuple)) else (string or "")
-
-
-def _msgid(message: Message) -> str:
-    return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
-
-
 class MsgmergeIndex:
     """msgmerge's fuzzy search over a catalog's messages (in the catalog's order).
 
@@ -65,8 +58,8 @@ class MsgmergeIndex:
     PREFILTER = FUZZY_THRESHOLD - 10 * CONTEXT_BONUS
 
     def __init__(self, definitions: Sequence[Message]) -> None:
-        self.messages = [m for m in definitions if _first_string(m)]
-        self.msgids = [_msgid(m) for m in self.messages]
+        self.messages = [m for m in definitions if has_translation(m)]
+        self.msgids = [singular(m) for m in self.messages]
 
     def _ordered(self, msgid: str, hits: list[int]) -> list[int]:
         """``hits`` that msgmerge would look at, in the order it looks at them."""

@@ -19,11 +19,13 @@ from babel.messages.catalog import Catalog, Message
 from pipeline.catalogs.fuzzy import MsgmergeIndex
 from pipeline.catalogs.memory import Remembered, TranslationMemory
 from pipeline.catalogs.model import (
+    PoMessage,
     has_translation,
     is_plural,
     message_key,
     messages,
     obsolete_key,
+    previous_context,
     singular,
     strings_of,
 )
@@ -46,12 +48,12 @@ def _definition_strings(definition: Message, reference: Message, nplurals: int |
 
 
 def _previous_of(message: Message) -> tuple[str | None, list[str]]:
-    return getattr(message, "pipeline_previous_context", None), list(message.previous_id or [])
+    return previous_context(message), list(message.previous_id or [])
 
 
-def _set_previous(message: Message, context: str | None, previous: list[str]) -> None:
+def _set_previous(message: PoMessage, context: str | None, previous: list[str]) -> None:
     message.previous_id = previous
-    message.pipeline_previous_context = context if previous else None
+    message.previous_context = context if previous else None
 
 
 def _comments_of(message: Message, reference: Message, translator: Message) -> None:
@@ -72,7 +74,7 @@ def _merged(definition: Message, reference: Message, force_fuzzy: bool, nplurals
     comments and whether it is fuzzy. ``#|`` names the text the translation
     was made for: the catalog's msgid if it was finished, else its own ``#|``.
     """
-    merged = Message(reference.id, "", context=reference.context)
+    merged = PoMessage(reference.id, "", context=reference.context)
     _comments_of(merged, reference, translator=definition)
     merged.string, reshaped = _definition_strings(definition, reference, nplurals)
     fuzzy = definition.fuzzy or force_fuzzy or reshaped or (
@@ -116,7 +118,7 @@ def _header_nplurals(catalog: Catalog) -> int | None:
 def _untranslated(reference: Message, nplurals: int | None) -> Message:
     """A template message no translation fits, as msgmerge copies it (as many forms as the header says)."""
     forms = nplurals or len(strings_of(reference))
-    new = Message(reference.id, tuple("" for _ in range(forms)) if is_plural(reference) else "", context=reference.context)
+    new = PoMessage(reference.id, tuple("" for _ in range(forms)) if is_plural(reference) else "", context=reference.context)
     _comments_of(new, reference, translator=reference)
     new.flags = {f for f in reference.flags if f != "fuzzy"}
     return new

@@ -82,6 +82,18 @@ def message_key(message: Message) -> tuple[str, str | None]:
     return (singular(message), message.context)
 
 
+class PoMessage(Message):
+    """A Babel message that also keeps the context of its previous msgid (``#| msgctxt``), which Babel does not model."""
+
+    #: The ``#| msgctxt`` of the previous msgid, or None.
+    previous_context: str | None = None
+
+
+def previous_context(message: Message) -> str | None:
+    """The context of ``message``'s previous msgid (``#| msgctxt``), None for none."""
+    return message.previous_context if isinstance(message, PoMessage) else None
+
+
 def obsolete_key(msgid: object, context: str | None) -> object:
     """The key of an entry in ``Catalog.obsolete``, as Babel keys its messages."""
     key = msgid[0] if isinstance(msgid, (list, tuple)) else msgid
@@ -188,7 +200,7 @@ def new_catalog(
         header_comment=header_comment,
     )
     for message in messages(template) if translate is not None else ():
-        copy = Message(
+        copy = PoMessage(
             message.id, translate(message, catalog.num_plurals), locations=message.locations,
             auto_comments=message.auto_comments, context=message.context,
         )

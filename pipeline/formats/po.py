@@ -28,7 +28,7 @@ from typing import Iterable
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError
-from pipeline.catalogs.model import PoCatalog, has_translation, messages, obsolete_key
+from pipeline.catalogs.model import PoCatalog, PoMessage, has_translation, messages, obsolete_key, previous_context
 from pipeline.formats.po_directives import FORMAT_LANGUAGES, format_language
 from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
 from pipeline.formats.po_wrap import ESCAPES, PAGE_WIDTH, wrap_field
@@ -95,9 +95,9 @@ def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
         previous = message.previous_id
         previous = [previous] if isinstance(previous, str) else list(previous)
         marker = "#~| " if obsolete else "#| "
-        previous_context = getattr(message, "pipeline_previous_context", None)
-        if previous_context is not None:
-            lines += wrap_field("msgctxt", previous_context, marker, wrap=wrap, language=language)
+        context = previous_context(message)
+        if context is not None:
+            lines += wrap_field("msgctxt", context, marker, wrap=wrap, language=language)
         lines += wrap_field("msgid", previous[0], marker, wrap=wrap, language=language)
         if len(previous) > 1:
             lines += wrap_field("msgid_plural", previous[1], marker, wrap=wrap, language=language)
@@ -501,7 +501,7 @@ def _entry_message(entry: _Entry, catalog: Catalog, name: str) -> Message:
         previous.append(entry.previous["msgid"])
         if "msgid_plural" in entry.previous:
             previous.append(entry.previous["msgid_plural"])
-    message = Message(
+    message = PoMessage(
         msgid,
         string,
         locations=entry.locations,
@@ -515,7 +515,7 @@ def _entry_message(entry: _Entry, catalog: Catalog, name: str) -> Message:
     message.locations, message.auto_comments, message.user_comments = (  # Babel's constructor drops repeats
         entry.locations, entry.auto_comments, entry.user_comments
     )
-    message.pipeline_previous_context = entry.previous.get("msgctxt") if previous else None  # "#| msgctxt"
+    message.previous_context = entry.previous.get("msgctxt") if previous else None  # "#| msgctxt"
     return message
 
 

@@ -18,17 +18,13 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from pipeline.catalogs.model import message_key, strings_of
 from pipeline.errors import CatalogError
 from pipeline.formats.po import messages, parse_catalog
 
 MAX_ENTRIES_NOT_IN_TEMPLATE = 1000
 #: A message's first line; the header is one too.
 _MSGID_LINE = re.compile(rb"^msgid ", re.MULTILINE)
-
-
-def _key(message) -> tuple[str, str | None]:
-    singular = message.id if isinstance(message.id, str) else message.id[0]
-    return singular, message.context
 
 
 def template_has_messages(path: Path) -> bool:
@@ -47,18 +43,14 @@ def template_has_messages(path: Path) -> bool:
 
 def has_translations(catalog: Catalog) -> bool:
     """Whether any message of ``catalog`` has a translation, fuzzy or not."""
-    for message in messages(catalog):
-        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-        if any(strings):
-            return True
-    return False
+    return any(any(strings_of(message)) for message in messages(catalog))
 
 
 def entries_not_in_template(catalog: Catalog, template: Catalog) -> int:
     """How many entries of ``catalog``, obsolete ones included, its template does not have."""
-    keys = {_key(message) for message in messages(template)}
-    active = sum(1 for message in messages(catalog) if _key(message) not in keys)
-    return active + sum(1 for message in catalog.obsolete.values() if _key(message) not in keys)
+    keys = {message_key(message) for message in messages(template)}
+    active = sum(1 for message in messages(catalog) if message_key(message) not in keys)
+    return active + sum(1 for message in catalog.obsolete.values() if message_key(message) not in keys)
 
 
 def excess_entries_warning(count: int, template_path: Path) -> str:
