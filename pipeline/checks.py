@@ -2,8 +2,11 @@
 
 :func:`check_pair` looks at one translation (markup, placeholders, numbers,
 URLs); :func:`check_catalog` reads a whole catalog and adds syntax, plural,
-fuzzy and untranslated findings, each with its file and line. The build calls
-:func:`check_pair` to decide whether a translation can be used.
+fuzzy and untranslated findings, each with its file and line;
+:func:`check_project` is what ``pipeline check`` reports: every catalog's
+findings and the glossary's, from one read of each catalog (``publish`` asks it
+too, and reuses the catalogs it read). The build calls :func:`check_pair` to
+decide whether a translation can be used.
 """
 
 from __future__ import annotations
@@ -13,38 +16,17 @@ from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
-from pipeline.names import SITE_DOMAIN
+from pipeline.catalogs.glossary import catalog_glossary_findings, project_glossary
+from pipeline.catalogs.model import PoCatalog
+from pipeline.names import SITE_DOMAIN, validate_locale_name
 from pipeline.errors import CatalogError
+from pipeline.findings import ERROR, INFO, WARNING, Finding, Problem
 from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-
-
-@dataclass(frozen=True)
-class Problem:
-    severity: str  # "error" | "warning" | "info"
-    code: str  # "markup", "character", "bidi", "placeholder", "number", "url", "fuzzy", "untranslated", "syntax", "plural", "charset", "header"
-    message: str  # one sentence a translator understands
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: Path
-    line: int
-    msgid: str
-    problem: Problem
-
-    def as_dict(self) -> dict:
-        return {
-            "path": str(self.path),
-            "line": self.line,
-            "msgid": self.msgid,
-            "severity": self.problem.severity,
-            "code": self.problem.code,
-            "message": self.problem.message,
-        }
-
+if TYPE_CHECKING:
+    from pipeline.project import Project
 
 # Markup that a translation may not bring in: only the message's own short tags are markup.
 # No two neighbouring parts of these patterns can match the same characters:
@@ -337,23 +319,36 @@ def check_catalog(path: Path, source_language: str = "en") -> list[Finding]:
 
     ``source_language``: the project's, in which the msgids' numbers and dates are written.
     """
-    from pipeline.formats.po import messages, read_catalog
+    return _read_and_check(Path(path), source_language)[1]
 
-    path = Path(path)
+
+def _read_and_check(path: Path, source_language: str) -> tuple[PoCatalog | None, list[Finding]]:
+    """The catalog as read (None when it cannot be read) and its findings."""
+    from pipeline.formats.po import read_catalog
+
     try:
         catalog = read_catalog(path)
     except CatalogError as error:
-        return [_catalog_error_finding(path, error)]
+        return None, [_catalog_error_finding(path, error)]
     findings = [  # what the reader tolerated: an unusual charset or header
-        Finding(path, w.line, "", Problem(WARNING, w.code, w.message)) for w in catalog.pipeline_read_warnings
+        Finding(path, w.line, "", Problem(WARNING, w.code, w.message)) for w in catalog.read_warnings
     ]
     if path.suffix == ".pot":
-        return findings  # a template's messages have no translation to check
+        return catalog, findings  # a template's messages have no translation to check
     findings += _entries_not_in_template(path, catalog)
-    nplurals = catalog.num_plurals
-    shape = CatalogShape.of(catalog, path.stem)
     if not catalog.locale_identifier:
         findings.append(Finding(path, 1, "", Problem(WARNING, "header", "the header has no Language field")))
+    findings += _message_findings(path, catalog, source_language)
+    return catalog, findings
+
+
+def _message_findings(path: Path, catalog: PoCatalog, source_language: str) -> list[Finding]:
+    """The findings of each message's translation, in file order."""
+    from pipeline.formats.po import messages
+
+    findings: list[Finding] = []
+    nplurals = catalog.num_plurals
+    shape = CatalogShape.of(catalog, path.stem)
     for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
         line = message.lineno or 0
         msgid = message.id if isinstance(message.id, str) else message.id[0]
@@ -495,7 +490,7 @@ def message_problems(
     """The problems of a message's translation (``ids``: msgid and any msgid_plural; ``strings``: its forms).
 
     What ``check`` reports; its errors are what the build refuses
-    (:mod:`pipeline.completion`).
+    (:mod:`pipeline.catalogs.completion`).
     """
     if len(ids) > 1:
         problems = _check_plural(ids[1], strings, shape.few_number_forms)
@@ -515,3 +510,57 @@ def catalog_paths(locales_dir: Path, locales: list[str]) -> list[Path]:
         folder = locales_dir / locale / "LC_MESSAGES"
         paths += sorted(folder.glob("*.po")) if folder.is_dir() else []
     return paths
+
+
+@dataclass(frozen=True)
+class CatalogCheck:
+    """One catalog as ``check`` read it."""
+
+    path: Path
+    #: The catalog as read, for figures that need it too; None when it cannot be read.
+    catalog: PoCatalog | None
+    findings: list[Finding]
+    #: The glossary's warnings.
+    glossary: list[Finding]
+
+    @property
+    def locale(self) -> str:
+        return self.path.parent.parent.name  # locales/<locale>/LC_MESSAGES/<domain>.po
+
+
+@dataclass(frozen=True)
+class ProjectCheck:
+    catalogs: list[CatalogCheck]
+
+    @property
+    def paths(self) -> list[Path]:
+        return [checked.path for checked in self.catalogs]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every catalog's findings, then the glossary's, as ``check`` lists them."""
+        return [f for checked in self.catalogs for f in checked.findings] + [
+            f for checked in self.catalogs for f in checked.glossary
+        ]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.problem.severity == ERROR]
+
+
+def check_project(project: Project, locales: Sequence[str] = (), glossary: bool = True) -> ProjectCheck:
+    """What ``pipeline check`` reports for the catalogs of ``locales`` (every locale when empty).
+
+    With ``glossary``, the glossary's warnings too (a glossary that cannot be
+    read raises its error); each catalog is read once for both.
+    """
+    chosen = [validate_locale_name(locale) for locale in locales] or project.catalog_locales()
+    paths = catalog_paths(project.locales_dir, chosen)
+    source_language = project.settings.source_language
+    terms = project_glossary(project.locales_dir, source_language) if glossary else None
+    checked = []
+    for path in paths:
+        catalog, findings = _read_and_check(path, source_language)
+        breaks = catalog_glossary_findings(path, catalog, terms) if terms is not None and catalog is not None else []
+        checked.append(CatalogCheck(path, catalog, findings, breaks))
+    return ProjectCheck(checked)

@@ -20,6 +20,7 @@ from pathlib import Path
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SettingsError, SnapshotError
 from pipeline.formats import document as document_format
+from pipeline.formats.provenance import page_url, read_provenance
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project
 from pipeline.settings import CleanRules
@@ -54,7 +55,7 @@ def clean_article(project: Project, slug: str) -> CleanOutcome:
     if snapshot is None:
         raise SnapshotError(f"{slug}: no snapshot in {folder} (expected snapshot.txt or snapshot.html)")
     data = _read_snapshot(snapshot)
-    provenance = _read_provenance(folder)
+    provenance = read_provenance(folder)
     rules = rules_for(project, folder)
     source_format = detect_format(snapshot, data, provenance)
     try:
@@ -97,17 +98,6 @@ def _read_snapshot(path: Path) -> bytes:
     return data
 
 
-def _read_provenance(folder: Path) -> dict:
-    path = folder / "provenance.json"
-    if not path.is_file():
-        return {}
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SnapshotError(f"cannot read {path}: {exc}") from None
-    return value if isinstance(value, dict) else {}
-
-
 def detect_format(path: Path, data: bytes, provenance: dict) -> str:
     """"html" or "text"; anything else (PDF, images, binary junk) is refused."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -125,7 +115,7 @@ def detect_format(path: Path, data: bytes, provenance: dict) -> str:
 
 def decode(data: bytes, declared_charset: str | None) -> str:
     """Text of a snapshot: BOM, the recorded charset, ``<meta charset>``, then detection."""
-    from pipeline.scraping.fetch import decode_html
+    from pipeline.formats.encoding import decode_html
 
     text, _, _ = decode_html(data, declared_charset)
     return text
@@ -142,8 +132,7 @@ def _run_cleaner(source_format: str, data: bytes, rules: CleanRules, provenance:
     from pipeline.cleaning.htmlpage import clean_html
 
     text = document_format.remove_forbidden_references(decode(data, charset))
-    url = provenance.get("final_url") or provenance.get("url") or ""
-    return clean_html(text, rules, url=url, slug=slug)
+    return clean_html(text, rules, url=page_url(provenance), slug=slug)
 
 
 def _sanitize(document: document_format.Document) -> list[CleanWarning]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.checks import WARNING, Finding, Problem
+from pipeline.findings import WARNING, Finding, Problem
 from pipeline.formats.glossary import Glossary, Term
 
 _TAG = re.compile(r"</?[A-Za-z][\w-]*\d*\s*/?>")
@@ -72,11 +72,11 @@ class _Translated:
     msgstr: str
 
 
-def _translated_messages(path: Path) -> list[_Translated]:
-    from pipeline.formats.po import messages, read_catalog
+def _translated_messages(catalog) -> list[_Translated]:
+    from pipeline.formats.po import messages
 
     found = []
-    for message in messages(read_catalog(path)):
+    for message in messages(catalog):
         if not message.id or message.fuzzy:
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
@@ -87,51 +87,41 @@ def _translated_messages(path: Path) -> list[_Translated]:
     return found
 
 
-def check_glossary(path: Path, locale: str, glossary: Glossary) -> list[Finding]:
-    """``[glossary]`` warnings for one catalog, with the line of each message.
-
-    A catalog that cannot be read gives no finding here: the catalog check reports it.
-    """
-    from pipeline.errors import CatalogError
-
-    try:
-        translated = _translated_messages(path)
-    except CatalogError:
-        return []
+def catalog_glossary_findings(path: Path, catalog, glossary: Glossary) -> list[Finding]:
+    """``[glossary]`` warnings for ``catalog``, read from ``path`` (under ``locales/<LOCALE>/LC_MESSAGES/``),
+    with the line of each message."""
+    locale = path.parent.parent.name
     findings = []
-    for item in translated:
+    for item in _translated_messages(catalog):
         for term in broken_terms(glossary, locale, item.msgid, item.msgstr):
             findings.append(Finding(path, item.line, item.msgid, Problem(WARNING, "glossary", describe(term, locale))))
     return findings
 
 
-def project_glossary_findings(locales_dir: Path, source_language: str, catalogs: list[Path]) -> list[Finding]:
-    """``[glossary]`` warnings for ``catalogs`` (each under ``locales/<LOCALE>/LC_MESSAGES/``).
-
-    No glossary file: no finding. A glossary that cannot be read is an error of its own.
-    """
+def project_glossary(locales_dir: Path, source_language: str) -> Glossary | None:
+    """The project's glossary; None when it has none. A glossary that cannot be read is an error of its own."""
     from pipeline.formats.glossary import glossary_path, read_glossary
 
     path = glossary_path(locales_dir)
-    if path is None:
+    return None if path is None else read_glossary(path, source_language)
+
+
+def project_glossary_findings(locales_dir: Path, source_language: str, catalogs: list[Path]) -> list[Finding]:
+    """``[glossary]`` warnings for ``catalogs``, each read here (see :func:`project_glossary`).
+
+    A catalog that cannot be read gives no finding here: the catalog check reports it.
+    """
+    from pipeline.errors import CatalogError
+    from pipeline.formats.po import read_catalog
+
+    glossary = project_glossary(locales_dir, source_language)
+    if glossary is None:
         return []
-    glossary = read_glossary(path, source_language)
-    return [finding for catalog in catalogs for finding in check_glossary(catalog, catalog.parent.parent.name, glossary)]
-
-
-def glossary_warnings(project, pages: set[tuple[str, str]] | None = None) -> list[str]:
-    """One line per glossary break in the catalogs of ``pages`` ((slug, locale); all when None),
-    as ``check`` words them, for ``serve``'s banner."""
-    from pipeline.checks import catalog_paths
-
-    if pages is None:
-        paths = catalog_paths(project.locales_dir, project.catalog_locales())
-    else:
-        paths = [project.catalog_path(locale, slug) for slug, locale in sorted(pages)]
-        paths = [path for path in paths if path.is_file()]
-    lines = []
-    for finding in project_glossary_findings(project.locales_dir, project.settings.source_language, paths):
-        shown = finding.msgid if len(finding.msgid) <= 60 else finding.msgid[:57] + "..."
-        where = finding.path.relative_to(project.root).as_posix()
-        lines.append(f"{where}:{finding.line}: [glossary] {finding.problem.message} (msgid {shown!r})")
-    return lines
+    findings = []
+    for path in catalogs:
+        try:
+            catalog = read_catalog(path)
+        except CatalogError:
+            continue
+        findings += catalog_glossary_findings(path, catalog, glossary)
+    return findings

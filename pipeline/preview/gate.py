@@ -15,7 +15,7 @@ The preview holds drafts, so it answers only to requests made for it:
 * the file served must be inside the preview folder once symbolic links are
   followed; anything else is 404, as if it did not exist.
 
-Plain functions of strings, so the handler in :mod:`pipeline.serve` stays a
+Plain functions of strings, so the handler in :mod:`pipeline.preview.server` stays a
 thin layer over :mod:`http.server`.
 """
 

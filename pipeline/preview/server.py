@@ -34,6 +34,8 @@ from http.server import HTTPServer, SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pipeline.catalogs.glossary import project_glossary_findings
+from pipeline.checks import catalog_paths
 from pipeline.names import SITE_DOMAIN
 from pipeline.errors import LockedError, PipelineError
 from pipeline.preview.gate import inside, refusal
@@ -173,6 +175,22 @@ def rebuild_scope(project: Project, changed: Iterable[Path]) -> set[tuple[str, s
     return pairs
 
 
+def glossary_warnings(project, pages: set[tuple[str, str]] | None = None) -> list[str]:
+    """One line per glossary break in the catalogs of ``pages`` ((slug, locale); all when None),
+    as ``check`` words them, for ``serve``'s banner."""
+    if pages is None:
+        paths = catalog_paths(project.locales_dir, project.catalog_locales())
+    else:
+        paths = [project.catalog_path(locale, slug) for slug, locale in sorted(pages)]
+        paths = [path for path in paths if path.is_file()]
+    lines = []
+    for finding in project_glossary_findings(project.locales_dir, project.settings.source_language, paths):
+        shown = finding.msgid if len(finding.msgid) <= 60 else finding.msgid[:57] + "..."
+        where = finding.path.relative_to(project.root).as_posix()
+        lines.append(f"{where}:{finding.line}: [glossary] {finding.problem.message} (msgid {shown!r})")
+    return lines
+
+
 # ---------------------------------------------------------------------------
 # The preview site
 # ---------------------------------------------------------------------------
@@ -203,24 +221,17 @@ class PreviewSite:
             return {"build": self.state.build, "errors": list(self.state.errors), "warnings": list(self.state.warnings)}
 
     def _build(self, project: Project, locales: list[str] = (), slugs: list[str] = ()):
-        from pipeline.build.site import build_site
+        from pipeline.build.site import BuildOptions, build_site
         from pipeline.fsutil import project_lock
 
+        options = BuildOptions(
+            locales=locales, slugs=slugs, include_drafts=True, base_url="", output_dir=self.folder, preview=True
+        )
         with project_lock(project.root):  # an update saving catalogs meanwhile waits for the build
-            return build_site(
-                project,
-                locales=locales,
-                slugs=slugs,
-                include_drafts=True,
-                base_url="",
-                output_dir=self.folder,
-                preview=True,
-            )
+            return build_site(project, options)
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> list[ServeEvent]:
         """Rebuild what ``changed`` touches (everything when None); events say what happened."""
-        from pipeline.catalogs.glossary import glossary_warnings
-
         started = time.monotonic()
         changed = list(changed) if changed is not None else None
         try:
@@ -341,7 +352,7 @@ class _Handler(SimpleHTTPRequestHandler):
         return None
 
     def _refused(self) -> bool:
-        """Answer a request the preview does not serve (see :mod:`pipeline.previewhttp`); True when it did."""
+        """Answer a request the preview does not serve (see :mod:`pipeline.preview.gate`); True when it did."""
         refused = refusal(self.path, self.headers.get("Host"), self.server.server_address[1])
         if refused is not None:
             self.send_error(*refused)

@@ -2,7 +2,7 @@
 
 Rendered by ``pipeline stats --html FILE`` and served by ``pipeline serve`` at
 ``/__status``. The numbers are ``catalogs.stats``, the same as the terminal's
-(counted and floored by :mod:`pipeline.completion`, as the build counts them).
+(counted and floored by :mod:`pipeline.catalogs.completion`, as the build counts them).
 """
 
 from __future__ import annotations

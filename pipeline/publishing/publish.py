@@ -4,12 +4,12 @@ What is published: the locales at or above their threshold (never drafts, never
 a pseudo-locale), with absolute canonical, hreflang and sitemap URLs from the
 base URL, and no preview script. Catalog errors (``pipeline check``) in a
 locale it publishes stop it; those of other locales are warnings
-(:mod:`pipeline.readiness`).
+(:mod:`pipeline.publishing.readiness`).
 
 How it stays atomic. The new site is built complete in a staging folder beside
 DEST (``.<name>.publish-staging`` in DEST's parent, so on the same file
 system); DEST's dotfiles and ``CNAME`` (``.git``, ``.nojekyll``), and every
-file publish did not write there (:mod:`pipeline.webroot` says which and why
+file publish did not write there (:mod:`pipeline.publishing.webroot` says which and why
 DEST is checked first), are copied in as hard links (a crash meanwhile leaves
 DEST untouched). One publish into DEST's parent at a time: ``flock`` on that
 folder, released by the kernel when the publish ends. Then the two folders
@@ -30,8 +30,8 @@ it) the swap is two renames, DEST -> ``.<name>.publish-old`` then staging ->
 DEST; between them DEST is missing for a moment, and the next run's recovery
 puts ``.publish-old`` back when DEST is missing.
 
-For tests, ``PIPELINE_TEST_CRASH_AT_STEP=N`` makes the process kill itself
-(SIGKILL) at the N-th step, so every point of a publish can be interrupted.
+Each step is a crash point (:mod:`pipeline.crashpoints`, kind ``publish-step``):
+the tests kill a publish at every one of them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import crashpoints
 from pipeline.catalogs.completion import percent_text
 from pipeline.errors import PipelineError
 from pipeline.fsutil import atomic_write_text
@@ -59,7 +60,6 @@ from pipeline.publishing.webroot import (
     scan_dest,
 )
 
-CRASH_ENV = "PIPELINE_TEST_CRASH_AT_STEP"
 RENAME_EXCHANGE = 2
 
 
@@ -89,20 +89,13 @@ class PublishResult:
 
 
 # ---------------------------------------------------------------------------
-# Steps (and the crash hook the tests use)
+# Steps (each a crash point for the tests)
 # ---------------------------------------------------------------------------
 
 
-class _Steps:
-    def __init__(self) -> None:
-        raw = os.environ.get(CRASH_ENV, "")
-        self.crash_at = int(raw) if raw.isdigit() else 0
-        self.count = 0
-
-    def __call__(self, name: str) -> None:
-        self.count += 1
-        if self.count == self.crash_at:
-            os.kill(os.getpid(), signal.SIGKILL)
+def _step(name: str) -> None:
+    """A step of the publish: ``name`` says which, for a reader (the tests count them)."""
+    crashpoints.reached("publish-step")
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +188,7 @@ def _dest_lock(dest: Path) -> contextlib.AbstractContextManager[None]:
 
 
 def _ready_locales(project: Project, asked: list[str], result: PublishResult) -> list[str]:
-    """The locales to publish; refuse on errors in their catalogs, warn of errors in the others (:mod:`pipeline.readiness`)."""
+    """The locales to publish; refuse on errors in their catalogs, warn of errors in the others (:mod:`pipeline.publishing.readiness`)."""
     from pipeline.publishing.readiness import readiness
 
     ready = readiness(project, asked)
@@ -218,10 +211,10 @@ def _ready_locales(project: Project, asked: list[str], result: PublishResult) ->
 
 
 def _build_into(project: Project, folder: Path, base_url: str, result: PublishResult, locales: list[str]) -> None:
-    from pipeline.build.site import build_site
+    from pipeline.build.site import BuildOptions, build_site
     from pipeline.pseudo import is_pseudo_locale
 
-    built = build_site(project, include_drafts=False, base_url=base_url, output_dir=folder, site_locales=locales)
+    built = build_site(project, BuildOptions(base_url=base_url, output_dir=folder, site_locales=locales))
     result.pages = len(built.pages)
     result.skipped = [
         f"{s.locale}/{s.slug} ({percent_text(s.completion)} < {s.threshold:g}%)"
@@ -251,7 +244,7 @@ def publish(
     force: bool = False,
     locales: list[str] | tuple[str, ...] = (),
 ) -> PublishResult:
-    """Publish the site to ``dest`` (see the module's notes on atomicity, :mod:`pipeline.webroot` on ownership).
+    """Publish the site to ``dest`` (see the module's notes on atomicity, :mod:`pipeline.publishing.webroot` on ownership).
 
     ``force``: publish into a folder publish did not write before, or over
     other people's files where the site has pages; the rest of them are kept.
@@ -260,7 +253,9 @@ def publish(
     """
     import tempfile
 
-    base_url = (base_url or project.settings.base_url or "").rstrip("/")
+    from pipeline.build.site import site_base_url
+
+    base_url = site_base_url(project, base_url)
     if not base_url:
         raise PublishError(
             "no base URL: a published site needs absolute canonical, hreflang and sitemap URLs; "
@@ -277,7 +272,6 @@ def publish(
     refuse_foreign(scan_dest(dest), None, force)  # before the build: say it at once
     result = PublishResult(dest=dest, base_url=base_url, dry_run=dry_run)
     ready = _ready_locales(project, list(locales), result)
-    steps = _Steps()
 
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as temp:
@@ -290,12 +284,12 @@ def publish(
     with _dest_lock(dest):
         result.recovered = recover(dest)
         staging = staging_path(dest)
-        steps("start")
+        _step("start")
         staging.mkdir(mode=0o755)
         if dest.is_dir():
             os.chmod(staging, dest.stat().st_mode & 0o7777)
         _build_into(project, staging, base_url, result, ready)
-        steps("built")
+        _step("built")
         tree = scan_dest(dest)
         new = site_files(staging)
         try:
@@ -305,29 +299,29 @@ def publish(
             raise
         if result.unchanged and tree.marker == set(new):
             shutil.rmtree(staging)  # nothing to swap: DEST keeps its files and their times
-            steps("unchanged")
+            _step("unchanged")
             return result
         atomic_write_text(staging / MARKER_NAME, marker_text(list(new)))
         for name in tree.kept_whole:
             _link_tree(dest / name, staging / name)
             result.kept.append(name)
-            steps(f"linked {name}")
+            _step(f"linked {name}")
         result.kept += link_foreign(tree, staging, skip=set(result.replaced_foreign))
         _fsync_dir(staging)
-        steps("staged")
+        _step("staged")
         if not dest.exists():
             os.rename(staging, dest)
-            steps("renamed")
+            _step("renamed")
         elif _exchange(staging, dest):
-            steps("exchanged")
+            _step("exchanged")
             shutil.rmtree(staging)  # now the old tree
         else:
             old = old_path(dest)
             os.rename(dest, old)
-            steps("moved old")
+            _step("moved old")
             os.rename(staging, dest)
-            steps("moved new")
+            _step("moved new")
             shutil.rmtree(old)
         _fsync_dir(dest.parent)
-        steps("done")
+        _step("done")
     return result

@@ -1,20 +1,16 @@
-"""The HTTP client of ``scrape``, and the decoding of HTML bytes to text.
+"""The HTTP client of ``scrape``.
 
 Built on urllib3 rather than requests: we need per-hop control of redirects
 (to check robots.txt and detect loops), a streamed body we can stop reading
 at a size cap, and our own retry loop that caps ``Retry-After``; urllib3 gives
 pooling, timeouts and streaming directly, and requests would only add a layer
 we would have to work around.
-
-:func:`decode_html` is shared with ``clean``, so a saved page and a fetched
-one are decoded by the same rules.
 """
 
 from __future__ import annotations
 
 import codecs
 import email.utils
-import re
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
@@ -386,135 +382,3 @@ def looks_like_html(data: bytes) -> bool:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
     return b"\x00" not in head
-
-
-# ---------------------------------------------------------------------------
-# Decoding
-# ---------------------------------------------------------------------------
-
-#: Labels pages use -> (name recorded, Python codec that decodes it). As in
-#: the WHATWG Encoding Standard, a legacy label decodes with the superset
-#: browsers use, so "gb2312" pages with GBK characters still come out right.
-_LABELS: dict[str, tuple[str, str]] = {}
-
-
-def _label(record: str, codec: str, *labels: str) -> None:
-    for label in (record, codec, *labels):
-        _LABELS[label] = (record, codec)
-
-
-_label("utf-8", "utf-8", "utf8", "unicode-1-1-utf-8", "utf_8")
-_label("windows-1252", "cp1252", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii",
-       "us-ascii", "ansi_x3.4-1968", "iso_8859-1", "cp819", "ibm819", "x-cp1252", "windows1252")
-_label("gbk", "gb18030", "gb2312", "gb_2312", "gb_2312-80", "chinese", "csgb2312", "x-gbk",
-       "iso-ir-58", "euc-cn", "cp936")
-_label("gb18030", "gb18030")
-_label("big5", "big5hkscs", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950")
-_label("shift_jis", "cp932", "shift-jis", "sjis", "ms_kanji", "csshiftjis", "windows-31j",
-       "x-sjis", "ms932", "shift_jis_2004")
-_label("euc-jp", "euc_jp", "x-euc-jp", "cseucpkdfmtjapanese")
-_label("iso-2022-jp", "iso2022_jp", "csiso2022jp")
-_label("euc-kr", "cp949", "ks_c_5601-1987", "windows-949", "korean", "cseuckr", "ks_c_5601-1989")
-_label("windows-1254", "cp1254", "iso-8859-9", "latin5", "l5")
-_label("windows-874", "cp874", "tis-620", "iso-8859-11")
-
-
-def normalize_charset(label: str | None) -> tuple[str, str] | None:
-    """(recorded name, Python codec) for a charset label, or None when unknown."""
-    if not label:
-        return None
-    key = label.strip().strip("\"'").lower()
-    if key in _LABELS:
-        return _LABELS[key]
-    try:
-        name = codecs.lookup(key).name
-    except LookupError:
-        return None
-    if name in _LABELS:
-        return _LABELS[name]
-    return key, name
-
-
-def sniff_bom(data: bytes) -> str | None:
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return name
-    return None
-
-
-def declared_charset(data: bytes) -> str | None:
-    """The charset of ``<meta charset>``, ``<meta http-equiv>`` or an XML declaration."""
-    from bs4.dammit import EncodingDetector
-
-    declared = EncodingDetector.find_declared_encoding(data[:32768], is_html=True, search_entire_document=True)
-    if declared and declared.startswith("utf-16"):
-        return "utf-8"  # the bytes were read as ASCII to find it, so it cannot be UTF-16 (WHATWG)
-    return declared
-
-
-_TAG = re.compile(rb"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
-
-
-def detect_charset(data: bytes) -> str | None:
-    """Guess from the bytes: UTF-8 when they are valid UTF-8, else charset-normalizer."""
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    # Markup is ASCII in every encoding here and dilutes the statistics, so
-    # look at the text alone ('<' and '>' are never trail bytes of CJK codes).
-    text_only = _TAG.sub(b" ", data)
-    best = from_bytes(text_only or data).best()
-    return best.encoding if best is not None else None
-
-
-def decode_html(data: bytes, http_charset: str | None) -> tuple[str, str, str]:
-    """Decode a page: (text, charset name, how it was decided).
-
-    Trust, highest first: a byte order mark ("bom", which browsers let win
-    over the header, since a BOM is never there by accident), the HTTP charset
-    ("http"), ``<meta charset>``/``http-equiv`` ("meta"), then detection
-    ("detected"). A declared charset that does not decode the bytes cleanly is
-    passed over for the next one; when none does, the most trusted decodes
-    with replacement characters. The BOM is not part of the returned text.
-    """
-    candidates: list[tuple[str, str]] = []  # (label, source)
-    bom = sniff_bom(data)
-    if bom:
-        candidates.append((bom, "bom"))
-    if http_charset:
-        candidates.append((http_charset, "http"))
-    meta = declared_charset(data)
-    if meta:
-        candidates.append((meta, "meta"))
-    detected = detect_charset(data)
-    if detected:
-        candidates.append((detected, "detected"))
-
-    usable: list[tuple[str, str, str]] = []
-    for label, source in candidates:
-        known = normalize_charset(label)
-        if known is None:
-            continue
-        record, codec = known
-        usable.append((record, codec, source))
-        try:
-            return _decode(data, codec, "strict"), record, source
-        except UnicodeDecodeError:
-            continue
-    record, codec, source = usable[0] if usable else ("windows-1252", "cp1252", "detected")
-    return _decode(data, codec, "replace"), record, source
-
-
-def _decode(data: bytes, codec: str, errors: str) -> str:
-    # utf-8-sig and the utf-16 codecs with a BOM drop it; others keep a stray one.
-    if codec in ("utf-8", "utf_8"):
-        return data.decode("utf-8-sig", errors)
-    if codec.startswith("utf-16") or codec.startswith("utf_16"):
-        bom = sniff_bom(data)
-        if bom and bom.startswith("utf-16"):
-            data = data[2:]
-    return data.decode(codec, errors)

@@ -11,7 +11,6 @@ failed target leaves no file behind and does not stop the others.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +19,15 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline import __version__
 from pipeline.errors import FetchError, PipelineError
-from pipeline.scraping.fetch import FetchOptions, FetchResult, Fetcher, decode_html, looks_like_html
-from pipeline.fsutil import atomic_write_bytes, atomic_write_text
+from pipeline.formats.encoding import decode_html
+from pipeline.formats.provenance import PROVENANCE_NAME, read_provenance_if_readable, write_provenance
+from pipeline.scraping.fetch import FetchOptions, FetchResult, Fetcher, looks_like_html
+from pipeline.fsutil import atomic_write_bytes
 from pipeline.project import Project
 from pipeline.names import slugify, validate_slug
 
 SNAPSHOT_NAME = "snapshot.html"
 PREVIOUS_SNAPSHOT_NAME = "snapshot.previous.html"
-PROVENANCE_NAME = "provenance.json"
 
 #: File name endings that say nothing about the article, dropped from URL slugs.
 _PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", re.IGNORECASE)
@@ -148,7 +148,7 @@ def _scrape_one(project: Project, target: str, options: ScrapeOptions, fetcher: 
 def _store(project: Project, target: str, slug: str, options: ScrapeOptions, fetcher: Fetcher) -> ScrapeOutcome:
     folder = project.article_dir(slug)
     snapshot = folder / SNAPSHOT_NAME
-    stored = read_provenance(folder / PROVENANCE_NAME)
+    stored = read_provenance_if_readable(folder)
     old_bytes = snapshot.read_bytes() if snapshot.is_file() else None
 
     _refuse_other_article(target, slug, stored, explicit_slug=options.slug is not None)
@@ -165,36 +165,37 @@ def _store(project: Project, target: str, slug: str, options: ScrapeOptions, fet
     else:
         result = None
         body = _read_saved_page(Path(target), options.fetch.max_bytes)
+    retries = result.retries if result else []
 
     if old_bytes == body:
         if stored:
-            _refresh_validators(folder / PROVENANCE_NAME, stored, result)
+            _refresh_validators(folder, stored, result)
         else:  # the snapshot lost its provenance: say again where it came from
-            _text, charset, charset_source = decode_html(body, result.http_charset if result else None)
-            write_provenance(folder / PROVENANCE_NAME, make_provenance(body, charset, charset_source, result, target))
-        return ScrapeOutcome(target, slug, "unchanged", "unchanged (same content)",
-                             retries=result.retries if result else [])
+            write_provenance(folder, make_provenance(body, result, target))
+        return ScrapeOutcome(target, slug, "unchanged", "unchanged (same content)", retries=retries)
 
-    _text, charset, charset_source = decode_html(body, result.http_charset if result else None)
-    provenance = make_provenance(body, charset, charset_source, result, target)
-    changed = old_bytes is not None
-    if changed:
+    provenance = make_provenance(body, result, target)
+    if old_bytes is not None:
         atomic_write_bytes(folder / PREVIOUS_SNAPSHOT_NAME, old_bytes)
     atomic_write_bytes(snapshot, body)
-    write_provenance(folder / PROVENANCE_NAME, provenance)
+    write_provenance(folder, provenance)
+    status, message = _stored_message(slug, body, provenance, result, changed=old_bytes is not None)
+    return ScrapeOutcome(target, slug, status, message, retries=retries)
 
+
+def _stored_message(slug: str, body: bytes, provenance: dict, result: FetchResult | None,
+                    changed: bool) -> tuple[str, str]:
+    """The status and the message of a page stored anew."""
     where = f"source/{slug}/{SNAPSHOT_NAME}"
-    facts = f"{len(body):,} bytes, {charset} {_CHARSET_SOURCES[charset_source]}"
+    facts = f"{len(body):,} bytes, {provenance['charset']} {_CHARSET_SOURCES[provenance['charset_source']]}"
     if result and result.redirects:
         facts += f", redirected to {result.final_url}"
     if result and result.retries:
         facts += f", after {len(result.retries)} retr{'y' if len(result.retries) == 1 else 'ies'}"
     if changed:
-        message = (f"changed: {where} replaced ({facts}); previous kept as {PREVIOUS_SNAPSHOT_NAME}; "
-                   "run `pipeline extract` and `pipeline update`")
-        return ScrapeOutcome(target, slug, "changed", message, retries=result.retries if result else [])
-    return ScrapeOutcome(target, slug, "fetched", f"saved {where} ({facts})",
-                         retries=result.retries if result else [])
+        return "changed", (f"changed: {where} replaced ({facts}); previous kept as {PREVIOUS_SNAPSHOT_NAME}; "
+                           "run `pipeline extract` and `pipeline update`")
+    return "fetched", f"saved {where} ({facts})"
 
 
 def _refuse_other_article(target: str, slug: str, stored: dict, explicit_slug: bool) -> None:
@@ -261,25 +262,14 @@ def _remove_new_snapshot(folder: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
-# provenance.json
+# provenance.json (the format: pipeline.formats.provenance)
 # ---------------------------------------------------------------------------
 
 
-def read_provenance(path: Path) -> dict:
-    """The stored provenance, or ``{}`` when there is none or it is unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def write_provenance(path: Path, provenance: dict) -> None:
-    atomic_write_text(path, json.dumps(provenance, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-
-
-def make_provenance(body: bytes, charset: str, charset_source: str, result: FetchResult | None,
-                    target: str) -> dict:
+def make_provenance(body: bytes, result: FetchResult | None, target: str) -> dict:
+    """The provenance of ``body``, fetched (``result``) or copied from the saved page ``target``;
+    the body is decoded here to record its charset."""
+    _text, charset, charset_source = decode_html(body, result.http_charset if result else None)
     base = {
         "bytes": len(body),
         "charset": charset,
@@ -309,11 +299,11 @@ def make_provenance(body: bytes, charset: str, charset_source: str, result: Fetc
     }
 
 
-def _refresh_validators(path: Path, stored: dict, result: FetchResult | None) -> None:
+def _refresh_validators(folder: Path, stored: dict, result: FetchResult | None) -> None:
     """Same bytes under new validators: store them so the next check can be a cheap 304."""
     if result is None or not stored:
         return
     fresh = {"etag": result.etag, "last_modified": result.last_modified}
     if all(stored.get(k) == v for k, v in fresh.items()):
         return
-    write_provenance(path, stored | fresh)
+    write_provenance(folder, stored | fresh)

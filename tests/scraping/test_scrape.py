@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from pipeline import __version__
 from pipeline.cli import main
-from pipeline.scraping.fetch import FetchOptions, decode_html, parse_retry_after
+from pipeline.formats.encoding import decode_html
+from pipeline.scraping.fetch import FetchOptions, parse_retry_after
 from pipeline.project import Project
 from pipeline.scraping.scrape import ScrapeOptions, read_url_list, scrape_urls, slug_for_target
 from helpers.scrape_server import Reply, ScrapeServer, html_reply, project, server  # noqa: F401 (fixtures)
