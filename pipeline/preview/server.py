@@ -40,8 +40,10 @@ from pipeline.names import SITE_DOMAIN
 from pipeline.errors import LockedError, PipelineError
 from pipeline.preview.gate import inside, refusal
 from pipeline.project import Project
+from pipeline.settings import Settings
 
 POLL_INTERVAL = 0.5
+SETTINGS_FILE = "setup.cfg"
 RELOAD_SCRIPT_PATH = "/__pipeline/reload.js"
 STATE_PATH = "/__pipeline/state"
 STATUS_PATHS = ("/__status", "/__status/")
@@ -119,7 +121,7 @@ def _package_templates() -> Path:
 
 
 def watched_roots(root: Path) -> list[Path]:
-    return [root / "source", root / "locales", root / "templates", root / "setup.cfg", _package_templates()]
+    return [root / "source", root / "locales", root / "templates", root / SETTINGS_FILE, _package_templates()]
 
 
 class Watcher:
@@ -147,6 +149,25 @@ class Watcher:
         changed = {p for p in new.keys() | self.state.keys() if new.get(p) != self.state.get(p)}
         self.state = new
         return changed
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a file, None when there is none: what tells it changed."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def unexpected_error(exc: Exception) -> str:
+    """An exception no stage foresaw (a bug, or a failure of the system the build did not expect),
+    in one line with the place it arose, for a bug report."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    return f"unexpected error: {type(exc).__name__}: {exc}{where}"
 
 
 def rebuild_scope(project: Project, changed: Iterable[Path]) -> set[tuple[str, str]] | None:
@@ -212,9 +233,21 @@ class PreviewSite:
         self.state = PreviewState()
         self.published: dict[tuple[str, str], bool] = {}
         self._lock = threading.Lock()
+        self._settings: Settings | None = None
+        self._settings_stamp: tuple[int, int] | None = None
+        self._settings_lock = threading.Lock()  # the status page asks from the server's threads
 
     def project(self) -> Project:
-        return Project.load(self.root)  # again each time: setup.cfg may have changed
+        """The project, its settings read again only when ``setup.cfg`` changed since (or could
+        not be read last time). A new :class:`Project` each time all the same: it remembers which
+        folders it found to be no link out of the project, and one may have become one since."""
+        stamp = file_stamp(self.root / SETTINGS_FILE)
+        with self._settings_lock:
+            if self._settings is None or stamp != self._settings_stamp:
+                self._settings = None
+                self._settings = Project.load(self.root).settings
+                self._settings_stamp = stamp
+            return Project.load(self.root, self._settings)
 
     def snapshot(self) -> dict[str, object]:
         with self._lock:
@@ -231,36 +264,56 @@ class PreviewSite:
             return build_site(project, options)
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> list[ServeEvent]:
-        """Rebuild what ``changed`` touches (everything when None); events say what happened."""
+        """Rebuild what ``changed`` touches (everything when None); events say what happened.
+
+        Whatever goes wrong, the preview keeps its last good pages and says why in its banner:
+        an unexpected error (a bug, a file the build did not foresee) too, with where it arose.
+        """
         started = time.monotonic()
-        changed = list(changed) if changed is not None else None
         try:
-            project = self.project()
-            scope = None if changed is None else rebuild_scope(project, changed)
-            if scope is not None and self.state.errors:
-                scope = None  # the last build failed: only a whole build says whether all is well again
-            if scope is not None and not scope:
+            built = self._build_changed(list(changed) if changed is not None else None)
+            if built is None:
                 return []
-            results = []
-            if scope is None:
-                results.append(self._build(project))
-            else:
-                for slug, locale in sorted(scope):
-                    results.append(self._build(project, [locale], [slug]))
-                if self._published_changed(results):
-                    scope = None
-                    results = [self._build(project)]
+            project, scope, results = built
+            warnings = self._warnings(project, scope, results)
         except LockedError as exc:
             return [ServeEvent("error", f"{exc.message} (the preview will be rebuilt on the next change)")]
         except PipelineError as exc:
-            with self._lock:
-                self.state.errors = [exc.message]
-            return [ServeEvent("error", exc.message)]
+            return self._failed(exc.message)
+        except Exception as exc:  # noqa: BLE001 (the preview must outlive any one build)
+            return self._failed(unexpected_error(exc))
+        return self._built(scope, results, warnings, time.monotonic() - started)
+
+    def _build_changed(self, changed: list[Path] | None):
+        """(project, scope, build results) for ``changed``, scope None for a whole build; None when
+        nothing on the pages changed."""
+        project = self.project()
+        scope = None if changed is None else rebuild_scope(project, changed)
+        if scope is not None and self.state.errors:
+            scope = None  # the last build failed: only a whole build says whether all is well again
+        if scope is not None and not scope:
+            return None
+        if scope is None:
+            return project, scope, [self._build(project)]
+        results = [self._build(project, [locale], [slug]) for slug, locale in sorted(scope)]
+        if self._published_changed(results):
+            return project, None, [self._build(project)]
+        return project, scope, results
+
+    def _warnings(self, project: Project, scope: set[tuple[str, str]] | None, results) -> list[str]:
         warnings = [str(w) for r in results for w in r.warnings if not w.message.startswith("no base URL")]
         try:
             warnings += glossary_warnings(project, scope)
         except PipelineError as exc:  # a glossary that cannot be read: said, and the preview goes on
             warnings.append(exc.message)
+        return warnings
+
+    def _failed(self, message: str) -> list[ServeEvent]:
+        with self._lock:
+            self.state.errors = [message]
+        return [ServeEvent("error", message)]
+
+    def _built(self, scope: set[tuple[str, str]] | None, results, warnings: list[str], seconds: float) -> list[ServeEvent]:
         pages = [p for r in results for p in r.pages]
         for page in pages:
             self.published[(page.slug, page.locale)] = page.published
@@ -275,7 +328,7 @@ class PreviewSite:
             ServeEvent(
                 "built",
                 f"build {number}: {what} ({len(pages)} page{'s' if len(pages) != 1 else ''}, {drafts} draft"
-                f"{'s' if drafts != 1 else ''}) in {time.monotonic() - started:.2f} s",
+                f"{'s' if drafts != 1 else ''}) in {seconds:.2f} s",
                 paths=tuple(p.path for p in pages),
             )
         ]
@@ -382,6 +435,9 @@ class _Handler(SimpleHTTPRequestHandler):
                 page = self.site.status_page()
             except PipelineError as exc:
                 self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", exc.message.encode("utf-8"))
+                return
+            except Exception as exc:  # noqa: BLE001 (an answer, not a traceback in the terminal)
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", unexpected_error(exc).encode("utf-8"))
                 return
             self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode("utf-8"))
         else:
