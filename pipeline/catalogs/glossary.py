@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.catalogs.model import messages, singular, strings_of
 from pipeline.findings import WARNING, Finding, Problem
 from pipeline.formats.glossary import Glossary, Term
 
@@ -73,17 +74,14 @@ class _Translated:
 
 
 def _translated_messages(catalog) -> list[_Translated]:
-    from pipeline.formats.po import messages
-
     found = []
     for message in messages(catalog):
-        if not message.id or message.fuzzy:
+        if message.fuzzy:
             continue
-        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
-        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-        for index, string in enumerate(strings):
+        for index, string in enumerate(strings_of(message)):
             if string:
-                found.append(_Translated(message.lineno or 0, ids[0] if index == 0 else ids[-1], string))
+                msgid = singular(message) if index == 0 else message.id[-1]  # later forms: the plural msgid
+                found.append(_Translated(message.lineno or 0, msgid, string))
     return found
 
 
