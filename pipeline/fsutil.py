@@ -12,7 +12,6 @@ import errno
 import fcntl
 import os
 import re
-import signal
 import stat
 import tempfile
 import threading
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
+from pipeline import crashpoints
 from pipeline.errors import FileAccessError, LockedError, file_problem
 
 
@@ -50,7 +50,7 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         else:
             os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
-        _count_write_for_kill_hook()
+        crashpoints.reached("write")
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
@@ -119,23 +119,6 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
         pass  # nothing to compare with; the write says what is in the way, if anything
     atomic_write_bytes(path, data, durable=durable)
     return True
-
-
-#: Test hook (used by tests/test_kill.py only): when set to N, the process
-#: SIGKILLs itself right after its Nth atomic write, so a test can stop a
-#: command between any two writes without timing luck. Unset in normal use.
-KILL_AFTER_WRITES_ENV = "PIPELINE_TEST_KILL_AFTER_WRITES"
-_writes_done = 0
-
-
-def _count_write_for_kill_hook() -> None:
-    global _writes_done
-    limit = os.environ.get(KILL_AFTER_WRITES_ENV)
-    if not limit:
-        return
-    _writes_done += 1
-    if _writes_done >= int(limit):
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 LOCK_FILE_NAME = ".pipeline.lock"

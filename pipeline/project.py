@@ -63,11 +63,13 @@ class Project:
         return confine(self.root, path, self._checked)
 
     @classmethod
-    def load(cls, root: Path, overrides: dict[str, object] | None = None) -> "Project":
+    def load(cls, root: Path, settings: Settings | None = None) -> "Project":
+        """The project at ``root``, with ``settings`` already read from it (the CLI reads them
+        first, for its options' defaults) or read now."""
         root = Path(root).resolve()
         if not root.is_dir():
             raise ProjectError(f"project folder {root} does not exist")
-        return cls(root=root, settings=load_settings(root, overrides or {}))
+        return cls(root=root, settings=settings if settings is not None else load_settings(root))
 
     @property
     def source_dir(self) -> Path:

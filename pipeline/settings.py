@@ -7,8 +7,12 @@ section and key, so a user fixes the file in one go: unknown sections and keys
 under ``[pipeline*]`` too, since a typo (``[pipeline:treshold]``) would
 otherwise be ignored without a word. Keys of the sections that name locales
 keep their case (``zh_CN = 90``); ``zh-CN`` and ``zh_cn`` mean the same locale.
-``; comments`` may end a line, as in the README. Command-line flags override
-settings through ``overrides``.
+``; comments`` may end a line, as in the README.
+
+Settings are the defaults of command-line options: a row of the table says
+which options it feeds (``build.base_url``), the CLI puts them into Click's
+``default_map`` (:func:`command_defaults`), and a flag typed on the command
+line wins through Click itself.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import configparser
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
 
@@ -61,6 +65,10 @@ def normalize_locale(name: str) -> str:
     return "_".join(spelled) + at + modifier
 
 
+#: Field metadata of a setting that changes no page: left out of :meth:`Settings.output_fingerprint`.
+NO_PAGE_CHANGE = {"changes_pages": False}
+
+
 @dataclass(frozen=True)
 class Settings:
     source_language: str = "en"
@@ -72,25 +80,34 @@ class Settings:
     site_name: str = ""
     skip_classes: tuple[str, ...] = ("notranslate",)
     clean: CleanRules = CleanRules()
-    #: ``build`` processes; None: ``auto`` (see ``pipeline build --help``). Out of
-    #: the repr, which the build hashes: how many processes make a page does not change it.
-    jobs: int | None = field(default=None, repr=False)
+    #: ``build`` processes; None: ``auto`` (see ``pipeline build --help``).
+    jobs: int | None = field(default=None, metadata=NO_PAGE_CHANGE)
     #: ``scrape`` may reach non-public addresses ([pipeline:scrape] allow_private).
-    #: Out of the repr too: it changes no page.
-    allow_private: bool = field(default=False, repr=False)
-    #: ``build`` on a Dask cluster: its scheduler's address, "" to build on this machine. Out of the repr: no page changes.
-    scheduler: str = field(default="", repr=False)
+    allow_private: bool = field(default=False, metadata=NO_PAGE_CHANGE)
+    #: ``build`` on a Dask cluster: its scheduler's address, "" to build on this machine.
+    scheduler: str = field(default="", metadata=NO_PAGE_CHANGE)
     #: ``[pipeline:derived]``: locale -> how it is derived from another (OpenCC conversion).
     derived: dict[str, Derivation] = field(default_factory=dict)
     #: Whether machine-converted entries not yet reviewed count toward the threshold.
     count_derived: bool = True
     #: ``update`` fills new messages from the locale's other catalogs ([pipeline:update]
-    #: translation_memory); ``no`` merges exactly as ``msgmerge --previous``. Out of the repr: no page changes.
-    translation_memory: bool = field(default=True, repr=False)
+    #: translation_memory); ``no`` merges exactly as ``msgmerge --previous``.
+    translation_memory: bool = field(default=True, metadata=NO_PAGE_CHANGE)
 
     def threshold_for(self, locale: str) -> float:
         """The completion percentage a locale needs to be published."""
         return self.thresholds.get(normalize_locale(locale), self.threshold)
+
+    def output_fingerprint(self) -> str:
+        """The settings every page depends on, as one string for the build to hash.
+
+        Settings that change no page (how many processes build, what scrape
+        may reach) are left out, so changing them rebuilds nothing. Spelled as
+        the dataclass's repr spells those fields, the string earlier versions
+        hashed, so an upgrade does not rebuild every page either.
+        """
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.metadata.get("changes_pages", True))
+        return f"{type(self).__qualname__}({', '.join(shown)})"
 
 
 # --------------------------------------------------------------------------
@@ -228,24 +245,26 @@ class Option:
     parse: Callable[[str], object]
     #: The :class:`Settings` field it fills, or ``clean.FIELD`` of its :class:`CleanRules`.
     target: str
+    #: The command-line options whose default it is, as ``COMMAND.PARAMETER``.
+    feeds: tuple[str, ...] = ()
 
 
 OPTIONS: tuple[Option, ...] = (
     Option("pipeline", "source_language", "en", _language, "source_language"),
     Option("pipeline", "locales", "", _locales, "locales"),
     Option("pipeline", "threshold", str(DEFAULT_THRESHOLD), _percent, "threshold"),
-    Option("pipeline", "base_url", "", _base_url, "base_url"),
+    Option("pipeline", "base_url", "", _base_url, "base_url", feeds=("build.base_url", "publish.base_url", "scrape.contact")),
     Option("pipeline", "site_name", "", str.strip, "site_name"),
     Option("pipeline", "skip_classes", "notranslate", _split_list, "skip_classes"),
-    Option("pipeline", "jobs", "auto", _jobs, "jobs"),
-    Option("pipeline", "scheduler", "", scheduler_address, "scheduler"),
+    Option("pipeline", "jobs", "auto", _jobs, "jobs", feeds=("build.jobs",)),
+    Option("pipeline", "scheduler", "", scheduler_address, "scheduler", feeds=("build.scheduler",)),
     Option("pipeline", "count_derived", "yes", _boolean, "count_derived"),
     Option("pipeline:clean", "drop", "", _patterns, "clean.drop"),
     Option("pipeline:clean", "keep", "", _patterns, "clean.keep"),
     Option("pipeline:clean", "lost_list_intro", "drop", _one_of("drop", "keep"), "clean.lost_list_intro"),
     Option("pipeline:clean", "max_page_mb", "10", _megabytes, "clean.max_page_bytes"),
     Option("pipeline:clean", "time_budget", "120", _seconds, "clean.time_budget"),
-    Option("pipeline:scrape", "allow_private", "no", _boolean, "allow_private"),
+    Option("pipeline:scrape", "allow_private", "no", _boolean, "allow_private", feeds=("scrape.allow_private",)),
     Option("pipeline:update", "translation_memory", "yes", _boolean, "translation_memory"),
 )
 
@@ -308,7 +327,7 @@ def _read(cfg: Path) -> tuple[configparser.ConfigParser, dict[tuple[str, str], i
     return parser, lines
 
 
-#: A problem: (section, key, message); key "" for the section itself, section "" for a flag.
+#: A problem: (section, key, message); key "" for the section itself, section "" when none is known.
 Problem = tuple[str, str, str]
 
 
@@ -387,24 +406,13 @@ def _report(problems: list[Problem], cfg: Path, lines: dict[tuple[str, str], int
     return report
 
 
-def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
-    """Read and validate the settings of the project at ``root``.
-
-    ``overrides`` holds flag values by key (``None`` means "not given").
-    """
+def load_settings(root: Path) -> Settings:
+    """Read and validate the settings of the project at ``root``: every problem at once."""
     cfg = root / "setup.cfg"
     parser, lines = _read(cfg)
     problems: list[Problem] = []
     sections = _sections(parser, problems)
-    values: dict[str, object] = {}
-    for option in OPTIONS:
-        override = overrides.get(option.key)
-        raw = str(override) if override is not None else sections.get(option.section, {}).get(option.key, option.default)
-        try:
-            values[option.target] = option.parse(raw)
-        except ValueError as exc:
-            flag = f"--{option.key.replace('_', '-')}"
-            problems.append(("", flag, str(exc)) if override is not None else (option.section, option.key, str(exc)))
+    values = _table_values(sections, problems)
     thresholds = _locale_values(sections, problems)["pipeline:thresholds"]
     derived, derived_problems = parse_derivations(sections.get("pipeline:derived", {}), LOCALE_PATTERN.fullmatch)
     problems += [_owned_problem(p) for p in derived_problems]
@@ -413,3 +421,34 @@ def load_settings(root: Path, overrides: dict[str, object]) -> Settings:
     clean = CleanRules(**{t.split(".", 1)[1]: v for t, v in values.items() if t.startswith("clean.")})
     rest = {t: v for t, v in values.items() if not t.startswith("clean.")}
     return Settings(**rest, clean=clean, thresholds=thresholds, derived=derived)  # type: ignore[arg-type]
+
+
+def _table_values(sections: dict[str, dict[str, str]], problems: list[Problem]) -> dict[str, object]:
+    """Every row of :data:`OPTIONS` read from its section (or its default), by target."""
+    values: dict[str, object] = {}
+    for option in OPTIONS:
+        try:
+            values[option.target] = option.parse(sections.get(option.section, {}).get(option.key, option.default))
+        except ValueError as exc:
+            problems.append((option.section, option.key, str(exc)))
+    return values
+
+
+def command_defaults(settings: Settings, command: str) -> dict[str, object]:
+    """The defaults the settings give to ``command``'s options (its ``default_map``), by parameter name."""
+    defaults: dict[str, object] = {}
+    for option in OPTIONS:
+        for fed in option.feeds:
+            name, _, parameter = fed.partition(".")
+            if name == command:
+                defaults[parameter] = getattr(settings, option.target)
+    return defaults
+
+
+def flag_value(key: str, value: str) -> object:
+    """A setting's value typed as its flag (``--base-url``), read as the setting is; a problem names the flag."""
+    option = next(o for o in OPTIONS if o.key == key)
+    try:
+        return option.parse(value)
+    except ValueError as exc:
+        raise SettingsError([f"--{key.replace('_', '-')}: {exc}"]) from None

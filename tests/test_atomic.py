@@ -61,10 +61,12 @@ def test_write_if_changed_leaves_an_unchanged_file_alone(tmp_path: Path) -> None
 
 def test_the_kill_hook_stops_the_process_right_after_the_nth_write(tmp_path: Path) -> None:
     program = (
-        "import sys; from pathlib import Path; from pipeline.fsutil import atomic_write_text\n"
+        "import sys; from pathlib import Path; from pipeline import crashpoints\n"
+        "from pipeline.fsutil import atomic_write_text\n"
+        "crashpoints.arm_from_environment()\n"
         "for n in range(5): atomic_write_text(Path(sys.argv[1]) / f'{n}.txt', str(n))\n"
     )
-    env = {**os.environ, "PIPELINE_TEST_KILL_AFTER_WRITES": "3"}
+    env = {**os.environ, "PIPELINE_CRASH_AT": "write:3"}
     done = subprocess.run([sys.executable, "-c", program, str(tmp_path)], env=env)
     assert done.returncode == -9
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.txt", "1.txt", "2.txt"]
@@ -72,8 +74,8 @@ def test_the_kill_hook_stops_the_process_right_after_the_nth_write(tmp_path: Pat
 
 #: Writes that do not go through pipeline.fsutil, each with why that is right.
 ALLOWED_RAW_WRITES = {
-    ("pipeline/pseudo.py", "shutil.copy2"): "copies the project into a temporary folder for check --coverage",
-    ("pipeline/pseudo.py", "shutil.copytree"): "same temporary copy",
+    ("pipeline/build/coverage.py", "shutil.copy2"): "copies the project into a temporary folder for check --coverage",
+    ("pipeline/build/coverage.py", "shutil.copytree"): "same temporary copy",
     ("pipeline/publishing/publish.py", "shutil.copytree"): "hard links into the staging folder, which is swapped in whole",
     ("pipeline/build/distributed.py", ".write_bytes"): "an article's inputs in a Dask worker's own scratch folder, rewritten by each task",
     ("pipeline/build/distributed.py", 'open(page, "wb"'): "placeholders of a page's recorded size in that scratch folder, never a user's file",

@@ -67,6 +67,9 @@ def main() -> None:
     Every command works on the project in the current folder, or on the one
     given with --project.
     """
+    from pipeline import crashpoints
+
+    crashpoints.arm_from_environment()  # the tests' kill hook, read once
 
 
 import importlib.util  # noqa: E402  (used by LazyGroup; kept apart from the cheap imports above)

@@ -6,15 +6,18 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import base_url_value, lock_options, common_options, load_project, locale_option, slugs_argument
-
-
-def _shown(path: Path, root: Path) -> str:
-    """A path relative to the project when it is inside it (shorter, copy-pasteable)."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+from pipeline.cli.options import (
+    ProjectCommand,
+    base_url_value,
+    common_options,
+    jobs_value,
+    load_project,
+    locale_option,
+    lock_options,
+    scheduler_value,
+    shown_path,
+    slugs_argument,
+)
 
 
 def _language_name(language: str) -> str:
@@ -36,7 +39,7 @@ def _fallbacks_text(page, source_name: str) -> str:
     return text
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @locale_option()
 @click.option(
     "--all",
@@ -57,6 +60,7 @@ def _fallbacks_text(page, source_name: str) -> str:
     "--jobs",
     metavar="N|auto",
     default=None,
+    callback=jobs_value,
     help="Build the articles in N processes. auto (the default, or jobs in [pipeline] of setup.cfg): "
     "one process, and one per CPU once enough pages need rendering to pay for starting them (a "
     "build after a few saved catalogs stays in one process); --jobs 1 forces one process.",
@@ -72,6 +76,7 @@ def _fallbacks_text(page, source_name: str) -> str:
     "--scheduler",
     metavar="ADDRESS",
     default=None,
+    callback=scheduler_value,
     help="Make the pages on the workers of a Dask cluster (tcp://HOST:8786, or scheduler in [pipeline] "
     "of setup.cfg; --scheduler '' builds here); each task carries its inputs, no shared file system "
     "needed. Needs pip install 'pipeline[dask]'.",
@@ -108,38 +113,20 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     if merge_shards and (shard or slugs or locales):
         raise click.UsageError("--merge-shards takes no --shard, locale or article: it writes the whole index")
-    processes = None
-    if jobs is not None:
-        from pipeline.settings import MAX_JOBS, parse_jobs
-
-        processes = parse_jobs(jobs)
-        if processes == 0:
-            raise click.BadParameter(f"{jobs!r} is not 'auto' or a number of processes from 1 to {MAX_JOBS}", param_hint="--jobs")
-    if scheduler is not None:
-        from pipeline.settings import scheduler_address
-
-        try:
-            scheduler = scheduler_address(scheduler)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--scheduler") from None
-    project = load_project(project_dir, base_url=base_url)
-    if jobs is None:
-        processes = project.settings.jobs
-    if scheduler is None:
-        scheduler = project.settings.scheduler
+    project = load_project(project_dir)
     with lock.hold(project.root, reporter):
         if merge_shards:
-            result = merge(project, base_url=project.settings.base_url)
+            result = merge(project, base_url=base_url)
         else:
             options = BuildOptions(
-                locales=locales, slugs=slugs, include_drafts=include_drafts, base_url=project.settings.base_url,
-                jobs=processes, shard=chosen_shard, scheduler=scheduler,
+                locales=locales, slugs=slugs, include_drafts=include_drafts, base_url=base_url, jobs=jobs,
+                shard=chosen_shard, scheduler=scheduler,
             )
             result = build_site(project, options)
-    reporter.detail(f"base URL: {project.settings.base_url or '(none: relative URLs)'}")
+    reporter.detail(f"base URL: {base_url or '(none: relative URLs)'}")
     _report_pages(result, project.root, _language_name(project.settings.source_language), reporter)
     _report_site(result, project.root, reporter)
-    reporter.info(_summary(result) + f" in {_shown(project.output_dir, project.root)}/")
+    reporter.info(_summary(result) + f" in {shown_path(project.output_dir, project.root)}/")
 
 
 def _report_pages(result, root: Path, source_name: str, reporter) -> None:
@@ -155,9 +142,9 @@ def _report_pages(result, root: Path, source_name: str, reporter) -> None:
         if page.fallbacks:
             detail += f", {_fallbacks_text(page, source_name)}"
         if not page.rendered:  # up to date: a large site would print thousands of lines
-            reporter.detail(f"{_shown(page.path, root)}  ({detail}; up to date)")
+            reporter.detail(f"{shown_path(page.path, root)}  ({detail}; up to date)")
             continue
-        reporter.info(f"{_shown(page.path, root)}  ({detail})")
+        reporter.info(f"{shown_path(page.path, root)}  ({detail})")
         reporter.detail(f"  {'written' if page.written else 'unchanged, not rewritten'}; {page.blocks} blocks")
     for skipped in result.skipped:
         if not skipped.has_catalog:
@@ -171,14 +158,14 @@ def _report_pages(result, root: Path, source_name: str, reporter) -> None:
             f"below the threshold of {skipped.threshold:g}% (pass --all to preview it as a draft)"
         )
     for removed in result.removed:
-        reporter.detail(f"removed {_shown(removed, root)} (no longer published)")
+        reporter.detail(f"removed {shown_path(removed, root)} (no longer published)")
 
 
 def _report_site(result, root: Path, reporter) -> None:
     """The whole-site files, then the build's warnings."""
     for path in (result.index_path, result.sitemap_path, result.stylesheet_path):
         if path is not None:
-            reporter.info(_shown(path, root))
+            reporter.info(shown_path(path, root))
     if result.site_pages:
         rendered = set(result.site_pages_rendered)
         reporter.info(
@@ -186,7 +173,7 @@ def _report_site(result, root: Path, reporter) -> None:
             f"{len(rendered)} of them written"
         )
         for path in result.site_pages:
-            reporter.detail(f"  {_shown(path, root)}{'' if path in rendered else ' (up to date)'}")
+            reporter.detail(f"  {shown_path(path, root)}{'' if path in rendered else ' (up to date)'}")
     for warning in result.warnings:
         reporter.warn(str(warning))
 

@@ -7,18 +7,21 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import lock_options, Reporter, common_options, load_project, catalog_locales, locale_option, slugs_argument
+from pipeline.cli.options import (
+    ProjectCommand,
+    Reporter,
+    catalog_locales,
+    common_options,
+    load_project,
+    locale_option,
+    lock_options,
+    shown_path,
+    slugs_argument,
+)
 from pipeline.errors import PipelineError
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-@click.command()
+@click.command(cls=ProjectCommand)
 @slugs_argument
 @common_options
 @lock_options
@@ -38,16 +41,16 @@ def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock)
         result = run_extract(project, chosen)
     for template in result.templates:
         state = "wrote" if template.written else "unchanged"
-        reporter.info(f"{state} {_relative(template.path, project.root)} ({template.messages} messages)")
+        reporter.info(f"{state} {shown_path(template.path, project.root)} ({template.messages} messages)")
         if template.domain == SITE_DOMAIN:
             reporter.detail("  from the page templates and the site settings")
         else:
-            reporter.detail(f"  from {_relative(project.clean_document_path(template.domain), project.root)}")
+            reporter.detail(f"  from {shown_path(project.clean_document_path(template.domain), project.root)}")
     for warning in result.warnings:
         reporter.warn(warning)
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @click.argument("locale", callback=catalog_locales)
 @common_options
 @lock_options
@@ -72,10 +75,10 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
         result = run_init(project, locale)
         derived = derive_project(project, [locale]) if locale in project.settings.derived else None
     for path in result.created:
-        reporter.info(f"created {_relative(path, project.root)}")
-        reporter.detail(f"  from the template {_relative(project.template_path(path.stem), project.root)}")
+        reporter.info(f"created {shown_path(path, project.root)}")
+        reporter.detail(f"  from the template {shown_path(project.template_path(path.stem), project.root)}")
     for path in result.existing:
-        reporter.info(f"exists, left as it is: {_relative(path, project.root)}")
+        reporter.info(f"exists, left as it is: {shown_path(path, project.root)}")
     for msgid, msgstr in result.seeded:
         reporter.detail(f"seeded {msgid!r} -> {msgstr!r} from the site's own interface")
     if result.seeded:
@@ -84,7 +87,7 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
         _report_derived(derived, project.root, reporter)
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @locale_option()
 @common_options
 @lock_options
@@ -105,10 +108,10 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
     for item in result.files:
         state = "created" if item.created else ("updated" if item.written else "unchanged")
         reporter.info(
-            f"{state} {_relative(item.path, project.root)}: {item.new} new, {item.fuzzy} fuzzy, "
+            f"{state} {shown_path(item.path, project.root)}: {item.new} new, {item.fuzzy} fuzzy, "
             f"{item.obsolete} obsolete, {item.unchanged} unchanged, {item.reused} reused"
         )
-        reporter.detail(f"  against the template {_relative(project.template_path(item.domain), project.root)}")
+        reporter.detail(f"  against the template {shown_path(project.template_path(item.domain), project.root)}")
         if item.fuzzy:
             reporter.detail(f"  {item.fuzzy} fuzzy: their text changed; translators review them (#, fuzzy)")
     for warning in result.warnings:
@@ -120,14 +123,14 @@ def _report_derived(result, root: Path, reporter: Reporter) -> None:
     for item in result.files:
         state = "derived" if item.written else "unchanged"
         reporter.info(
-            f"{state} {_relative(item.path, root)}: {item.derived} converted, {item.in_step} in step, "
+            f"{state} {shown_path(item.path, root)}: {item.derived} converted, {item.in_step} in step, "
             f"{item.reviewed_fuzzy} reviewed made fuzzy, {item.cleared} cleared"
         )
     for warning in result.warnings:
         reporter.warn(warning)
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @locale_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option(
@@ -209,7 +212,7 @@ def _bar(percent: float, fuzzy_percent: float = 0.0, width: int = 20) -> str:
     return "#" * filled + "~" * fuzzy + "." * (width - filled - fuzzy)
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @locale_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 @click.option(
@@ -246,7 +249,7 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
         "words: source words of finished translations (not fuzzy, no error of check); Chinese, Japanese and Korean count characters"
     )
     for r in results:
-        reporter.detail(f"{r.locale} {r.domain}: {_relative(r.path, project.root)}")
+        reporter.detail(f"{r.locale} {r.domain}: {shown_path(r.path, project.root)}")
     width = max([7] + [len(r.domain) for r in results])
     header = f"{'locale':<8} {'catalog':<{width}} {'done':>6}  {'bar':<20}  {'transl.':>7} {'fuzzy':>5} {'untr.':>5}  {'words':>11}"
     reporter.info(header)
@@ -262,7 +265,7 @@ def stats(locales: tuple[str, ...], as_json: bool, html_file: Path | None, proje
                 f"{r.translated - r.derived} reviewed"
             )
         if r.refused:
-            lines = ", ".join(f"{_relative(r.path, project.root)}:{line}" for line in r.refused_lines[:5])
+            lines = ", ".join(f"{shown_path(r.path, project.root)}:{line}" for line in r.refused_lines[:5])
             reporter.info(
                 f"{'':<8} {'':<{width}} {r.refused} translated but not counted: `pipeline check` finds errors at {lines}"
                 + (" ..." if r.refused > 5 else "")

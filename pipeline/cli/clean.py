@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.options import lock_options, Reporter, common_options, load_project, slugs_argument
+from pipeline.cli.options import ProjectCommand, lock_options, Reporter, common_options, load_project, shown_path, slugs_argument
 
 if TYPE_CHECKING:
     from pipeline.cleaning.report import CleanWarning
@@ -19,7 +19,7 @@ def warning_line(slug: str, warning: CleanWarning) -> str:
     return f"{slug}: {warning.detail} ({warning.action}): {warning.text!r}"
 
 
-@click.command(short_help="Keep the article and only the article: snapshot -> clean document.")
+@click.command(cls=ProjectCommand, short_help="Keep the article and only the article: snapshot -> clean document.")
 @slugs_argument
 @common_options
 @lock_options
@@ -37,7 +37,7 @@ def clean(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock) -
         outcomes = clean_articles(project, slugs)
     for outcome in outcomes:
         state = "written" if outcome.written else "unchanged"
-        reporter.info(f"{outcome.document_path.relative_to(project.root)}: {state} ({outcome.source_format} snapshot)")
+        reporter.info(f"{shown_path(outcome.document_path, project.root)}: {state} ({outcome.source_format} snapshot)")
         reasons = Counter(d.reason for d in outcome.dropped)
         summary = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
         reporter.info(f"  dropped {len(outcome.dropped)} block(s): {summary or 'none'}")
@@ -48,4 +48,4 @@ def clean(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock) -
             reporter.info(f"  interface text recorded: {', '.join(labels)}")
         for warning in outcome.warnings:
             reporter.warn(warning_line(outcome.slug, warning))
-        reporter.info(f"  report: {outcome.report_path.relative_to(project.root)}")
+        reporter.info(f"  report: {shown_path(outcome.report_path, project.root)}")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import Reporter, common_options, load_project
+from pipeline.cli.options import ProjectCommand, Reporter, common_options, load_project
 from pipeline.errors import PipelineError
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @click.option(
     "--export",
     "export_format",

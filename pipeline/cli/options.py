@@ -1,4 +1,4 @@
-"""Options shared by several commands, defined once, and the output reporter."""
+"""Options shared by several commands, defined once; the settings as their defaults; the output reporter."""
 
 from __future__ import annotations
 
@@ -9,7 +9,48 @@ from typing import Any, Callable
 
 import click
 
-from pipeline.errors import StrictModeError
+from pipeline.errors import SettingsError, StrictModeError
+
+#: ``ctx.meta`` key: the settings a command's options took their defaults from, or the
+#: :class:`SettingsError` that reading them raised (raised in turn by :func:`load_project`).
+SETTINGS_READ = "pipeline.settings"
+
+
+class ProjectCommand(click.Command):
+    """A command on a project: the project's settings are the defaults of its options.
+
+    The settings are read before the options are parsed and become the
+    context's ``default_map``, so a flag typed on the command line overrides
+    its setting through Click itself (as sphinx-intl does). Which project is
+    itself an option (``--project``, ``PIPELINE_PROJECT``): Click's parser
+    finds it first, converting and checking nothing. Settings that cannot be
+    read are not an error yet, so that ``--help`` works anywhere and mistakes
+    on the command line are said first: :func:`load_project` raises it.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from pipeline.settings import command_defaults, load_settings
+
+        try:
+            settings = load_settings(Path(self._project_dir(ctx, args)).resolve())
+        except SettingsError as error:
+            ctx.meta[SETTINGS_READ] = error
+        else:
+            ctx.meta[SETTINGS_READ] = settings
+            ctx.default_map = {**command_defaults(settings, self.name or ""), **(ctx.default_map or {})}
+        return super().parse_args(ctx, args)
+
+    def _project_dir(self, ctx: click.Context, args: list[str]) -> str:
+        """``--project`` as given, else ``PIPELINE_PROJECT``, else its default (the current folder)."""
+        try:
+            given, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+        except click.UsageError:
+            given = {}  # the real parse says what is wrong
+        if given.get("project_dir") is not None:
+            return given["project_dir"]
+        option = next(p for p in self.params if p.name == "project_dir")
+        from_environment = option.resolve_envvar_value(ctx)
+        return from_environment if from_environment is not None else option.default
 
 
 @dataclass
@@ -154,17 +195,48 @@ def catalog_locales(ctx: click.Context, param: click.Parameter, value: Any) -> A
     return catalog_locale(value) if isinstance(value, str) else value
 
 
+def _from_settings(ctx: click.Context, param: click.Parameter) -> bool:
+    """Whether the option's value is its setting's (read and checked with the settings)."""
+    return ctx.get_parameter_source(param.name or "") is click.core.ParameterSource.DEFAULT_MAP
+
+
 def base_url_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Click callback for ``--base-url``: an http(s) URL, or a usage error naming the flag
-    (the settings' own check would blame setup.cfg for a value typed on the command line)."""
+    (the settings' own check would blame setup.cfg for a value typed on the command line);
+    then read as the setting is (no trailing ``/``)."""
     from urllib.parse import urlsplit
 
-    if value is None or not value.strip():
+    from pipeline.settings import flag_value
+
+    if value is None or _from_settings(ctx, param):
         return value
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"{value!r} is not an http(s) URL; write it in full, as https://example.org")
-    return value
+    if value.strip():
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(f"{value!r} is not an http(s) URL; write it in full, as https://example.org")
+    return str(flag_value("base_url", value))
+
+
+def jobs_value(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """Click callback for ``--jobs``: a number of processes, or None for ``auto``."""
+    from pipeline.settings import MAX_JOBS, parse_jobs
+
+    if value is None:
+        return None
+    processes = parse_jobs(value)
+    if processes == 0:
+        raise click.BadParameter(f"{value!r} is not 'auto' or a number of processes from 1 to {MAX_JOBS}", param_hint="--jobs")
+    return processes
+
+
+def scheduler_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """Click callback for ``--scheduler``: a Dask scheduler's address, or "" to build here."""
+    from pipeline.settings import scheduler_address
+
+    try:
+        return scheduler_address(value or "")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scheduler") from None
 
 
 def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -182,8 +254,19 @@ def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Calla
 slugs_argument = click.argument("slugs", nargs=-1, metavar="[SLUG]...")
 
 
-def load_project(project_dir: Path, **overrides: Any):
-    """Load the project, turning settings flags into overrides."""
+def load_project(project_dir: Path):
+    """The project the command works on, with the settings its options took their defaults from."""
     from pipeline.project import Project
 
-    return Project.load(project_dir, overrides)
+    settings = click.get_current_context().meta.get(SETTINGS_READ)
+    if isinstance(settings, SettingsError):
+        raise settings
+    return Project.load(project_dir, settings)
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path relative to the project when it is inside it (shorter, copy-pasteable), else as it is."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

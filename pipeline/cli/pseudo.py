@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import lock_options, Reporter, common_options, load_project
+from pipeline.cli.options import ProjectCommand, lock_options, Reporter, common_options, load_project, shown_path
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @click.option(
     "-l",
     "--locale",
@@ -37,10 +37,6 @@ def pseudo(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
     with lock.hold(project.root, reporter):
         result = make_pseudo_catalogs(project, locales)
     for item in result.files:
-        try:
-            shown = item.path.relative_to(project.root)
-        except ValueError:
-            shown = item.path
         state = "wrote" if item.written else "unchanged"
-        reporter.info(f"{state} {shown} ({item.messages} messages)")
+        reporter.info(f"{state} {shown_path(item.path, project.root)} ({item.messages} messages)")
         reporter.detail(f"  from the template locales/{item.path.stem}.pot")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import base_url_value, catalog_locales, lock_options, Reporter, common_options, load_project
+from pipeline.cli.options import ProjectCommand, base_url_value, catalog_locales, lock_options, Reporter, common_options, load_project
 
 #: Files listed one by one up to this many per kind; beyond, -v lists them.
 LISTED = 20
 
 
-@click.command()
+@click.command(cls=ProjectCommand)
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--base-url",
@@ -65,12 +65,12 @@ def publish(
     """
     from pipeline.publishing.publish import publish as run_publish
 
-    project = load_project(project_dir, base_url=base_url)
+    project = load_project(project_dir)
     # The project lock keeps update or build from changing what is being published
     # half-way; DEST has its own lock (one publish to it at a time).
     with lock.hold(project.root, reporter):
         result = run_publish(
-            project, dest, base_url=project.settings.base_url, dry_run=dry_run, force=force, locales=locales
+            project, dest, base_url=base_url, dry_run=dry_run, force=force, locales=locales
         )
     reporter.detail(f"base URL: {result.base_url}; built beside {result.dest} and swapped in at once")
     for line in result.recovered:

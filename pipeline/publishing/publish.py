@@ -40,7 +40,6 @@ import contextlib
 import errno
 import os
 import shutil
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -4,9 +4,9 @@ Each kill is a real process: a fork of the test process (which has already
 imported the pipeline, so a run costs only its work) that runs the command as
 the CLI does and is SIGKILLed either
 
-* right after its Nth atomic write, for every N (the test hook
-  ``PIPELINE_TEST_KILL_AFTER_WRITES`` of ``pipeline.fsutil``): every moment
-  between two writes, and
+* right after its Nth atomic write, for every N (the crash point ``write`` of
+  :mod:`pipeline.crashpoints`, armed through ``PIPELINE_CRASH_AT``): every
+  moment between two writes, and
 * after a random delay within the command's measured duration: moments in the
   middle of a write, a parse or a render.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from pipeline.fsutil import KILL_AFTER_WRITES_ENV
+from pipeline.crashpoints import CRASH_AT_ENV
 from pipeline.formats.po import read_catalog
 from helpers.robustness import make_big_project, translate_all, write_article
 
@@ -52,7 +52,7 @@ def run_forked(args: list[str], kill_after_writes: int | None = None, kill_after
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
             if kill_after_writes is not None:
-                os.environ[KILL_AFTER_WRITES_ENV] = str(kill_after_writes)
+                os.environ[CRASH_AT_ENV] = f"write:{kill_after_writes}"  # read by main() as it starts
             from pipeline.cli import main
 
             main(args, prog_name="pipeline", standalone_mode=False)

@@ -17,7 +17,8 @@ from lxml import html
 from helpers.build import SLUG, make_project
 from helpers.publishing import BASE, fix_broken_translation, tree_hash
 from pipeline.cli import main
-from pipeline.publishing.publish import CRASH_ENV, staging_path
+from pipeline.crashpoints import CRASH_AT_ENV
+from pipeline.publishing.publish import staging_path
 from pipeline.publishing.webroot import MARKER_NAME
 
 def run(project: Path, *args: str):
@@ -136,9 +137,9 @@ def test_second_publish_reports_changes_only(project: Path, tmp_path: Path) -> N
 
 def publish_process(project: Path, dest: Path, crash_at: int | None = None) -> subprocess.Popen:
     env = dict(os.environ)
-    env.pop(CRASH_ENV, None)
+    env.pop(CRASH_AT_ENV, None)
     if crash_at is not None:
-        env[CRASH_ENV] = str(crash_at)
+        env[CRASH_AT_ENV] = f"publish-step:{crash_at}"
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "publish", "--project", str(project), str(dest), "--base-url", BASE],
         env=env,
