@@ -197,7 +197,7 @@ def site_template(project: Project, files: list[tuple[Path, str]] | None = None)
     """The template of the page templates' strings, extracted with Babel's Jinja2 extractor."""
     from babel.messages.extract import extract_from_file
     # The function itself rather than its entry-point name: looking the name up
-    # scans every installed package's metadata, a sixth of a second per run.
+    # scans every installed package's metadata on every run.
     from jinja2.ext import babel_extract
 
     catalog = _new_template(SITE_DOMAIN, FALLBACK_DATE, "the page templates")
@@ -238,6 +238,6 @@ def extract(project: Project, slugs: list[str], site: bool = True) -> ExtractRes
 def _write(project: Project, domain: str, catalog: Catalog) -> TemplateResult:
     path = project.template_path(domain)
     # Not durable (no fsync): a template is made again from the source by the
-    # next extract, and an fsync per template was a third of a site's extract.
+    # next extract, and an fsync per template was a large share of a site's extract.
     written = write_if_changed(path, format_catalog(catalog), durable=False)
     return TemplateResult(domain, path, len(catalog), written)

@@ -42,7 +42,7 @@ class FuzzyIndex:
     """
 
     CANDIDATES = 40
-    #: Up to this many entries, every one is compared (rapidfuzz: about 1 us each).
+    #: Up to this many entries, every one is compared (rapidfuzz compares in C++).
     EXHAUSTIVE = 2000
 
     def __init__(self) -> None:

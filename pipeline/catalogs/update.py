@@ -37,7 +37,7 @@ class UpdateResult:
 
 # Parsed files an update keeps, so that a file is parsed once rather than once
 # per use; bounded, so that a large site's memory stays flat (a parsed
-# template takes about 30 kB, a parsed catalog 40 kB).
+# template or catalog takes tens of kilobytes).
 #: Templates kept for the next locales (merges never change a template).
 KEPT_TEMPLATES = 1000
 

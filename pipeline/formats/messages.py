@@ -93,8 +93,8 @@ class Message:
 class Run:
     """A contiguous run of inline content inside a block element.
 
-    ``start`` is the index of the first child in the run (-1 when the run starts
-    with the element's own text); ``children`` are the inline children in it.
+    ``starts_with_text``: the run begins with the element's own text, else with
+    the tail of ``anchor``; ``children`` are the inline children in it.
     """
 
     owner: etree._Element

@@ -12,7 +12,7 @@ directions are done here rather than with Babel's ``read_po``/``write_po``:
   line breaking algorithm: they break after ``http://`` and ``</``, between
   Chinese characters and never before ``。``. Every rewrite by a different
   tool would be a diff of the whole file. :func:`format_catalog` writes what
-  ``msgcat`` writes, byte for byte (``tests/test_catalogs.py`` compares them);
+  ``msgcat`` writes, byte for byte (``tests/catalogs/test_catalogs.py`` compares them);
   the line breaking is :mod:`pipeline.formats.po_wrap`.
 
 The writer also never writes a version or the clock into a file (no
@@ -190,7 +190,7 @@ _ESCAPE_SEQUENCE = re.compile(r"\\([0-7]{1,3}|.?)", re.S)
 
 def _unescape(body: str, where: str) -> str:
     if "\\" not in body:
-        return body  # most strings: no copy, no scan (a 50 MB catalog stays fast)
+        return body  # most strings: no copy, no scan (a very large catalog stays fast)
 
     def replace(match: re.Match) -> str:
         code = match.group(1)
