@@ -128,7 +128,7 @@ def readability_tokens(text: str) -> list[str]:
 
 def body_text(article) -> str:
     """Scrapinghub: the clean article's body paragraphs, without title and captions."""
-    from pipeline.cleaning.htmlpage import remove_keep_tail
+    from pipeline.cleaning.tree import remove_keep_tail
 
     body = copy.deepcopy(article)
     for element in list(body.iter("h1", "figure", "figcaption", "caption")):
@@ -144,7 +144,7 @@ def body_text(article) -> str:
 
 def article_text(article) -> str:
     """Readability: the clean ``<article>``'s text without its h1."""
-    from pipeline.cleaning.htmlpage import remove_keep_tail
+    from pipeline.cleaning.tree import remove_keep_tail
 
     body = copy.deepcopy(article)
     for element in list(body.iter("h1")):

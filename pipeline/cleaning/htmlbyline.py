@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from pipeline.cleaning import htmlchrome
+from pipeline.cleaning.htmlunits import Unit
+
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:van|von|de|der|da|di|le|la|del|bin|al)?\s*[A-ZÀ-ÖØ-Þ][\w'’.-]*){0,3}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|and|&|und|et|y|e)\s*{_NAME})*?"
 _BYLINES = (
@@ -49,3 +52,14 @@ def title_from_url(url: str, slug: str = "") -> str:
     if not words and slug:
         words = " ".join(slug.split("-"))
     return words[:1].upper() + words[1:] if words else ""
+
+
+#: A visible byline is looked for among the page's first units.
+_BYLINE_UNITS = 200
+
+
+def visible_author_in_units(units: list[Unit]) -> str:
+    """The name in a visible byline: in a byline container first, else near the page's top."""
+    top = units[:_BYLINE_UNITS]
+    marked = [u.text for u in top if htmlchrome.ancestor_reason(u.element)[0] == "byline"]
+    return visible_author(marked + [u.text for u in top])

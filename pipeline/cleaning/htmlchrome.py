@@ -13,6 +13,8 @@ import re
 
 from lxml import etree
 
+from pipeline.cleaning.tree import words_in_links
+
 #: Elements that are never content, with the reason reported for them.
 NEVER_CONTENT = {
     "script": "script",
@@ -172,8 +174,7 @@ def holds_prose(element: etree._Element) -> bool:
     total = len(element.text_content().split())
     if total < PROSE_CONTAINER_WORDS:
         return False
-    linked = sum(len(a.text_content().split()) for a in element.iter("a"))
-    return linked <= PROSE_CONTAINER_LINK_SHARE * total
+    return words_in_links([element]) <= PROSE_CONTAINER_LINK_SHARE * total
 
 
 def describe(element: etree._Element) -> str:

@@ -18,6 +18,7 @@ import re
 from lxml import etree
 
 from pipeline.cleaning.htmlchrome import class_words
+from pipeline.cleaning.tree import inside, remove_keep_tail
 
 _CAPTION = re.compile(
     r"(?:^|[\s_-])(?:caption|captions|figcaption|cutline|credit|credits|photo-credit|image-credit|"
@@ -57,7 +58,7 @@ def _figure_holder(caption: etree._Element) -> etree._Element | None:
     for _ in range(_FIGURE_LEVELS):
         if node is None or node.tag in _NEVER_FIGURES:
             return None
-        outside = [e for e in node.iter() if e is not node and not _within(e, caption)]
+        outside = [e for e in node.iter() if e is not node and not inside(e, caption)]
         images = [e for e in outside if e.tag == "img"]
         if images:
             other_words = len(node.text_content().split()) - caption_words
@@ -70,11 +71,7 @@ def _figure_holder(caption: etree._Element) -> etree._Element | None:
     return None
 
 
-def _within(element: etree._Element, container: etree._Element) -> bool:
-    return element is container or any(a is container for a in element.iterancestors())
-
-
-def use_noscript_images(body: etree._Element, real_source) -> None:
+def use_noscript_images(body: etree._Element) -> None:
     """Replace a lazy-loading placeholder by the image its ``<noscript>`` holds."""
     for noscript in list(body.iter("noscript")):
         images = list(noscript.iter("img"))
@@ -85,12 +82,12 @@ def use_noscript_images(body: etree._Element, real_source) -> None:
         placeholder = None
         if previous is not None:
             placeholder = previous if previous.tag == "img" else next(previous.iter("img"), None)
-        if placeholder is not None and real_source(placeholder) and not _is_placeholder(placeholder):
+        if placeholder is not None and image_source(placeholder) and not _is_placeholder(placeholder):
             continue  # the page shows a real image already
         if placeholder is not None:
-            noscript_tail, image.tail = noscript.tail, placeholder.tail
+            image.tail = placeholder.tail
             placeholder.getparent().replace(placeholder, image)
-            _drop_keeping_tail(noscript, noscript_tail)
+            remove_keep_tail(noscript)
         else:
             image.tail = noscript.tail
             noscript.getparent().replace(noscript, image)
@@ -101,19 +98,22 @@ def _is_placeholder(image: etree._Element) -> bool:
     return not source or source.startswith("data:") or bool(re.search(r"(?:blank|spacer|placeholder|pixel|lazy)\.\w+$", source))
 
 
-def _drop_keeping_tail(element: etree._Element, tail: str | None) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    previous = element.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
-
-
-def image_sources(element: etree._Element, real_source) -> list[str]:
+def image_sources(element: etree._Element) -> list[str]:
     images = [element] if element.tag == "img" else list(element.iter("img"))
-    return [s for s in (real_source(i) for i in images) if s]
+    return [s for s in (image_source(i) for i in images) if s]
+
+
+_LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src")
+
+
+def image_source(image: etree._Element) -> str:
+    source = (image.get("src") or "").strip()
+    if not source or source.startswith("data:"):
+        for name in _LAZY_SRC:
+            if image.get(name):
+                return image.get(name, "").strip()
+        srcset = (image.get("srcset") or image.get("data-srcset") or "").strip()
+        if srcset:
+            return srcset.split(",")[0].split()[0]
+        return ""
+    return source

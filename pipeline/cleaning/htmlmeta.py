@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from pipeline.cleaning.tree import collapse_unicode_space
+
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|WebPage|CreativeWork", re.IGNORECASE)
 
 
@@ -28,20 +30,13 @@ class PageMeta:
     site_name: str = ""
 
 
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_space(text: str) -> str:
-    return _SPACES.sub(" ", text or "").strip()
-
-
 def _meta_values(root: etree._Element) -> dict[str, str]:
     """``<meta name|property|itemprop=... content=...>``, first value wins."""
     values: dict[str, str] = {}
     for element in root.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop") or ""
         key = key.strip().lower()
-        content = normalize_space(element.get("content", ""))
+        content = collapse_unicode_space(element.get("content", ""))
         if key and content and key not in values:
             values[key] = content
     return values
@@ -72,7 +67,7 @@ def _json_ld_objects(root: etree._Element) -> list[dict]:
 
 def _person_names(value: object) -> list[str]:
     if isinstance(value, str):
-        return [normalize_space(value)] if value.strip() else []
+        return [collapse_unicode_space(value)] if value.strip() else []
     if isinstance(value, list):
         return [name for item in value for name in _person_names(item)]
     if isinstance(value, dict):
@@ -121,15 +116,15 @@ def page_meta(root: etree._Element) -> PageMeta:
     site_name = meta.get("og:site_name", "")
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else ""
     title_element = root.find(".//title")
-    html_title = normalize_space(title_element.text_content()) if title_element is not None else ""
-    title = normalize_space(headline or meta.get("og:title") or meta.get("twitter:title") or "")
+    html_title = collapse_unicode_space(title_element.text_content()) if title_element is not None else ""
+    title = collapse_unicode_space(headline or meta.get("og:title") or meta.get("twitter:title") or "")
     title = _clean_title(title or html_title, site_name)
     authors = _person_names(ld.get("author"))
     author = ", ".join(dict.fromkeys(a for a in authors if a)) or meta.get("author", "")
     if re.match(r"https?://", author):
         author = ""  # Facebook profile URLs in article:author are not names
     description = ld.get("description") if isinstance(ld.get("description"), str) else ""
-    description = normalize_space(
+    description = collapse_unicode_space(
         meta.get("description") or meta.get("og:description") or description or ""
     )
     published = _date(

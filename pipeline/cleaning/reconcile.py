@@ -24,6 +24,7 @@ from typing import Protocol, Sequence
 from lxml import etree
 
 from pipeline.cleaning import htmlchrome
+from pipeline.cleaning.tree import inside, words_in_links
 from pipeline.cleaning.votes import SHORT_UNIT, KEPT_SHARE, Opinion, Trigram
 
 #: A unit this long (in words) with little link text is prose, not a label.
@@ -164,7 +165,7 @@ def _is_addable(unit: UnitLike, containers: Sequence[etree._Element], both: bool
 def _linked_words(unit: UnitLike) -> int:
     """Words of the unit inside links (a run's own inline pieces, not its container's other blocks)."""
     nodes = [p for p in getattr(unit, "pieces", []) if not isinstance(p, str)] if unit.kind == "run" else [unit.element]
-    return sum(len(a.text_content().split()) for node in nodes for a in node.iter("a"))
+    return words_in_links(nodes)
 
 
 def _once_each(units: Sequence[UnitLike], main: etree._Element, opinions: Sequence[Opinion]) -> None:
@@ -219,12 +220,3 @@ def main_container(body: etree._Element, units: Sequence[UnitLike]) -> etree._El
             break
         main = heavy[0]
     return main
-
-
-def inside(element: etree._Element, container: etree._Element) -> bool:
-    node = element
-    while node is not None:
-        if node is container:
-            return True
-        node = node.getparent()
-    return False
