@@ -10,20 +10,19 @@ Both are written atomically and only when their content changes, so running
 
 from __future__ import annotations
 
-import configparser
 import hashlib
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
-from pipeline.errors import SettingsError, SnapshotError
+from pipeline.errors import SnapshotError
 from pipeline.formats import document as document_format
 from pipeline.formats.provenance import page_url, read_provenance
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project
-from pipeline.settings import CleanRules
+from pipeline.settings import CleanRules, read_clean_rules
 
 RULES_FILE = "clean-rules.cfg"
 _BINARY_SIGNATURES = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff")
@@ -148,29 +147,5 @@ def _sanitize(document: document_format.Document) -> list[CleanWarning]:
 
 def rules_for(project: Project, folder: Path) -> CleanRules:
     """The project's clean rules plus those of a ``clean-rules.cfg`` beside the snapshot."""
-    rules = project.settings.clean
     path = folder / RULES_FILE
-    if not path.is_file():
-        return rules
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError) as exc:
-        raise SettingsError([f"cannot parse {path}: {exc}"]) from None
-    section = parser["pipeline:clean"] if parser.has_section("pipeline:clean") else {}
-    problems: list[str] = []
-    extra = {}
-    for key in ("drop", "keep"):
-        patterns = tuple(line.strip() for line in section.get(key, "").splitlines() if line.strip())
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                problems.append(f"{path} {key}: invalid regular expression {pattern!r}: {exc}")
-        extra[key] = getattr(rules, key) + patterns
-    lost = section.get("lost_list_intro", rules.lost_list_intro).strip()
-    if lost not in ("drop", "keep"):
-        problems.append(f"{path} lost_list_intro: {lost!r} must be 'drop' or 'keep'")
-    if problems:
-        raise SettingsError(problems)
-    return replace(rules, drop=extra["drop"], keep=extra["keep"], lost_list_intro=lost)
+    return read_clean_rules(path, project.settings.clean) if path.is_file() else project.settings.clean

@@ -22,7 +22,7 @@ import configparser
 import difflib
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable
 
@@ -155,13 +155,22 @@ def _base_url(value: str) -> str:
     return value.rstrip("/")
 
 
-def _patterns(value: str) -> tuple[str, ...]:
-    patterns = _split_lines(value)
+def _pattern_problems(patterns: tuple[str, ...]) -> list[str]:
+    """What is wrong with each pattern that is not a regular expression."""
+    problems = []
     for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+            problems.append(f"invalid regular expression {pattern!r}: {exc}")
+    return problems
+
+
+def _patterns(value: str) -> tuple[str, ...]:
+    patterns = _split_lines(value)
+    problems = _pattern_problems(patterns)
+    if problems:
+        raise ValueError(problems[0])
     return patterns
 
 
@@ -452,3 +461,31 @@ def flag_value(key: str, value: str) -> object:
         return option.parse(value)
     except ValueError as exc:
         raise SettingsError([f"--{key.replace('_', '-')}: {exc}"]) from None
+
+
+def _row(section: str, key: str) -> Option:
+    return next(o for o in OPTIONS if (o.section, o.key) == (section, key))
+
+
+def read_clean_rules(path: Path, rules: CleanRules) -> CleanRules:
+    """``rules`` with an article's own ``clean-rules.cfg`` (``[pipeline:clean]``) added: its
+    patterns after the project's, its ``lost_list_intro`` instead; read as setup.cfg's rows read them."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise SettingsError([f"cannot parse {path}: {exc}"]) from None
+    section = parser["pipeline:clean"] if parser.has_section("pipeline:clean") else {}
+    problems: list[str] = []
+    patterns = {}
+    for key in ("drop", "keep"):
+        patterns[key] = _split_lines(section.get(key, ""))
+        problems += [f"{path} {key}: {problem}" for problem in _pattern_problems(patterns[key])]
+    lost = section.get("lost_list_intro", rules.lost_list_intro)
+    try:
+        lost = _row("pipeline:clean", "lost_list_intro").parse(lost)
+    except ValueError as exc:
+        problems.append(f"{path} lost_list_intro: {exc}")
+    if problems:
+        raise SettingsError(problems)
+    return replace(rules, drop=rules.drop + patterns["drop"], keep=rules.keep + patterns["keep"], lost_list_intro=lost)

@@ -248,3 +248,28 @@ def test_a_threshold_may_carry_its_percent_sign(tmp_path) -> None:
     (tmp_path / "setup.cfg").write_text("[pipeline]\nthreshold = 75%\n\n[pipeline:thresholds]\nzh_CN = 90 %\n", encoding="utf-8")
     settings = load_settings(tmp_path)
     assert settings.threshold == 75.0 and settings.threshold_for("zh_CN") == 90.0
+
+
+def test_an_articles_clean_rules_add_to_the_projects_and_say_every_problem(tmp_path: Path) -> None:
+    from pipeline.settings import CleanRules, read_clean_rules
+
+    rules = CleanRules(drop=("^Share$",))
+    path = tmp_path / "clean-rules.cfg"
+    path.write_text("[pipeline:clean]\ndrop =\n    ^Advertisement$\nlost_list_intro = keep\n", encoding="utf-8")
+    read = read_clean_rules(path, rules)
+    assert read.drop == ("^Share$", "^Advertisement$") and read.keep == () and read.lost_list_intro == "keep"
+    path.write_text("[pipeline:clean]\ndrop =\n    ([a\n    (b\nkeep = [c\nlost_list_intro = maybe\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as error:
+        read_clean_rules(path, rules)
+    errors = {}
+    for pattern in ("([a", "(b", "[c"):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            errors[pattern] = str(exc)
+    assert error.value.problems == [
+        f"{path} drop: invalid regular expression '([a': {errors['([a']}",
+        f"{path} drop: invalid regular expression '(b': {errors['(b']}",
+        f"{path} keep: invalid regular expression '[c': {errors['[c']}",
+        f"{path} lost_list_intro: 'maybe' must be 'drop' or 'keep'",
+    ]
