@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -23,7 +24,12 @@ from pipeline.build.state import (  # the fields of a page's record in the manif
     SIZE,
     TITLE,
     WARNINGS,
+    FileHashes,
+    combined_hash,
+    page_key,
+    page_record_usable,
 )
+from pipeline.catalogs.completion import meets
 from pipeline.build.translation import ArticleBlocks, read_catalog_or_note, translated_field, usable_translations
 from pipeline.formats.site import page_path
 from pipeline.fsutil import write_if_changed
@@ -110,108 +116,157 @@ def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> Art
     locales are published, and so every page's language switcher), but read
     only when its hash is new or one of its pages has to be rendered.
     """
-    from pipeline.build.state import FileHashes, combined_hash, page_key, page_record_usable
-    from pipeline.catalogs.completion import meets
-
-    project, slug = plan.project, work.slug
-    settings = project.settings
-    source = plan.locales[0]
-    outcome = ArticleOutcome(slug)
+    outcome = ArticleOutcome(work.slug)
     article = _LazyArticle(
-        project,
-        slug,
+        plan.project,
+        work.slug,
         outcome.errors,
         plan.preview,
-        lambda locale: Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, slug)}"),
+        lambda locale: Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, work.slug)}"),
     )
-    hashes = FileHashes(project.root, work.old_files, plan.started_ns)
-    document_path, catalog_paths = input_paths(plan, slug)
-    doc_hash = hashes.hash(document_path)
-    catalog_hashes: dict[str, str] = {}
-    completion: dict[str, float] = {source: 100.0}
-    published = [source]
-    unreadable: list[str] = []
-    for locale in plan.locales[1:]:
-        digest = catalog_hashes[locale] = hashes.hash(catalog_paths[locale])
-        cached = work.old_catalogs.get(locale)
-        if not digest:
-            completion[locale] = 0.0
-            continue
-        rule = _counting_rule(settings, locale)
-        if cached and cached.get("sha256") == digest and cached.get("rule", "") == rule:
-            completion[locale] = cached["completion"]
-        else:
-            catalog = article.catalog(locale)
-            path = Path(catalog_paths[locale])
-            completion[locale] = _completion_of(catalog, locale, slug, path, settings) if catalog is not None else 0.0
-            if catalog is None:
-                catalog_hashes[locale] = ""  # unreadable: no record, read again next time
-                unreadable.append(locale)
-                continue
-        outcome.catalog_records[locale] = {"sha256": digest, "completion": completion[locale], **({"rule": rule} if rule else {})}
-        if meets(completion[locale], settings.threshold_for(locale)) and not is_pseudo_locale(locale):
-            published.append(locale)
-
+    hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns)
+    inputs = _article_inputs(plan, work, article, hashes, outcome)
     outcome.file_records = hashes.records
-    old_article = work.old_article or {}
-    # Everything the article's pages are made from, in one hash: when the last
-    # build recorded the same key, each page record it kept was made from these
-    # very inputs, so a page needs no hash of its own, only a look at its file
-    # (11,000 hashes of a no-change build of 1,000 x 11 pages).
-    article_key = combined_hash(plan.site_hash, plan.site_catalogs, doc_hash, catalog_hashes, published, completion)
-    inputs_unchanged = old_article.get("key") == article_key
+    build = _ArticleBuild(plan, work, article, inputs, renderer, outcome)
+    for locale in inputs.unreadable:  # a page never shows what its catalog no longer says
+        _leave_out_unreadable(plan, work, locale, outcome)
+    for locale in work.wanted:
+        if locale not in inputs.unreadable:
+            build.page(locale)
+    build.keep_other_records()
+    outcome.article_record = build.article_record()
+    return outcome
 
-    def page_hash_of(locale: str, is_published: bool) -> str:
+
+@dataclass
+class _ArticleInputs:
+    """What this build found of an article's inputs: their hashes, each locale's completion, what is published."""
+
+    document_hash: str
+    catalog_paths: dict[str, str]
+    #: locale -> hash of its catalog of the article ("" when it has none or it cannot be read).
+    catalog_hashes: dict[str, str] = field(default_factory=dict)
+    completion: dict[str, float] = field(default_factory=dict)
+    #: The locales published, the source first.
+    published: list[str] = field(default_factory=list)
+    #: Locales whose catalog cannot be read.
+    unreadable: list[str] = field(default_factory=list)
+    #: Everything the article's pages are made from, in one hash: when the last
+    #: build recorded the same key, each page record it kept was made from these
+    #: very inputs, so a page needs no hash of its own, only a look at its file.
+    key: str = ""
+
+    def page_hash(self, plan: BuildPlan, locale: str, is_published: bool) -> str:
         return combined_hash(
             plan.site_hash,
             plan.site_catalogs.get(locale, ""),
-            doc_hash,
-            catalog_hashes.get(locale, ""),
-            published,
+            self.document_hash,
+            self.catalog_hashes.get(locale, ""),
+            self.published,
             is_published,
-            completion[locale],
+            self.completion[locale],
         )
-    reusable_titles = old_article.get("titles", {}) if old_article.get("document") == doc_hash else {}
-    titles: dict[str, str] = {}
-    infos = plan.infos
-    for locale in unreadable:  # a page never shows what its catalog no longer says
-        _leave_out_unreadable(plan, work, locale, outcome)
-    for locale in work.wanted:
-        if locale in unreadable:
+
+
+def _article_inputs(
+    plan: BuildPlan, work: ArticleWork, article: _LazyArticle, hashes: FileHashes, outcome: ArticleOutcome
+) -> _ArticleInputs:
+    """The article's input hashes and each locale's completion, from the manifest's records where the catalog is unchanged."""
+    settings = plan.project.settings
+    source = plan.locales[0]
+    document_path, catalog_paths = input_paths(plan, work.slug)
+    inputs = _ArticleInputs(hashes.hash(document_path), catalog_paths, completion={source: 100.0}, published=[source])
+    for locale in plan.locales[1:]:
+        digest = inputs.catalog_hashes[locale] = hashes.hash(catalog_paths[locale])
+        if not digest:
+            inputs.completion[locale] = 0.0
             continue
-        threshold = settings.threshold_for(locale)
-        is_published = locale in published
+        rule = _counting_rule(settings, locale)
+        cached = work.old_catalogs.get(locale)
+        if cached and cached.get("sha256") == digest and cached.get("rule", "") == rule:
+            inputs.completion[locale] = cached["completion"]
+        else:
+            catalog = article.catalog(locale)
+            if catalog is None:
+                inputs.completion[locale] = 0.0
+                inputs.catalog_hashes[locale] = ""  # unreadable: no record, read again next time
+                inputs.unreadable.append(locale)
+                continue
+            path = Path(catalog_paths[locale])
+            inputs.completion[locale] = _completion_of(catalog, locale, work.slug, path, settings)
+        record = {"sha256": digest, "completion": inputs.completion[locale], **({"rule": rule} if rule else {})}
+        outcome.catalog_records[locale] = record
+        if meets(inputs.completion[locale], settings.threshold_for(locale)) and not is_pseudo_locale(locale):
+            inputs.published.append(locale)
+    inputs.key = combined_hash(
+        plan.site_hash, plan.site_catalogs, inputs.document_hash, inputs.catalog_hashes, inputs.published,
+        inputs.completion,
+    )
+    return inputs
+
+
+class _ArticleBuild:
+    """One article's pages being built: each wanted page, then the article's record in the manifest."""
+
+    def __init__(
+        self, plan: BuildPlan, work: ArticleWork, article: _LazyArticle, inputs: _ArticleInputs, renderer: Renderer,
+        outcome: ArticleOutcome,
+    ) -> None:
+        self.plan, self.work, self.article, self.inputs = plan, work, article, inputs
+        self.renderer, self.outcome = renderer, outcome
+        self.old_article = work.old_article or {}
+        self.inputs_unchanged = self.old_article.get("key") == inputs.key
+        #: locale -> the page's title, for the published pages looked at now.
+        self.titles: dict[str, str] = {}
+
+    def page(self, locale: str) -> None:
+        """The locale's page: skipped below the threshold, taken from its record when up to date, else rendered."""
+        plan, slug, inputs = self.plan, self.work.slug, self.inputs
+        is_published = locale in inputs.published
         if not is_published and not plan.include_drafts:
-            outcome.skipped.append(
-                SkippedPage(slug, locale, completion[locale], threshold, has_catalog=bool(catalog_hashes.get(locale)))
+            threshold = plan.project.settings.threshold_for(locale)
+            has_catalog = bool(inputs.catalog_hashes.get(locale))
+            self.outcome.skipped.append(
+                SkippedPage(slug, locale, inputs.completion[locale], threshold, has_catalog=has_catalog)
             )
-            continue
+            return
         key = page_key(slug, locale)
-        page_hash = None if inputs_unchanged else page_hash_of(locale, is_published)
-        page_file = f"{plan.output_text}/{page_path(infos[locale].tag, slug)}"  # as plan.output / page_path
-        record = work.old_pages.get(key)
+        page_hash = None if self.inputs_unchanged else inputs.page_hash(plan, locale, is_published)
+        page_file = f"{plan.output_text}/{page_path(plan.infos[locale].tag, slug)}"  # as plan.output / page_path
+        record = self.work.old_pages.get(key)
         if (
             page_record_usable(record)
-            and (inputs_unchanged or record[HASH] == page_hash)
+            and (self.inputs_unchanged or record[HASH] == page_hash)
             and _page_intact(page_file, record)
         ):
-            record_warnings = _record_warnings(record)
-            outcome.pages.append(_page_from_record(slug, locale, infos[locale].tag, page_file, record, record_warnings))
-            outcome.warnings.extend(record_warnings)
-            outcome.page_records[key] = record
-            if is_published:
-                titles[locale] = record[TITLE]
-            continue
+            self._reuse(locale, key, page_file, record, is_published)
+            return
         if page_hash is None:
-            page_hash = page_hash_of(locale, is_published)
+            page_hash = inputs.page_hash(plan, locale, is_published)
+        self._render(locale, key, page_file, page_hash, is_published)
+
+    def _reuse(self, locale: str, key: str, page_file: str, record: list, is_published: bool) -> None:
+        """An up-to-date page: its result and warnings from its record, not rendered again."""
+        record_warnings = _record_warnings(record)
+        tag = self.plan.infos[locale].tag
+        self.outcome.pages.append(_page_from_record(self.work.slug, locale, tag, page_file, record, record_warnings))
+        self.outcome.warnings.extend(record_warnings)
+        self.outcome.page_records[key] = record
+        if is_published:
+            self.titles[locale] = record[TITLE]
+
+    def _render(self, locale: str, key: str, page_file: str, page_hash: str, is_published: bool) -> None:
+        """Render the page, write it when its bytes changed, and record it."""
+        plan, article, inputs, outcome = self.plan, self.article, self.inputs, self.outcome
         page_warnings: list[BuildWarning] = []
         page_errors: list[str] = []
-        if locale != source:
-            page_warnings += _oversized_catalog_warnings(project, slug, locale, article.catalog(locale))
-        lazy = Article(slug, article.doc, article.catalogs, completion, published, article.blocks)
+        if locale != plan.locales[0]:
+            page_warnings += _oversized_catalog_warnings(plan.project, article.slug, locale, article.catalog(locale))
+        view = Article(article.slug, article.doc, article.catalogs, inputs.completion, inputs.published, article.blocks)
         page_warnings.extend(article.doc_warnings)
         text, translated = render_page(
-            project, renderer, lazy, locale, infos, plan.base_url, not is_published, page_warnings, page_errors
+            plan.project, self.renderer, view, locale, plan.infos, plan.base_url, not is_published, page_warnings,
+            page_errors,
         )
         if plan.preview:
             text = with_preview_script(text)
@@ -224,11 +279,11 @@ def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> Art
         outcome.warnings.extend(warnings)
         outcome.errors.extend(e for e in page_errors if e not in outcome.errors)
         page = PageResult(
-            slug=slug,
+            slug=article.slug,
             locale=locale,
-            tag=infos[locale].tag,
+            tag=plan.infos[locale].tag,
             file=page_file,
-            completion=completion[locale],
+            completion=inputs.completion[locale],
             published=is_published,
             draft=not is_published,
             blocks=translated.blocks,
@@ -240,42 +295,61 @@ def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> Art
         )
         outcome.pages.append(page)
         if is_published:
-            titles[locale] = translated.title
+            self.titles[locale] = translated.title
         if not page_errors:  # a page made around an unreadable catalog is made again next time
             outcome.page_records[key] = _page_record(page_hash, page, translated.title, warnings, len(data))
 
-    for locale in plan.locales:  # pages not asked for this time keep their records for the next build
-        key = page_key(slug, locale)
-        if locale not in work.wanted and locale not in unreadable and key in work.old_pages:
-            outcome.page_records[key] = work.old_pages[key]
-    for locale in published:  # the index lists every published version, built now or not
-        if locale in titles:
-            continue
-        if locale in reusable_titles and old_article.get("catalogs", {}).get(locale) == catalog_hashes.get(locale):
-            titles[locale] = reusable_titles[locale]
-        elif locale == source:
-            titles[locale] = article.doc.title
-        else:
-            titles[locale] = translated_field(article.doc.title, usable_translations(article.catalog(locale))) or article.doc.title
-    modified = old_article.get("modified", "") if old_article.get("document") == doc_hash else article.doc.modified
-    outcome.article_record = {
-        "slug": slug,
-        "document": doc_hash,
-        "modified": modified,
-        "published": published,
-        "titles": {loc: titles[loc] for loc in published},
-        "catalogs": {loc: h for loc, h in catalog_hashes.items() if h},
-        # only when every page of the article was looked at now and is recorded as made from
-        # these inputs (a partial build keeps older records of the pages it did not look at)
-        "key": article_key if set(work.wanted) == set(plan.locales) and not outcome.errors else "",
-    }
-    listed = published + [loc for loc in plan.locales if plan.include_drafts and loc not in published]
-    outcome.article_record["listing"] = article_listing(  # what the home pages and feeds show of it
-        old_article.get("listing"), doc_hash, catalog_hashes, listed, source, lambda: article.doc,
-        lambda loc, text: translated_field(text, usable_translations(article.catalog(loc))) if catalog_hashes.get(loc) else "",
-        catalog_paths,
-    )
-    return outcome
+    def keep_other_records(self) -> None:
+        """Pages not asked for this time keep their records for the next build."""
+        work = self.work
+        for locale in self.plan.locales:
+            key = page_key(work.slug, locale)
+            if locale not in work.wanted and locale not in self.inputs.unreadable and key in work.old_pages:
+                self.outcome.page_records[key] = work.old_pages[key]
+
+    def article_record(self) -> dict:
+        """The article's record: what the index, the sitemap, the home pages and the feeds show of it."""
+        plan, work, inputs, old_article = self.plan, self.work, self.inputs, self.old_article
+        same_document = old_article.get("document") == inputs.document_hash
+        titles = self._published_titles(old_article.get("titles", {}) if same_document else {})
+        record = {
+            "slug": work.slug,
+            "document": inputs.document_hash,
+            "modified": old_article.get("modified", "") if same_document else self.article.doc.modified,
+            "published": inputs.published,
+            "titles": {loc: titles[loc] for loc in inputs.published},
+            "catalogs": {loc: h for loc, h in inputs.catalog_hashes.items() if h},
+            # only when every page of the article was looked at now and is recorded as made from
+            # these inputs (a partial build keeps older records of the pages it did not look at)
+            "key": inputs.key if set(work.wanted) == set(plan.locales) and not self.outcome.errors else "",
+        }
+        listed = inputs.published + [loc for loc in plan.locales if plan.include_drafts and loc not in inputs.published]
+        record["listing"] = article_listing(  # what the home pages and feeds show of it
+            old_article.get("listing"), inputs.document_hash, inputs.catalog_hashes, listed, plan.locales[0],
+            lambda: self.article.doc, self._translated_listing_text, inputs.catalog_paths,
+        )
+        return record
+
+    def _published_titles(self, reusable: dict[str, str]) -> dict[str, str]:
+        """The title of every published version, built now or not: the index lists them all."""
+        titles = self.titles
+        old_catalogs = self.old_article.get("catalogs", {})
+        for locale in self.inputs.published:
+            if locale in titles:
+                continue
+            if locale in reusable and old_catalogs.get(locale) == self.inputs.catalog_hashes.get(locale):
+                titles[locale] = reusable[locale]
+            elif locale == self.plan.locales[0]:
+                titles[locale] = self.article.doc.title
+            else:
+                title = self.article.doc.title
+                titles[locale] = translated_field(title, usable_translations(self.article.catalog(locale))) or title
+        return titles
+
+    def _translated_listing_text(self, locale: str, text: str) -> str:
+        if not self.inputs.catalog_hashes.get(locale):
+            return ""
+        return translated_field(text, usable_translations(self.article.catalog(locale)))
 
 
 def _rejected_at(warnings: list[BuildWarning]) -> list[str]:
@@ -287,8 +361,6 @@ def _leave_out_unreadable(plan: BuildPlan, work: ArticleWork, locale: str, outco
     """The page of a locale whose catalog cannot be read: removed from the output, so no stale
     page stays there that the switcher, index and sitemap no longer list; the preview keeps it
     as last built, under its error banner, rather than turning it into the source language."""
-    from pipeline.build.state import page_key
-
     key = page_key(work.slug, locale)
     if plan.preview:
         if key in work.old_pages:

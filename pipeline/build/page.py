@@ -173,66 +173,110 @@ def render_page(
     warnings: list[BuildWarning],
     errors: list[str] | None = None,
 ) -> tuple[str, TranslatedArticle]:
-    from babel.numbers import format_decimal
-    from markupsafe import Markup
+    """The page's HTML and the translated article it shows; the site catalog's warnings and errors are added."""
+    from pipeline.build.sourcemarks import source_attributes
 
-    from pipeline.catalogs.completion import localized_percent_text
-    from pipeline.build.sourcemarks import marked_source_text, page_or_source, source_attributes
-
-    settings = project.settings
     errors = [] if errors is None else errors
-    source = settings.source_language
-    info = infos[locale]
-    is_source = locale == source
-    catalog_path = None if is_source else project.catalog_path(locale, article.slug)
-    translated = translate_article(
-        article.doc,
-        usable_translations(article.catalogs.get(locale)),
-        infos[source].tag,
-        settings.skip_classes,
-        catalog_path,
-        translate=not is_source,
-        article_blocks=article.blocks,
-        source_direction=infos[source].direction if infos[source].direction != info.direction else "",
-    )
-    marks = "" if is_source else source_attributes(infos[source].tag, infos[source].direction, info.direction)
-    if translated.rejected:
-        translated.warnings = _with_lines(translated.warnings, article.catalogs.get(locale))
+    source, info = infos[project.settings.source_language], infos[locale]
+    is_source = locale == project.settings.source_language
+    translated = _translated(project, article, locale, source, info, is_source)
+    marks = "" if is_source else source_attributes(source.tag, source.direction, info.direction)
     translations, site_warnings, site_errors = renderer.site_translations(None if is_source else locale)
     warnings.extend(site_warnings)
     errors.extend(site_errors)
-
-    site_name = settings.site_name
+    site_name = project.settings.site_name
     site_name_translated = translations.gettext(site_name) if site_name else ""
-    minutes = reading_minutes(translated.body)
-    alternates: list[tuple[str, str]] = []
-    if not draft:
-        alternates = [
-            (infos[loc].tag, page_url(infos[loc].tag, article.slug, base_url)) for loc in article.published
-        ]
-        alternates.append(("x-default", page_url(infos[source].tag, article.slug, base_url)))
     context = {
-        "page": info,
-        "source": infos[source],
-        "site_name": marked_source_text(site_name_translated) if marks and site_name_translated == site_name else site_name_translated,
-        "site_name_lang": infos[source].tag
-        if site_name and site_name_translated == site_name and not is_source
-        else "",
+        **_heading_context(site_name, site_name_translated, article, translated, source, marks, is_source),
+        **_facts_context(article, translated, info, source, marks),
+        **_links_context(project.settings, article, locale, translated, infos, base_url, draft),
+        **_split_article(translated.body),
+        **_page_metadata(article, locale, translated, site_name_translated, infos, base_url, draft),
+    }
+    text = renderer.render("article.html", translations, context, marks)
+    return text, translated
+
+
+def _translated(
+    project: Project, article: Article, locale: str, source: LocaleInfo, info: LocaleInfo, is_source: bool
+) -> TranslatedArticle:
+    """The article in the locale, its refused translations' warnings with their lines in the catalog."""
+    translated = translate_article(
+        article.doc,
+        usable_translations(article.catalogs.get(locale)),
+        source.tag,
+        project.settings.skip_classes,
+        None if is_source else project.catalog_path(locale, article.slug),
+        translate=not is_source,
+        article_blocks=article.blocks,
+        source_direction=source.direction if source.direction != info.direction else "",
+    )
+    if translated.rejected:
+        translated.warnings = _with_lines(translated.warnings, article.catalogs.get(locale))
+    return translated
+
+
+def _heading_context(
+    site_name: str, site_name_translated: str, article: Article, translated: TranslatedArticle, source: LocaleInfo,
+    marks: str, is_source: bool,
+) -> dict[str, object]:
+    """The site's name, the title and the lead, each marked when it shows the source text."""
+    from markupsafe import Markup
+
+    from pipeline.build.sourcemarks import marked_source_text
+
+    untranslated_name = site_name_translated == site_name
+    return {
+        "site_name": marked_source_text(site_name_translated) if marks and untranslated_name else site_name_translated,
+        "site_name_lang": source.tag if site_name and untranslated_name and not is_source else "",
         "root": "../../",
         "title": translated.title,
         "description": translated.description,
         # the lead paragraph and a heading made from the title, when they show the source text
         "title_attrs": Markup(marks) if marks and translated.title == article.doc.title else "",
         "description_attrs": Markup(marks) if marks and translated.description == article.doc.description else "",
+    }
+
+
+def _facts_context(
+    article: Article, translated: TranslatedArticle, info: LocaleInfo, source: LocaleInfo, marks: str
+) -> dict[str, object]:
+    """The author, the dates and the reading time, written as the page's locale writes them."""
+    from babel.numbers import format_decimal
+
+    from pipeline.build.sourcemarks import page_or_source
+
+    minutes = reading_minutes(translated.body)
+    return {
+        "page": info,
+        "source": source,
         "author": _in_language(article.doc.author, marks),
         "author_name": article.doc.author,
         "source_url": article.doc.source_url,
-        "updated": _date_context(article.doc.modified, info, infos[source]),
-        "published_date": _date_context(article.doc.published, info, infos[source]),
+        "updated": _date_context(article.doc.modified, info, source),
+        "published_date": _date_context(article.doc.published, info, source),
         "reading_minutes": minutes,
         "reading_minutes_text": page_or_source(
-            format_decimal(minutes, locale=info.formatting_locale), format_decimal(minutes, locale=infos[source].formatting_locale)
+            format_decimal(minutes, locale=info.formatting_locale),
+            format_decimal(minutes, locale=source.formatting_locale),
         ),
+    }
+
+
+def _links_context(
+    settings, article: Article, locale: str, translated: TranslatedArticle, infos: dict[str, LocaleInfo],
+    base_url: str, draft: bool,
+) -> dict[str, object]:
+    """The page's own URL and its other language versions, and what the page says of its translation."""
+    from pipeline.build.sourcemarks import page_or_source
+    from pipeline.catalogs.completion import localized_percent_text
+
+    info, source = infos[locale], infos[settings.source_language]
+    alternates: list[tuple[str, str]] = []
+    if not draft:
+        alternates = [(infos[loc].tag, page_url(infos[loc].tag, article.slug, base_url)) for loc in article.published]
+        alternates.append(("x-default", page_url(source.tag, article.slug, base_url)))
+    return {
         "canonical": "" if draft else page_url(info.tag, article.slug, base_url),
         "alternates": alternates,
         "languages": _languages_menu(article, locale, infos, include_current=True),
@@ -240,12 +284,8 @@ def render_page(
         "completion_text": localized_percent_text(article.completion[locale], info.formatting_locale),
         "partial": translated.fallbacks > 0,
         "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, article.slug, infos),
-        "source_language_name": page_or_source(_language_name(infos[source], info), infos[source].native_name),
-        **_split_article(translated.body),
-        **_page_metadata(article, locale, translated, site_name_translated, infos, base_url, draft),
+        "source_language_name": page_or_source(_language_name(source, info), source.native_name),
     }
-    text = renderer.render("article.html", translations, context, marks)
-    return text, translated
 
 
 def _page_metadata(article: Article, locale: str, translated, site_name: str, infos, base_url: str, draft: bool) -> dict:

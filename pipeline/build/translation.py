@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from pipeline.build.results import BuildWarning
 from pipeline.errors import CatalogError
@@ -190,8 +190,6 @@ def translate_article(
     ``article_blocks``: the document's blocks found already (for the same
     ``skip_classes``), when several locales are made from one document.
     """
-    from pipeline.formats.messages import MarkupMismatch, apply_to_run, normalize_space
-
     if article_blocks is None:
         article_blocks = ArticleBlocks(doc.body, skip_classes)
     body, blocks = article_blocks.in_copy()
@@ -207,23 +205,8 @@ def translate_article(
         )
 
     for block in blocks:
-        msgid = block.message.text
-        msgstr = translations.get(msgid)
-        if msgstr is not None:
-            errors = translation_errors(msgid, msgstr)
-            if errors:
-                reject(msgid, "; ".join(errors))
-                msgstr = None
-        if msgstr is not None:
-            if block.run is not None:
-                try:
-                    apply_to_run(block.run, msgstr, block.message)
-                    continue
-                except MarkupMismatch as exc:
-                    reject(msgid, str(exc))
-            else:
-                block.element.set(block.attribute, msgstr)
-                continue
+        if _apply(block, translations.get(block.message.text), reject):
+            continue
         result.fallbacks += 1
         if block.run is not None:
             _mark_run_language(block.run, source_language, source_direction)
@@ -231,11 +214,32 @@ def translate_article(
 
     _mark_untranslated_elements(body, source_language, source_direction)
     for attribute in ("title", "description"):
-        text = normalize_space(getattr(doc, attribute))
-        msgstr = translations.get(text) if text else None
-        if msgstr and not translation_errors(text, msgstr) and "<" not in msgstr:
+        msgstr = translated_field(getattr(doc, attribute), translations)
+        if msgstr:
             setattr(result, attribute, msgstr)
     return result
+
+
+def _apply(block, msgstr: str | None, reject: Callable[[str, str], None]) -> bool:
+    """Put the translation into the block; False (the source text stays) when there is none or it is refused."""
+    from pipeline.formats.messages import MarkupMismatch, apply_to_run
+
+    msgid = block.message.text
+    if msgstr is None:
+        return False
+    errors = translation_errors(msgid, msgstr)
+    if errors:
+        reject(msgid, "; ".join(errors))
+        return False
+    if block.run is None:
+        block.element.set(block.attribute, msgstr)
+        return True
+    try:
+        apply_to_run(block.run, msgstr, block.message)
+        return True
+    except MarkupMismatch as exc:
+        reject(msgid, str(exc))
+        return False
 
 
 def translated_field(text: str, translations: dict[str, str]) -> str:
