@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from babel.messages.catalog import Catalog
 
@@ -142,8 +142,13 @@ def catalog_stats(
     return stats
 
 
-def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[CatalogStats]:
-    """Progress of every catalog of ``locales`` (all when empty), articles sorted, site last."""
+def stats(
+    project: Project, locales: list[str] | tuple[str, ...] = (), read: Callable[[Path], Catalog] = read_catalog
+) -> list[CatalogStats]:
+    """Progress of every catalog of ``locales`` (all when empty), articles sorted, site last.
+
+    ``read``: how a catalog is read (the status page reads each once for this and its glossary).
+    """
     results = []
     for locale in list(locales) or project.catalog_locales():
         validate_locale_name(locale)
@@ -151,7 +156,7 @@ def stats(project: Project, locales: list[str] | tuple[str, ...] = ()) -> list[C
         domains = site_last(sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else [])
         for domain in domains:
             path = project.catalog_path(locale, domain)
-            results.append(catalog_stats(read_catalog(path), locale, domain, path, project.settings))
+            results.append(catalog_stats(read(path), locale, domain, path, project.settings))
     return results
 
 

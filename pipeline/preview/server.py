@@ -4,8 +4,8 @@ Every locale is built, drafts included (marked as drafts), into a temporary
 folder (``pipeline-preview-*`` under the system's temp folder, removed when
 the server stops), never into ``output/``: a preview can never end up in a
 publish. The files under ``source/``, ``locales/``, the project's
-``templates/``, the packaged templates and ``setup.cfg`` are polled every half
-second (modification time and size; no extra dependency): saving an article's
+``templates/``, the packaged templates and ``setup.cfg`` are polled every
+:data:`POLL_INTERVAL` seconds (modification time and size; no extra dependency): saving an article's
 ``.po`` rebuilds only that article in that locale, anything else rebuilds all.
 When a rebuild changes which locales are published, all pages are rebuilt too,
 since the language switchers and the index change.

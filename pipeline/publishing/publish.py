@@ -250,8 +250,6 @@ def publish(
     ``locales``: publish only these (and the source language); default every
     locale at its threshold.
     """
-    import tempfile
-
     from pipeline.build.site import site_base_url
 
     base_url = site_base_url(project, base_url)
@@ -260,7 +258,23 @@ def publish(
             "no base URL: a published site needs absolute canonical, hreflang and sitemap URLs; "
             "pass --base-url https://example.org or set base_url in [pipeline] of setup.cfg"
         )
-    dest = Path(os.path.abspath(dest))
+    dest = _checked_dest(project, Path(os.path.abspath(dest)))
+    refuse_foreign(scan_dest(dest), None, force)  # before the build: say it at once
+    result = PublishResult(dest=dest, base_url=base_url, dry_run=dry_run)
+    ready = _ready_locales(project, list(locales), result)
+    if dry_run:
+        _dry_run(project, dest, ready, result, force)
+        return result
+    with _dest_lock(dest):
+        result.recovered = recover(dest)
+        staging = _stage(project, dest, ready, result, force)
+        if staging is not None:
+            _swap(staging, dest)
+    return result
+
+
+def _checked_dest(project: Project, dest: Path) -> Path:
+    """``dest``, once it is known to be a place a site may be published to."""
     check_dest_is_safe(dest, project.root)
     if dest.is_symlink():
         raise PublishError(f"{dest} is a symbolic link; publish to the folder it points to")
@@ -268,59 +282,66 @@ def publish(
         raise PublishError(f"{dest} exists and is not a folder")
     if not dest.parent.is_dir():
         raise PublishError(f"the folder {dest.parent} does not exist")
-    refuse_foreign(scan_dest(dest), None, force)  # before the build: say it at once
-    result = PublishResult(dest=dest, base_url=base_url, dry_run=dry_run)
-    ready = _ready_locales(project, list(locales), result)
+    return dest
 
-    if dry_run:
-        with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as temp:
-            _build_into(project, Path(temp) / "site", base_url, result, ready)
-            tree = scan_dest(dest)
-            _diff_with_dest(result, tree, site_files(Path(temp) / "site"), force)
-        result.kept = tree.kept_whole
-        return result
 
-    with _dest_lock(dest):
-        result.recovered = recover(dest)
-        staging = staging_path(dest)
-        _step("start")
-        staging.mkdir(mode=0o755)
-        if dest.is_dir():
-            os.chmod(staging, dest.stat().st_mode & 0o7777)
-        _build_into(project, staging, base_url, result, ready)
-        _step("built")
+def _dry_run(project: Project, dest: Path, ready: list[str], result: PublishResult, force: bool) -> None:
+    """What a publish would change in ``dest``, built in a temporary folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="pipeline-publish-") as temp:
+        _build_into(project, Path(temp) / "site", result.base_url, result, ready)
         tree = scan_dest(dest)
-        new = site_files(staging)
-        try:
-            _diff_with_dest(result, tree, new, force)
-        except PipelineError:
-            shutil.rmtree(staging)
-            raise
-        if result.unchanged and tree.marker == set(new):
-            shutil.rmtree(staging)  # nothing to swap: DEST keeps its files and their times
-            _step("unchanged")
-            return result
-        atomic_write_text(staging / MARKER_NAME, marker_text(list(new)))
-        for name in tree.kept_whole:
-            _link_tree(dest / name, staging / name)
-            result.kept.append(name)
-            _step(f"linked {name}")
-        result.kept += link_foreign(tree, staging, skip=set(result.replaced_foreign))
-        _fsync_dir(staging)
-        _step("staged")
-        if not dest.exists():
-            os.rename(staging, dest)
-            _step("renamed")
-        elif _exchange(staging, dest):
-            _step("exchanged")
-            shutil.rmtree(staging)  # now the old tree
-        else:
-            old = old_path(dest)
-            os.rename(dest, old)
-            _step("moved old")
-            os.rename(staging, dest)
-            _step("moved new")
-            shutil.rmtree(old)
-        _fsync_dir(dest.parent)
-        _step("done")
-    return result
+        _diff_with_dest(result, tree, site_files(Path(temp) / "site"), force)
+    result.kept = tree.kept_whole
+
+
+def _stage(project: Project, dest: Path, ready: list[str], result: PublishResult, force: bool) -> Path | None:
+    """The new site, complete in the staging folder with what ``dest`` keeps linked in; None
+    when ``dest`` holds it already."""
+    staging = staging_path(dest)
+    _step("start")
+    staging.mkdir(mode=0o755)
+    if dest.is_dir():
+        os.chmod(staging, dest.stat().st_mode & 0o7777)
+    _build_into(project, staging, result.base_url, result, ready)
+    _step("built")
+    tree = scan_dest(dest)
+    new = site_files(staging)
+    try:
+        _diff_with_dest(result, tree, new, force)
+    except PipelineError:
+        shutil.rmtree(staging)
+        raise
+    if result.unchanged and tree.marker == set(new):
+        shutil.rmtree(staging)  # nothing to swap: DEST keeps its files and their times
+        _step("unchanged")
+        return None
+    atomic_write_text(staging / MARKER_NAME, marker_text(list(new)))
+    for name in tree.kept_whole:
+        _link_tree(dest / name, staging / name)
+        result.kept.append(name)
+        _step(f"linked {name}")
+    result.kept += link_foreign(tree, staging, skip=set(result.replaced_foreign))
+    _fsync_dir(staging)
+    _step("staged")
+    return staging
+
+
+def _swap(staging: Path, dest: Path) -> None:
+    """Put the staging folder in ``dest``'s place (see the module's notes)."""
+    if not dest.exists():
+        os.rename(staging, dest)
+        _step("renamed")
+    elif _exchange(staging, dest):
+        _step("exchanged")
+        shutil.rmtree(staging)  # now the old tree
+    else:
+        old = old_path(dest)
+        os.rename(dest, old)
+        _step("moved old")
+        os.rename(staging, dest)
+        _step("moved new")
+        shutil.rmtree(old)
+    _fsync_dir(dest.parent)
+    _step("done")
