@@ -295,23 +295,6 @@ def test_legacy_encodings_come_out_as_correct_text(server, project, name, charse
     assert used == prov["charset"]
 
 
-def test_a_wrong_http_charset_gives_way_to_the_meta_declaration():
-    page = (FIXTURES / "zh-hans.html").read_text("utf-8").replace("<!--META-->", '<meta charset="gb2312">')
-    text, charset, source = decode_html(page.encode("gbk"), "utf-8")
-    assert (text, charset, source) == (page, "gbk", "meta")
-
-
-def test_a_byte_order_mark_decides_and_is_dropped():
-    page = (FIXTURES / "fr.html").read_text("utf-8").replace("<!--META-->", "")
-    text, charset, source = decode_html(b"\xef\xbb\xbf" + page.encode("utf-8"), "iso-8859-1")
-    assert (text, charset, source) == (page, "utf-8", "bom")
-
-
-def test_latin1_label_decodes_as_windows_1252():
-    text, charset, source = decode_html("<p>“café” – 55 €</p>".encode("cp1252"), "ISO-8859-1")
-    assert (text, charset, source) == ("<p>“café” – 55 €</p>", "windows-1252", "http")
-
-
 # -- re-scraping ---------------------------------------------------------------
 
 
