@@ -78,7 +78,6 @@ class _Builder:
 
     def add(self, unit: Unit) -> None:
         parent = self._open(self._structure(unit))
-        tag = unit.element.tag
         if unit.kind == "table":
             parent.append(self._table(unit.element))
         elif unit.kind == "figure":
@@ -86,40 +85,49 @@ class _Builder:
             if figure is not None:
                 parent.append(figure)
         elif unit.kind == "image":
-            nodes = unit.pieces or [unit.element]
-            figure = etree.Element("figure")
-            for node in nodes:
-                if isinstance(node, str):
-                    continue
-                for image in [node] if node.tag == "img" else node.iter("img"):
-                    clean = self._image(image)
-                    if clean is not None:
-                        figure.append(clean)
-            if len(figure):
-                parent.append(figure)
+            self._add_images(parent, unit)
         elif unit.kind == "run":
-            if parent.tag in ("li", "dd", "dt") and self.stack[-1][0] is unit.element:
-                target = parent
-                self._append_inline(target, unit.pieces)
-            else:
-                target = etree.SubElement(self._in_list(parent), "p")
-                self._append_inline(target, unit.pieces)
+            self._add_run(parent, unit)
         else:
-            if tag == "pre":
-                block = etree.SubElement(self._in_list(parent), "pre")
-                block.text = "".join(unit.element.itertext()).strip("\n")
-                return
-            if tag == "li" and parent.tag in ("ul", "ol"):
-                new_tag = "li"
-            elif tag in LEAF_TAGS and tag != "li":
-                new_tag = tag
-            else:
-                new_tag = "p"
-            if new_tag not in ("li",):
-                parent = self._in_list(parent)
-            block = etree.SubElement(parent, new_tag)
-            self._copy_attributes(unit.element, block)
-            self._append_inline(block, [unit.element.text or ""] + children_with_tails(unit.element))
+            self._add_block(parent, unit)
+
+    def _add_images(self, parent: etree._Element, unit: Unit) -> None:
+        """An image unit (an image with no text around it) becomes a ``<figure>``."""
+        figure = etree.Element("figure")
+        for node in unit.pieces or [unit.element]:
+            if isinstance(node, str):
+                continue
+            for image in [node] if node.tag == "img" else node.iter("img"):
+                clean = self._image(image)
+                if clean is not None:
+                    figure.append(clean)
+        if len(figure):
+            parent.append(figure)
+
+    def _add_run(self, parent: etree._Element, unit: Unit) -> None:
+        """A run is the text of its list item or term, else a paragraph of its own."""
+        if parent.tag in ("li", "dd", "dt") and self.stack[-1][0] is unit.element:
+            self._append_inline(parent, unit.pieces)
+        else:
+            self._append_inline(etree.SubElement(self._in_list(parent), "p"), unit.pieces)
+
+    def _add_block(self, parent: etree._Element, unit: Unit) -> None:
+        tag = unit.element.tag
+        if tag == "pre":
+            block = etree.SubElement(self._in_list(parent), "pre")
+            block.text = "".join(unit.element.itertext()).strip("\n")
+            return
+        if tag == "li" and parent.tag in ("ul", "ol"):
+            new_tag = "li"
+        elif tag in LEAF_TAGS and tag != "li":
+            new_tag = tag
+        else:
+            new_tag = "p"
+        if new_tag != "li":
+            parent = self._in_list(parent)
+        block = etree.SubElement(parent, new_tag)
+        self._copy_attributes(unit.element, block)
+        self._append_inline(block, [unit.element.text or ""] + children_with_tails(unit.element))
 
     def _in_list(self, parent: etree._Element) -> etree._Element:
         """A non-item block directly in a list goes inside a list item."""
@@ -196,13 +204,13 @@ class _Builder:
 
     def _figure(self, figure: etree._Element) -> etree._Element | None:
         clean = etree.Element("figure")
+        caption = figure.find(".//figcaption")
         for image in figure.iter("img"):
-            if image.getparent() is not None and inside(image, figure.find(".//figcaption") if figure.find(".//figcaption") is not None else etree.Element("x")):
-                continue
+            if caption is not None and inside(image, caption):
+                continue  # it belongs to the caption
             clean_image = self._image(image)
             if clean_image is not None:
                 clean.append(clean_image)
-        caption = figure.find(".//figcaption")
         if caption is not None and text_of(caption):
             clean_caption = etree.SubElement(clean, "figcaption")
             self._append_inline(clean_caption, [caption.text or ""] + children_with_tails(caption))
@@ -240,8 +248,5 @@ def build_article(units: list[Unit], base_url: str) -> etree._Element:
     builder = _Builder(base_url)
     for unit in units:
         if unit.kept and not unit.is_title:
-            if unit.kind == "run":
-                # A run's tails belong to it; its inline elements are copied without tails.
-                pass
             builder.add(unit)
     return builder.article

@@ -78,55 +78,68 @@ def _is_data_table(table: etree._Element) -> bool:
 
 
 def collect_units(body: etree._Element) -> list[Unit]:
-    has_block = _block_descendants(body)
-    units: list[Unit] = []
+    """The page's units in page order."""
+    cutter = _Cutter(body)
+    cutter.visit(body)
+    return cutter.units
 
-    def visit(element: etree._Element) -> None:
+
+class _Cutter:
+    """A depth-first walk: a leaf block is one unit, a container's loose inline content between its blocks a run."""
+
+    def __init__(self, body: etree._Element) -> None:
+        self.body = body
+        self.has_block = _block_descendants(body)
+        self.units: list[Unit] = []
+
+    def visit(self, element: etree._Element) -> None:
         tag = element.tag
         if tag == "table" and _is_data_table(element):
             cells = [text_of(cell) for cell in element.iter("td", "th", "caption")]
-            units.append(Unit("table", element, text=" ".join(c for c in cells if c)))
-            return
-        if tag == "figure" or (tag == "pre"):
-            kind = "figure" if tag == "figure" else "block"
-            units.append(Unit(kind, element, text=_figure_text(element) if kind == "figure" else text_of(element)))
-            return
-        if not has_block[element] and element is not body:
-            unit = Unit("block", element, text=text_of(element))
-            if unit.text or element.find(".//img") is not None:
-                if not unit.text:
-                    unit.kind = "image"
-                units.append(unit)
-            return
+            self.units.append(Unit("table", element, text=" ".join(c for c in cells if c)))
+        elif tag == "figure":
+            self.units.append(Unit("figure", element, text=_figure_text(element)))
+        elif tag == "pre":
+            self.units.append(Unit("block", element, text=text_of(element)))
+        elif not self.has_block[element] and element is not self.body:
+            self._add_leaf(element)
+        else:
+            self._visit_container(element)
+
+    def _add_leaf(self, element: etree._Element) -> None:
+        unit = Unit("block", element, text=text_of(element))
+        if unit.text or element.find(".//img") is not None:
+            if not unit.text:
+                unit.kind = "image"
+            self.units.append(unit)
+
+    def _visit_container(self, element: etree._Element) -> None:
         run: list[object] = []
-
-        def flush() -> None:
-            if run:
-                texts = [p if isinstance(p, str) else p.text_content() for p in run]
-                text = collapse_unicode_space("".join(texts))
-                has_image = any(not isinstance(p, str) and (p.tag == "img" or p.find(".//img") is not None) for p in run)
-                if text or has_image:
-                    units.append(Unit("run" if text else "image", element, pieces=list(run), text=text))
-                run.clear()
-
         if element.text and element.text.strip():
             run.append(element.text)
         for child in element:
             if not isinstance(child.tag, str):
                 continue
-            if child.tag in BLOCKISH or has_block[child]:
-                flush()
-                visit(child)
+            if child.tag in BLOCKISH or self.has_block[child]:
+                self._add_run(element, run)
+                run = []
+                self.visit(child)
                 if child.tail and child.tail.strip():
                     run.append(child.tail)
             else:
                 run.append(child)
                 if child.tail:
                     run.append(child.tail)
-        flush()
+        self._add_run(element, run)
 
-    visit(body)
-    return units
+    def _add_run(self, container: etree._Element, run: list[object]) -> None:
+        """The run's inline pieces as a unit, when they hold text or an image."""
+        if not run:
+            return
+        text = collapse_unicode_space("".join(p if isinstance(p, str) else p.text_content() for p in run))
+        has_image = any(not isinstance(p, str) and (p.tag == "img" or p.find(".//img") is not None) for p in run)
+        if text or has_image:
+            self.units.append(Unit("run" if text else "image", container, pieces=list(run), text=text))
 
 
 def _figure_text(figure: etree._Element) -> str:

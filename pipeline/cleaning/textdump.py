@@ -21,24 +21,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from lxml import html
 
 from pipeline.cleaning.language import dominant_script, guess_language
 from pipeline.cleaning.rules import matches_any
+from pipeline.cleaning.textblocks import BULLET, NUMBERED, Block, Kept, Reference, normalize, split_blocks
+from pipeline.cleaning.textbuild import build_body
 from pipeline.cleaning.report import CleanResult, CleanWarning, DroppedBlock, InterfaceText
 from pipeline.errors import SnapshotError
-from pipeline.formats.document import Document, new_article, remove_forbidden_characters
+from pipeline.formats.document import Document, remove_forbidden_characters
 from pipeline.settings import CleanRules
 
-BULLET = re.compile(r"^\s*[•·◦▪●‣*–-]\s+(?P<text>.+)$")
-NUMBERED = re.compile(r"^\s*(?P<number>\d{1,2})[.)]\s+(?P<text>\S.*)$")
 LONE_NUMBER = re.compile(r"^\s*\[?(?P<number>\d{1,3})\]?\.?\s*$")
 IMAGE_PLACEHOLDER = re.compile(r"^\s*\[(?P<label>[^\]]*\b(?:image|photo|picture|video|graphic)\b[^\]]*)\]\s*(?P<text>.*)$", re.I)
-CITATION = re.compile(r"\[(\d{1,3})\]")
-URL = re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")
-QUOTED_TITLE_WITH_URL = re.compile(
-    r"(?P<open>[\"“])(?P<title>[^\"“”]+?),\s*(?P<url>https?://[^\s\"”]+?)[.,]?\s*(?P<close>[\"”])"
-)
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*$")
 #: Words in English promotional copy; two in one block, or one in the block
@@ -67,27 +61,6 @@ AUTHOR_BIO = re.compile(r"\b(?:editorial team|our (?:writers|editors)|is a (?:wr
 
 
 @dataclass
-class Block:
-    """A paragraph of the dump: lines between blank lines."""
-
-    index: int
-    lines: list[str]
-
-    @property
-    def text(self) -> str:
-        return normalize(" ".join(self.lines))
-
-
-@dataclass
-class Kept:
-    """A block that goes into the clean document, with the element it becomes."""
-
-    kind: str  # "p", "h2", "h3", "li", "oli"
-    text: str
-    source: Block
-
-
-@dataclass
 class _State:
     language: str
     script: str | None
@@ -104,25 +77,6 @@ class _State:
         entry = InterfaceText(text=text, role=role, language=language)
         if entry not in self.interface:
             self.interface.append(entry)
-
-
-def normalize(text: str) -> str:
-    """Collapse white space, including the no-break spaces scrapes leave at line ends."""
-    return re.sub(r"[\s\u00a0\u200b\ufeff]+", " ", text).strip()
-
-
-def split_blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    current: list[str] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if line.strip(" \t\u00a0\u200b\ufeff"):
-            current.append(line)
-        elif current:
-            blocks.append(Block(len(blocks), current))
-            current = []
-    if current:
-        blocks.append(Block(len(blocks), current))
-    return blocks
 
 
 # ---------------------------------------------------------------------------
@@ -249,12 +203,6 @@ def _find_sources_heading(blocks: list[Block]) -> int:
             if following and LONE_NUMBER.match(following[0].text):
                 return block.index
     return -1
-
-
-@dataclass
-class Reference:
-    number: str
-    text: str
 
 
 def _parse_references(blocks: list[Block], state: _State) -> tuple[list[Reference], int]:
@@ -451,91 +399,6 @@ def _handle_lost_lists(kept: list[Kept], state: _State) -> list[Kept]:
 # ---------------------------------------------------------------------------
 
 
-def _add_inline_text(element: html.HtmlElement, text: str, cited: set[str]) -> None:
-    """Set ``text`` as the element's content, linking citations and bare URLs."""
-    pattern = re.compile(rf"{CITATION.pattern}|{URL.pattern}")
-    last: html.HtmlElement | None = None
-    position = 0
-
-    def add_text(chunk: str) -> None:
-        if last is None:
-            element.text = (element.text or "") + chunk
-        else:
-            last.tail = (last.tail or "") + chunk
-
-    for match in pattern.finditer(text):
-        number = match.group(1)
-        if number is not None and number not in cited:
-            continue
-        add_text(text[position : match.start()])
-        link = html.Element("a")
-        if number is not None:
-            link.set("href", f"#ref-{number}")
-        else:
-            link.set("href", match.group(0))
-        link.text = match.group(0)
-        element.append(link)
-        last = link
-        position = match.end()
-    add_text(text[position:])
-
-
-def _reference_element(reference: Reference) -> html.HtmlElement:
-    item = html.Element("li")
-    item.set("id", f"ref-{reference.number}")
-    titled = QUOTED_TITLE_WITH_URL.search(reference.text)
-    if titled:
-        item.text = reference.text[: titled.start()] + titled.group("open")
-        link = html.Element("a")
-        link.set("href", titled.group("url"))
-        # A publication's title is cited as published: translators keep it and
-        # may add a translation beside it.
-        link.set("translate", "no")
-        link.text = titled.group("title").strip()
-        link.tail = "." + titled.group("close") + reference.text[titled.end() :]
-        item.append(link)
-    else:
-        _add_inline_text(item, reference.text, set())
-    return item
-
-
-def _build_body(title: str, kept: list[Kept], references: list[Reference]) -> html.HtmlElement:
-    article = new_article()
-    heading = html.Element("h1")
-    heading.text = title
-    article.append(heading)
-    cited = {r.number for r in references}
-    current_list: html.HtmlElement | None = None
-    for item in kept:
-        list_tag = {"li": "ul", "oli": "ol"}.get(item.kind)
-        if list_tag:
-            if current_list is None or current_list.tag != list_tag:
-                current_list = html.Element(list_tag)
-                article.append(current_list)
-            element = html.Element("li")
-            text = NUMBERED.sub(r"\g<text>", item.text) if item.kind == "oli" else item.text
-            _add_inline_text(element, text, cited)
-            current_list.append(element)
-            continue
-        current_list = None
-        element = html.Element(item.kind)
-        _add_inline_text(element, item.text, cited)
-        article.append(element)
-    if references:
-        section = html.Element("section")
-        section.set("id", "references")
-        section.set("class", "references")
-        ordered = html.Element("ol")
-        for reference in references:
-            entry = _reference_element(reference)
-            if reference.number != str(len(ordered) + 1):
-                entry.set("value", reference.number)
-            ordered.append(entry)
-        section.append(ordered)
-        article.append(section)
-    return article
-
-
 def _take_description(kept: list[Kept], state: _State) -> tuple[str, list[Kept]]:
     """The summary before the body proper: a first short paragraph that ends the header."""
     for position, item in enumerate(kept[:2]):
@@ -563,20 +426,7 @@ def clean_text(text: str, rules: CleanRules, default_language: str = "en") -> Cl
     author, byline_index = _find_byline(blocks, state)
     if byline_index >= 0:
         state.drop(blocks[byline_index], "byline", f"byline: author '{author}' kept as metadata" if author else "byline without an author name")
-    sources_index = _find_sources_heading(blocks)
-    body_end = sources_index if sources_index >= 0 else len(blocks)
-    references: list[Reference] = []
-    if sources_index >= 0:
-        heading = blocks[sources_index]
-        foreign = is_foreign(heading.text, state)
-        found = match_phrase(heading.text, ("sources-heading",))
-        assert found is not None
-        state.record_interface(found[2], "sources-heading", found[1])
-        state.drop(heading, "interface-text", f"heading of the references list ({found[1]}); the page template shows its own")
-        del foreign
-        tail = blocks[sources_index + 1 :]
-        references, used = _parse_references(tail, state)
-        _drop_footer(tail[used:], state)
+    body_end, references = _take_references(blocks, state)
     body_blocks = [b for b in blocks[1:body_end] if b.index != byline_index]
     kept = _classify_body(body_blocks, state)
     description, kept = _take_description(kept, state)
@@ -588,7 +438,7 @@ def clean_text(text: str, rules: CleanRules, default_language: str = "en") -> Cl
     document = Document(
         title=title,
         language=language,
-        body=_build_body(title, kept, references),
+        body=build_body(title, kept, references),
         description=description,
         author=author,
     )
@@ -600,6 +450,22 @@ def clean_text(text: str, rules: CleanRules, default_language: str = "en") -> Cl
         warnings=state.warnings,
         source_format="text",
     )
+
+
+def _take_references(blocks: list[Block], state: _State) -> tuple[int, list[Reference]]:
+    """Where the body ends, and the references after it; the footer after them is dropped."""
+    sources_index = _find_sources_heading(blocks)
+    if sources_index < 0:
+        return len(blocks), []
+    heading = blocks[sources_index]
+    found = match_phrase(heading.text, ("sources-heading",))
+    assert found is not None
+    state.record_interface(found[2], "sources-heading", found[1])
+    state.drop(heading, "interface-text", f"heading of the references list ({found[1]}); the page template shows its own")
+    tail = blocks[sources_index + 1 :]
+    references, used = _parse_references(tail, state)
+    _drop_footer(tail[used:], state)
+    return sources_index, references
 
 
 def _order(blocks: list[Block], text: str) -> int:
