@@ -265,88 +265,111 @@ class _Unusual(Exception):
     """The fast reader met something it leaves to the line reader."""
 
 
+def _starts_entry(entry: _Entry, keyword: str) -> bool:
+    """Whether a ``keyword`` line begins a new entry after what ``entry`` holds."""
+    fields = entry.fields
+    return keyword in ("msgctxt", "msgid") and bool(
+        "msgstr" in fields or entry.plural_strings or (keyword == "msgctxt" and fields)
+        or (keyword == "msgid" and "msgid" in fields)
+    )
+
+
+class _FastReader:
+    """What :func:`_fast_entries` has read so far: the entries, the one being read, where strings go."""
+
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self.entry = _Entry()
+        self.last: tuple[dict, str, int | None] | None = None  # where continuation strings go: fields, key, plural
+
+    def finish(self) -> None:
+        entry = self.entry
+        if not entry.empty():
+            if "msgid" not in entry.fields or ("msgstr" not in entry.fields and not entry.plural_strings):
+                raise _Unusual
+            self.entries.append(entry)
+        self.entry = _Entry()
+        self.last = None
+
+    def comment(self, comment: str) -> None:
+        if self.entry.fields:
+            self.finish()
+        _take_comment(self.entry, comment.strip())
+        self.last = None
+
+    def previous(self, keyword: str | None, string: str) -> None:
+        """A ``#|`` or ``#~|`` line: the previous msgid's keyword and string, or a continuation string."""
+        if self.entry.fields:
+            self.finish()
+        previous = self.entry.previous
+        if keyword is not None:
+            previous[keyword] = string
+            self.last = (previous, keyword, None)
+        elif self.last is not None and self.last[0] is previous:
+            previous[self.last[1]] += string
+        else:
+            raise _Unusual
+
+    def continuation(self, string: str, obsolete: bool) -> None:
+        last, entry = self.last, self.entry
+        if last is None or last[0] is not entry.fields or obsolete != entry.obsolete:
+            raise _Unusual
+        entry.fields[last[1]] += string
+        if last[2] is not None:
+            entry.plural_strings[last[2]] += string
+
+    def field(self, keyword: str, index: str | None, string: str, obsolete: bool, number: int) -> None:
+        if _starts_entry(self.entry, keyword):
+            self.finish()
+        entry = self.entry
+        if entry.empty():
+            entry.lineno = number
+            entry.obsolete = obsolete
+        elif obsolete != entry.obsolete:
+            raise _Unusual
+        if index is None:
+            if keyword in entry.fields:
+                raise _Unusual  # a second msgid, msgstr...: the line reader says where
+            self.last = (entry.fields, keyword, None)
+        else:
+            plural = int(index)
+            entry.plural_strings[plural] = string
+            entry.fields.setdefault("msgstr[]", "")
+            self.last = (entry.fields, keyword, plural)
+        entry.fields[keyword] = string
+
+
 def _fast_entries(text: str) -> list[_Entry] | None:
     """The entries :func:`_line_entries` finds in ``text``, or None to let it decide."""
     if not text.endswith("\n"):
         text += "\n"
-    entries: list[_Entry] = []
-    entry = _Entry()
+    reader = _FastReader()
     position = 0
-    number = 0
-    last: tuple[dict, str, int | None] | None = None  # where continuation strings go: fields, key, plural
-
-    def finish() -> None:
-        nonlocal entry, last
-        if not entry.empty():
-            if "msgid" not in entry.fields or ("msgstr" not in entry.fields and not entry.plural_strings):
-                raise _Unusual
-            entries.append(entry)
-        entry = _Entry()
-        last = None
-
     try:
-        for match in _FAST_LINE.finditer(text):
+        for number, match in enumerate(_FAST_LINE.finditer(text), start=1):
             start, position_after = match.span()
             if start != position:
                 return None  # a line no branch describes
             position = position_after
-            number += 1
             prefix, keyword, index, string, comment = match.groups()
             if string is None:
-                if comment is None:
-                    continue  # a blank line
-                if entry.fields:
-                    finish()
-                _take_comment(entry, comment.strip())
-                last = None
+                if comment is not None:  # else a blank line
+                    reader.comment(comment)
                 continue
             if "\\" in string:
                 string = _unescape(string, "")
             if prefix is not None and prefix != "#~ ":  # a previous msgid: "#| " or "#~| "
-                if entry.fields:
-                    finish()
-                if keyword is not None:
-                    entry.previous[keyword] = string
-                    last = (entry.previous, keyword, None)
-                elif last is not None and last[0] is entry.previous:
-                    entry.previous[last[1]] += string
-                else:
-                    raise _Unusual
-                continue
-            obsolete = prefix is not None
-            if keyword is None:
-                if last is None or last[0] is not entry.fields or obsolete != entry.obsolete:
-                    raise _Unusual
-                entry.fields[last[1]] += string
-                if last[2] is not None:
-                    entry.plural_strings[last[2]] += string
-                continue
-            if keyword in ("msgctxt", "msgid") and (
-                "msgstr" in entry.fields or entry.plural_strings or (keyword == "msgctxt" and entry.fields)
-                or (keyword == "msgid" and "msgid" in entry.fields)
-            ):
-                finish()
-            if entry.empty():
-                entry.lineno = number
-                entry.obsolete = obsolete
-            elif obsolete != entry.obsolete:
-                raise _Unusual
-            if index is None:
-                if keyword in entry.fields:
-                    raise _Unusual  # a second msgid, msgstr...: the line reader says where
-                last = (entry.fields, keyword, None)
+                reader.previous(keyword, string)
+            elif keyword is None:
+                reader.continuation(string, obsolete=prefix is not None)
             else:
-                plural = int(index)
-                entry.plural_strings[plural] = string
-                entry.fields.setdefault("msgstr[]", "")
-                last = (entry.fields, keyword, plural)
-            entry.fields[keyword] = string
+                reader.field(keyword, index, string, prefix is not None, number)
         if position != len(text):
             return None
-        finish()
+        reader.finish()
     except (_Unusual, CatalogError):
         return None
-    return entries
+    return reader.entries
 
 
 def _take_comment(entry: _Entry, line: str) -> None:
@@ -363,66 +386,58 @@ def _take_comment(entry: _Entry, line: str) -> None:
         entry.user_comments.append(comment[1:] if comment.startswith(" ") else comment)
 
 
+def _finish_line_entry(entry: _Entry, entries: list[_Entry], name: str) -> None:
+    """Add ``entry`` to ``entries`` if it has fields (comments alone have nothing to attach to)."""
+    if entry.empty():
+        return
+    if "msgid" not in entry.fields:
+        raise CatalogError(f"{name}:{entry.lineno}: msgstr without a msgid")
+    if "msgstr" not in entry.fields and not entry.plural_strings:
+        raise CatalogError(f"{name}:{entry.lineno}: msgid without a msgstr")
+    entries.append(entry)
+
+
+def _without_obsolete_marker(line: str) -> tuple[bool, str]:
+    """(whether ``line`` is of an obsolete entry, the line without its ``#~``)."""
+    if not line.startswith("#~"):
+        return False, line
+    line = line[2:].lstrip()
+    return True, "#" + line if line.startswith("|") else line  # "#~| msgid": an obsolete entry's previous msgid
+
+
 def _line_entries(text: str, name: str) -> list[_Entry]:
     """The entries of ``text``, line by line; :class:`CatalogError` ``file:line: message`` on bad input."""
     entries: list[_Entry] = []
     entry = _Entry()
-
-    def finish() -> None:
-        nonlocal entry
-        if not entry.empty():
-            if "msgid" not in entry.fields:
-                raise CatalogError(f"{name}:{entry.lineno}: msgstr without a msgid")
-            if "msgstr" not in entry.fields and not entry.plural_strings:
-                raise CatalogError(f"{name}:{entry.lineno}: msgid without a msgstr")
-            entries.append(entry)
-        elif entry.previous or entry.flags or entry.locations or entry.user_comments or entry.auto_comments:
-            if entries or entry.user_comments or entry.auto_comments:
-                pass  # trailing comments: nothing to attach them to
-        entry = _Entry()
-
     # Only LF (and CRLF) end lines, as for GNU gettext: str.splitlines() would also
     # split at U+2028, U+0085 and \x1c-\x1e, which a translation may hold unescaped.
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
         where = f"{name}:{number}"
+        obsolete, line = _without_obsolete_marker(raw.strip())
         if not line:
-            continue
-        obsolete = False
-        if line.startswith("#~"):
-            obsolete = True
-            line = line[2:].lstrip()
-            if not line:
-                continue
-            if line.startswith("|"):
-                line = "#" + line  # "#~| msgid": the previous msgid of an obsolete entry
-        if line.startswith("#|"):
-            body = line[2:].strip()
-            if entry.fields:
-                finish()
-            _take_field(entry, body, where, previous=True)
             continue
         if line.startswith("#"):
             if entry.fields:
-                finish()
-            _take_comment(entry, line)
+                _finish_line_entry(entry, entries, name)
+                entry = _Entry()
+            if line.startswith("#|"):
+                _take_field(entry, line[2:].strip(), where, previous=True)
+            else:
+                _take_comment(entry, line)
             continue
         keyword = _KEYWORD.match(line)
-        if keyword and keyword.group(1) in ("msgctxt", "msgid") and (
-            "msgstr" in entry.fields or entry.plural_strings or (keyword.group(1) == "msgctxt" and entry.fields)
-            or (keyword.group(1) == "msgid" and "msgid" in entry.fields)
-        ):
-            finish()
-        if keyword or line.startswith('"'):
-            if entry.empty() and keyword:
-                entry.lineno = number
-                entry.obsolete = obsolete
-            elif obsolete != entry.obsolete:
-                raise CatalogError(f"{where}: an entry mixes obsolete (#~) and active lines")
-            _take_field(entry, line, where, previous=False)
-            continue
-        raise CatalogError(f"{where}: unexpected text {line[:40]!r}: expected a msgid, msgstr or comment")
-    finish()
+        if keyword and _starts_entry(entry, keyword.group(1)):
+            _finish_line_entry(entry, entries, name)
+            entry = _Entry()
+        if not keyword and not line.startswith('"'):
+            raise CatalogError(f"{where}: unexpected text {line[:40]!r}: expected a msgid, msgstr or comment")
+        if entry.empty() and keyword:
+            entry.lineno = number
+            entry.obsolete = obsolete
+        elif obsolete != entry.obsolete:
+            raise CatalogError(f"{where}: an entry mixes obsolete (#~) and active lines")
+        _take_field(entry, line, where, previous=False)
+    _finish_line_entry(entry, entries, name)
     return entries
 
 
