@@ -169,3 +169,25 @@ def test_month_names_may_become_digits():
     problems = check_pair("Accessed May 4, 2025.", "2025年9月4日访问。")
     assert [p.code for p in problems] == ["number"] and "added 9" in problems[0].message
     assert check_pair("Au 3 mars 2024", "2024年3月3日", source_language="fr") == []
+
+
+def test_check_project_reads_each_catalog_once_for_its_checks_and_the_glossary(shipped_project, monkeypatch):
+    """``check`` and ``publish`` ask check_project: one read of a catalog serves its checks and its glossary."""
+    import pipeline.formats.po
+    from pipeline.checks import check_project
+    from pipeline.project import Project
+
+    po_path = shipped_project / "locales" / "zh_CN" / "LC_MESSAGES"
+    heading = next(po_path.glob("*.po"))
+    text = heading.read_text(encoding="utf-8")
+    assert "算法" in text
+    heading.write_text(text.replace("算法", "演算", 1), encoding="utf-8")  # a glossary break
+    reads = []
+    real = pipeline.formats.po.read_catalog
+    monkeypatch.setattr(pipeline.formats.po, "read_catalog", lambda path: reads.append(path) or real(path))
+
+    checked = check_project(Project.load(shipped_project))
+
+    catalogs = [path for path in reads if path.suffix == ".po"]
+    assert sorted(catalogs) == sorted(checked.paths) and len(set(catalogs)) == len(catalogs)
+    assert any(f.problem.code == "glossary" for f in checked.findings)
