@@ -117,7 +117,7 @@ def input_paths(plan: BuildPlan, slug: str) -> tuple[str, dict[str, str]]:
     """The article's clean document and its catalogs (by locale), as strings.
 
     The same paths as :class:`Project` gives, made by joining strings: a
-    large site has tens of thousands, and pathlib objects cost ten times more.
+    large site has tens of thousands, and pathlib objects cost much more to make.
     """
     source_dir, locales_dir = plan.folders
     return f"{source_dir}/{slug}/article.html", {

@@ -2,7 +2,7 @@
 language chooser, 404 pages and ``robots.txt``.
 
 Made from the articles' manifest records (their ``listing``, see
-:mod:`pipeline.sitelisting`), never from the catalogs. Each file is remade only
+:mod:`pipeline.build.listing`), never from the catalogs. Each file is remade only
 when what it shows changed: its hash over exactly that (the site's settings
 and templates, its locale's ``site.po``, the titles, descriptions and dates it
 lists) is kept in the manifest's ``site`` table, so a saved catalog remakes

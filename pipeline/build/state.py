@@ -177,7 +177,7 @@ class Shard:
 #: A page's record in the manifest is a list of these fields, in this order (read
 #: them as ``record[TITLE]``): the hash the page was built from, its size, and what
 #: the build said of it. A list, not an object: a large site's manifest holds one
-#: per page, and 11,000 objects of nine keys were half the time of reading it.
+#: per page, and objects with named keys made reading it much slower.
 PAGE_FIELDS = ("hash", "size", "completion", "published", "blocks", "fallbacks", "rejected", "title", "warnings")
 HASH, SIZE, COMPLETION, PUBLISHED, BLOCKS, FALLBACKS, REJECTED, TITLE, WARNINGS = range(len(PAGE_FIELDS))
 
