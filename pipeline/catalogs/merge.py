@@ -33,6 +33,23 @@ from pipeline.formats.po import read_catalog, stored_header_fields, write_catalo
 from pipeline.formats.po_header_order import take_template_header
 
 
+@dataclass
+class FileUpdate:
+    """What the merge of one catalog did: how many messages of each kind, whether its file was written."""
+
+    locale: str
+    domain: str
+    path: Path
+    new: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+    unchanged: int = 0
+    #: Messages filled from the locale's other catalogs or brought back from obsolete ones.
+    reused: int = 0
+    written: bool = False
+    created: bool = False
+
+
 def _definition_strings(definition: Message, reference: Message, nplurals: int | None) -> tuple[object, bool]:
     """The translation of ``definition`` shaped for ``reference``, as msgmerge does; True when reshaped.
 
@@ -243,21 +260,6 @@ def content_of(catalog: Catalog) -> list[tuple]:
         )
 
     return [entry(m, False) for m in messages(catalog)] + [entry(m, True) for m in catalog.obsolete.values()]
-
-
-@dataclass
-class FileUpdate:
-    locale: str
-    domain: str
-    path: Path
-    new: int = 0
-    fuzzy: int = 0
-    obsolete: int = 0
-    unchanged: int = 0
-    #: Messages filled from the locale's other catalogs or brought back from obsolete ones.
-    reused: int = 0
-    written: bool = False
-    created: bool = False
 
 
 def update_file(path: Path, template_path: Path, memory: TranslationMemory | None = None) -> FileUpdate:

@@ -21,7 +21,6 @@ from pipeline.errors import PipelineError
 
 DO_NOT_TRANSLATE = "do-not-translate"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_TBX_2019 = "urn:iso:std:iso:30042:ed-2"
 
 
 class GlossaryError(PipelineError):
