@@ -18,6 +18,12 @@ How, and why this way:
 4. The project's ``drop``/``keep`` rules (regular expressions matched against
    a unit's whole text) have the last word, so a user fixes a site's quirks
    without code.
+
+The steps, in order: ``htmlparse`` (parse, remove what is never content),
+``htmlunits`` (cut into units), ``votes`` and ``reconcile`` (the extractors'
+opinions), ``htmlkeep`` (the cleaner's own checks, the title, the rules),
+``htmlbuild`` and ``htmltidy`` (the clean document), ``htmldropped`` (the
+report); this module runs them.
 """
 
 from __future__ import annotations

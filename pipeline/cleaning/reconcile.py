@@ -13,7 +13,7 @@ then still keep. So a unit it left out is added back when
 Each piece of text is then kept at most as often as an extractor kept it, the
 copy in the article's container first: sites repeat an article's opening as a
 teaser elsewhere on the page. Figures are left to the image check of
-``htmlpage`` (a caption that repeats text is no reason to drop a photo).
+``htmlkeep`` (a caption that repeats text is no reason to drop a photo).
 """
 
 from __future__ import annotations

@@ -39,13 +39,8 @@ def remove_keep_tail(element: etree._Element) -> None:
     parent = element.getparent()
     if parent is None:
         return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
+    if element.tail:
+        _append_after(parent, element.getprevious(), element.tail)
     parent.remove(element)
 
 
@@ -91,18 +86,17 @@ def unwrap(element: etree._Element) -> None:
     parent = element.getparent()
     index = parent.index(element)
     previous = element.getprevious()
-    text = element.text or ""
+    _append_after(parent, previous, element.text or "")
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    _append_after(parent, children[-1] if children else previous, element.tail or "")
+    parent.remove(element)
+
+
+def _append_after(parent: etree._Element, previous: etree._Element | None, text: str) -> None:
+    """Put text where ``previous`` ends (its tail), or at the start of ``parent`` when there is none."""
     if previous is not None:
         previous.tail = (previous.tail or "") + text
     else:
         parent.text = (parent.text or "") + text
-    children = list(element)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
-    last = children[-1] if children else previous
-    tail = element.tail or ""
-    if last is not None:
-        last.tail = (last.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)

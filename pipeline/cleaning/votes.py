@@ -4,7 +4,7 @@ One extractor's choice is one opinion: trafilatura in precision mode leaves
 out whole sections it is unsure of, its recall mode and readability-lxml (the
 Python port of the algorithm behind Firefox's reader view) keep more, and each
 errs on other page shapes. The cleaner asks all three and reconciles them
-unit by unit (see ``htmlpage._reconcile``).
+unit by unit (see ``reconcile``).
 """
 
 from __future__ import annotations
