@@ -184,14 +184,20 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
-def _megabytes(value: str) -> int:
-    """A size in MB (more than 0) -> bytes."""
+def _number_of(unit: str, value: str, infinite_too: bool = False) -> float:
+    """``value`` as a number of ``unit``: never NaN, and infinite only when that means something."""
     try:
         number = float(value)
     except ValueError:
         number = math.nan
-    if not math.isfinite(number):
-        raise ValueError(f"{value.strip()!r} is not a number of megabytes")
+    if math.isnan(number) or (math.isinf(number) and not infinite_too):
+        raise ValueError(f"{value.strip()!r} is not a number of {unit}")
+    return number
+
+
+def _megabytes(value: str) -> int:
+    """A size in MB (more than 0) -> bytes."""
+    number = _number_of("megabytes", value)
     if number <= 0:
         raise ValueError(f"{number:g} must be more than 0")
     return int(number * 1024 * 1024)
@@ -199,12 +205,7 @@ def _megabytes(value: str) -> int:
 
 def _seconds(value: str) -> float:
     """Seconds, 0 for no limit."""
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if math.isnan(number):  # "inf" stays what it says: no limit
-        raise ValueError(f"{value.strip()!r} is not a number of seconds")
+    number = _number_of("seconds", value, infinite_too=True)  # "inf" stays what it says: no limit
     if number < 0:
         raise ValueError(f"{number:g} must be 0 (no limit) or more")
     return number

@@ -8,13 +8,13 @@ import click
 
 from pipeline.cli.options import (
     ProjectCommand,
-    base_url_value,
+    base_url_option,
     common_options,
-    jobs_value,
+    checked_jobs,
+    checked_scheduler,
     load_project,
     locale_option,
     lock_options,
-    scheduler_value,
     shown_path,
     slugs_argument,
 )
@@ -47,20 +47,14 @@ def _fallbacks_text(page, source_name: str) -> str:
     is_flag=True,
     help="Also build locales below the completion threshold, as unlinked drafts (noindex).",
 )
-@click.option(
-    "--base-url",
-    metavar="URL",
-    default=None,
-    callback=base_url_value,
-    help="Site URL (https://example.org) for absolute canonical, hreflang and sitemap URLs; "
-    "overrides base_url in setup.cfg.",
+@base_url_option(
+    "Site URL (https://example.org) for absolute canonical, hreflang and sitemap URLs; overrides base_url in setup.cfg."
 )
 @click.option(
     "-j",
     "--jobs",
     metavar="N|auto",
     default=None,
-    callback=jobs_value,
     help="Build the articles in N processes. auto (the default, or jobs in [pipeline] of setup.cfg): "
     "one process, and one per CPU once enough pages need rendering to pay for starting them (a "
     "build after a few saved catalogs stays in one process); --jobs 1 forces one process.",
@@ -76,7 +70,6 @@ def _fallbacks_text(page, source_name: str) -> str:
     "--scheduler",
     metavar="ADDRESS",
     default=None,
-    callback=scheduler_value,
     help="Make the pages on the workers of a Dask cluster (tcp://HOST:8786, or scheduler in [pipeline] "
     "of setup.cfg; --scheduler '' builds here); each task carries its inputs, no shared file system "
     "needed. Needs pip install 'pipeline[dask]'.",
@@ -113,6 +106,7 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     if merge_shards and (shard or slugs or locales):
         raise click.UsageError("--merge-shards takes no --shard, locale or article: it writes the whole index")
+    jobs, scheduler = checked_jobs(jobs), checked_scheduler(scheduler)
     project = load_project(project_dir)
     with lock.hold(project.root, reporter):
         if merge_shards:

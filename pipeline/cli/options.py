@@ -14,6 +14,8 @@ from pipeline.errors import SettingsError, StrictModeError
 #: ``ctx.meta`` key: the settings a command's options took their defaults from, or the
 #: :class:`SettingsError` that reading them raised (raised in turn by :func:`load_project`).
 SETTINGS_READ = "pipeline.settings"
+#: ``ctx.meta`` key: what is wrong with flags the settings' readers refuse, said with the settings' problems.
+FLAG_PROBLEMS = "pipeline.flag_problems"
 
 
 class ProjectCommand(click.Command):
@@ -203,7 +205,7 @@ def _from_settings(ctx: click.Context, param: click.Parameter) -> bool:
 def base_url_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Click callback for ``--base-url``: an http(s) URL, or a usage error naming the flag
     (the settings' own check would blame setup.cfg for a value typed on the command line);
-    then read as the setting is (no trailing ``/``)."""
+    then read as the setting is (no trailing ``/``; a refusal is one of the settings' problems)."""
     from urllib.parse import urlsplit
 
     from pipeline.settings import flag_value
@@ -214,23 +216,27 @@ def base_url_value(ctx: click.Context, param: click.Parameter, value: str | None
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise click.BadParameter(f"{value!r} is not an http(s) URL; write it in full, as https://example.org")
-    return str(flag_value("base_url", value))
+    try:
+        return str(flag_value("base_url", value))
+    except SettingsError as error:
+        ctx.meta.setdefault(FLAG_PROBLEMS, []).extend(error.problems)
+        return value
 
 
-def jobs_value(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    """Click callback for ``--jobs``: a number of processes, or None for ``auto``."""
+def checked_jobs(value: str | int | None) -> int | None:
+    """``--jobs`` (or its setting): a number of processes, or None for ``auto``."""
     from pipeline.settings import MAX_JOBS, parse_jobs
 
     if value is None:
         return None
-    processes = parse_jobs(value)
+    processes = parse_jobs(str(value))
     if processes == 0:
         raise click.BadParameter(f"{value!r} is not 'auto' or a number of processes from 1 to {MAX_JOBS}", param_hint="--jobs")
     return processes
 
 
-def scheduler_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    """Click callback for ``--scheduler``: a Dask scheduler's address, or "" to build here."""
+def checked_scheduler(value: str | None) -> str:
+    """``--scheduler`` (or its setting): a Dask scheduler's address, or "" to build here."""
     from pipeline.settings import scheduler_address
 
     try:
@@ -239,7 +245,9 @@ def scheduler_value(ctx: click.Context, param: click.Parameter, value: str | Non
         raise click.BadParameter(str(exc), param_hint="--scheduler") from None
 
 
-def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def locale_option(
+    multiple: bool = True, help: str = "Only this locale (repeatable); all locales when not given."
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "-l",
         "--locale",
@@ -247,8 +255,13 @@ def locale_option(multiple: bool = True) -> Callable[[Callable[..., Any]], Calla
         multiple=multiple,
         metavar="LOCALE",
         callback=catalog_locales,
-        help="Only this locale (repeatable); all locales when not given.",
+        help=help,
     )
+
+
+def base_url_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--base-url``, whose default is the setting base_url (it feeds this option)."""
+    return click.option("--base-url", metavar="URL", default=None, callback=base_url_value, help=help)
 
 
 slugs_argument = click.argument("slugs", nargs=-1, metavar="[SLUG]...")
@@ -258,9 +271,11 @@ def load_project(project_dir: Path):
     """The project the command works on, with the settings its options took their defaults from."""
     from pipeline.project import Project
 
-    settings = click.get_current_context().meta.get(SETTINGS_READ)
-    if isinstance(settings, SettingsError):
-        raise settings
+    meta = click.get_current_context().meta
+    settings = meta.get(SETTINGS_READ)
+    problems = (settings.problems if isinstance(settings, SettingsError) else []) + meta.get(FLAG_PROBLEMS, [])
+    if problems:
+        raise SettingsError(problems)
     return Project.load(project_dir, settings)
 
 

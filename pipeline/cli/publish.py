@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import ProjectCommand, base_url_value, catalog_locales, lock_options, Reporter, common_options, load_project
+from pipeline.cli.options import ProjectCommand, Reporter, base_url_option, common_options, load_project, locale_option, lock_options
 
 #: Files listed one by one up to this many per kind; beyond, -v lists them.
 LISTED = 20
@@ -14,13 +14,7 @@ LISTED = 20
 
 @click.command(cls=ProjectCommand)
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--base-url",
-    metavar="URL",
-    default=None,
-    callback=base_url_value,
-    help="The site's URL (https://example.org); overrides base_url in setup.cfg. Required from one or the other.",
-)
+@base_url_option("The site's URL (https://example.org); overrides base_url in setup.cfg. Required from one or the other.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be added, changed and removed; DEST is untouched.")
 @click.option(
     "--force",
@@ -28,14 +22,8 @@ LISTED = 20
     help="Publish into a folder that publish did not write before, replacing its files where the site has pages "
     "(its other files are kept).",
 )
-@click.option(
-    "-l",
-    "--locale",
-    "locales",
-    multiple=True,
-    metavar="LOCALE",
-    callback=catalog_locales,
-    help="Publish only this locale (and the source language); repeat for more. Default: every locale at its threshold.",
+@locale_option(
+    help="Publish only this locale (and the source language); repeat for more. Default: every locale at its threshold."
 )
 @common_options
 @lock_options
