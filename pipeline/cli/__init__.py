@@ -8,6 +8,7 @@ that do the work are imported inside the commands.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 
@@ -71,5 +72,3 @@ def main() -> None:
 
     crashpoints.arm_from_environment()  # the tests' kill hook, read once
 
-
-import importlib.util  # noqa: E402  (used by LazyGroup; kept apart from the cheap imports above)

@@ -57,9 +57,13 @@ def publish(
     # The project lock keeps update or build from changing what is being published
     # half-way; DEST has its own lock (one publish to it at a time).
     with lock.hold(project.root, reporter):
-        result = run_publish(
-            project, dest, base_url=base_url, dry_run=dry_run, force=force, locales=locales
-        )
+        result = run_publish(project, dest, base_url=base_url, dry_run=dry_run, force=force, locales=locales)
+    _report_notes(result, dry_run, reporter)
+    _report_changes(result, dest, dry_run, reporter)
+
+
+def _report_notes(result, dry_run: bool, reporter: Reporter) -> None:
+    """What publish found on the way: a recovery, files left alone or replaced, warnings, skipped pages."""
     reporter.detail(f"base URL: {result.base_url}; built beside {result.dest} and swapped in at once")
     for line in result.recovered:
         reporter.info(line)
@@ -71,6 +75,10 @@ def publish(
         reporter.warn(warning)
     for skipped in result.skipped:
         reporter.detail(f"not published (below the threshold): {skipped}")
+
+
+def _report_changes(result, dest: Path, dry_run: bool, reporter: Reporter) -> None:
+    """The files added, changed and removed (the first LISTED of each unless -v), and the summary line."""
     verb = "would be " if dry_run else ""
     for label, paths in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
         shown = paths if reporter.verbose else paths[:LISTED]
