@@ -106,12 +106,21 @@ def header_lines(msgstr: str, where: tuple[str, int], warnings: list[ReadWarning
     return fields
 
 
+def _use_plural_forms(catalog: Catalog, nplurals: int, expression: str) -> None:
+    """Make ``catalog`` count ``nplurals`` forms chosen by ``expression``, through Babel's own header setter.
+
+    Given in the form :func:`pipeline.formats.plurals.parse_plural_forms` checked and
+    normalized, which Babel's setter keeps as it is.
+    """
+    catalog.mime_headers = [("Plural-Forms", f"nplurals={nplurals}; plural={expression};")]
+
+
 def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
     is_template = where[0].endswith(".pot")
     if not has_both_parts(value):
         if not is_template:
             warnings.append(ReadWarning(*where, "header", f"Plural-Forms {value!r} lacks nplurals= or plural=; gettext uses 'nplurals=2; plural=(n != 1);'"))
-        catalog._num_plurals, catalog._plural_expr = GERMANIC_PLURAL
+        _use_plural_forms(catalog, *GERMANIC_PLURAL)
         return
     try:
         forms = parse_plural_forms(value)
@@ -122,7 +131,7 @@ def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], wa
         if "INTEGER" not in value and "EXPRESSION" not in value:
             warnings.append(ReadWarning(*where, "plural", f"invalid Plural-Forms {value[:80]!r}: {exc}; a template's is not used"))
         return
-    catalog._num_plurals, catalog._plural_expr = forms.nplurals, forms.expression
+    _use_plural_forms(catalog, forms.nplurals, forms.expression)
 
 
 def _apply_date(catalog: Catalog, name: str, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
