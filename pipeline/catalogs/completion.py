@@ -2,9 +2,10 @@
 
 ``build`` (which locales are published, which blocks fall back), ``stats``,
 the status page, ``serve`` and ``publish`` all ask here. A message counts as
-translated when it is not fuzzy, every form has text, and ``check`` finds no
-error in it (:func:`pipeline.checks.message_problems`): a translation the
-build would refuse and show in the source language never counts.
+translated when it is finished (:func:`pipeline.catalogs.model.is_finished`:
+not fuzzy, every form has text) and ``check`` finds no error in it
+(:func:`pipeline.checks.message_problems`): a translation the build would
+refuse and show in the source language never counts.
 
 Completion is the share of the source words of translated messages, floored
 to :data:`DECIMALS` decimals and shown with exactly that many, so a figure
