@@ -72,6 +72,22 @@ def test_the_kill_hook_stops_the_process_right_after_the_nth_write(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.txt", "1.txt", "2.txt"]
 
 
+def test_a_crash_point_kills_at_its_own_kind_only_and_a_wrong_setting_arms_nothing(tmp_path: Path) -> None:
+    program = (
+        "import sys; from pathlib import Path; from pipeline import crashpoints\n"
+        "from pipeline.fsutil import atomic_write_text\n"
+        "crashpoints.arm_from_environment()\n"
+        "for n in range(3): atomic_write_text(Path(sys.argv[1]) / f'{n}.txt', str(n))\n"
+        "crashpoints.reached('publish-step')\n"
+        "atomic_write_text(Path(sys.argv[1]) / 'after.txt', 'after')\n"
+    )
+    for setting, code, written in (("publish-step:1", -9, 3), ("write:0", 0, 4), ("write", 0, 4), ("kill:1", 0, 4)):
+        folder = tmp_path / setting.replace(":", "-")
+        folder.mkdir()
+        done = subprocess.run([sys.executable, "-c", program, str(folder)], env={**os.environ, "PIPELINE_CRASH_AT": setting})
+        assert (done.returncode, len(list(folder.iterdir()))) == (code, written), setting
+
+
 #: Writes that do not go through pipeline.fsutil, each with why that is right.
 ALLOWED_RAW_WRITES = {
     ("pipeline/build/coverage.py", "shutil.copy2"): "copies the project into a temporary folder for check --coverage",
