@@ -444,6 +444,10 @@ def _table_values(sections: dict[str, dict[str, str]], problems: list[Problem]) 
     return values
 
 
+def _row(section: str, key: str) -> Option:
+    return next(o for o in OPTIONS if (o.section, o.key) == (section, key))
+
+
 def command_defaults(settings: Settings, command: str) -> dict[str, object]:
     """The defaults the settings give to ``command``'s options (its ``default_map``), by parameter name."""
     defaults: dict[str, object] = {}
@@ -456,16 +460,11 @@ def command_defaults(settings: Settings, command: str) -> dict[str, object]:
 
 
 def flag_value(key: str, value: str) -> object:
-    """A setting's value typed as its flag (``--base-url``), read as the setting is; a problem names the flag."""
-    option = next(o for o in OPTIONS if o.key == key)
+    """A ``[pipeline]`` setting's value typed as its flag (``--base-url``), read as the setting is; a problem names the flag."""
     try:
-        return option.parse(value)
+        return _row("pipeline", key).parse(value)
     except ValueError as exc:
         raise SettingsError([f"--{key.replace('_', '-')}: {exc}"]) from None
-
-
-def _row(section: str, key: str) -> Option:
-    return next(o for o in OPTIONS if (o.section, o.key) == (section, key))
 
 
 def read_clean_rules(path: Path, rules: CleanRules) -> CleanRules:
