@@ -24,7 +24,8 @@ and ``mime_headers`` reformats the dates and drops fields it does not model. A
 translator's file must come back as it was, so a :class:`PoCatalog` also keeps
 the header as the file (or the stage that made the catalog) wrote it, in its
 own documented attributes, and its messages in order, so that walking them
-does not build Babel's header entry each time. As Babel's ``pofile`` sits on
+does not build Babel's header entry each time; a :class:`PoMessage` keeps the
+context of its previous msgid (``#| msgctxt``). As Babel's ``pofile`` sits on
 its ``catalog``, :mod:`pipeline.formats.po` reads and writes this model. Babel
 is used through its public API only (``Catalog``'s constructor, item
 assignment, ``get``, ``delete``, ``obsolete``, ``mime_headers``).

@@ -1,8 +1,9 @@
 """``update``: every catalog brought in step with its template (:mod:`pipeline.catalogs.merge`).
 
-A new article's catalog starts empty and is filled from the locale's other
-catalogs (:mod:`pipeline.catalogs.memory`); a catalog is written only when
-what it says changes (:func:`pipeline.catalogs.merge.content_of`).
+A new article's catalog starts empty and, with ``translation_memory`` on, is
+filled from the locale's other catalogs (:mod:`pipeline.catalogs.memory`); a
+catalog is written only when what it says changes
+(:func:`pipeline.catalogs.merge.content_of`).
 """
 
 from __future__ import annotations
