@@ -31,7 +31,6 @@ from pipeline.build.state import (  # the fields of a page's record in the manif
 )
 from pipeline.catalogs.completion import meets
 from pipeline.build.translation import ArticleBlocks, read_catalog_or_note, translated_field, usable_translations
-from pipeline.formats.site import page_path
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project, confine
 from pipeline.pseudo import is_pseudo_locale
@@ -122,7 +121,7 @@ def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> Art
         work.slug,
         outcome.errors,
         plan.preview,
-        lambda locale: Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, work.slug)}"),
+        lambda locale: Path(plan.page_file(locale, work.slug)),
     )
     hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns)
     inputs = _article_inputs(plan, work, article, hashes, outcome)
@@ -232,7 +231,7 @@ class _ArticleBuild:
             return
         key = page_key(slug, locale)
         page_hash = None if self.inputs_unchanged else inputs.page_hash(plan, locale, is_published)
-        page_file = f"{plan.output_text}/{page_path(plan.infos[locale].tag, slug)}"  # as plan.output / page_path
+        page_file = plan.page_file(locale, slug)
         record = self.work.old_pages.get(key)
         if (
             page_record_usable(record)
@@ -366,7 +365,7 @@ def _leave_out_unreadable(plan: BuildPlan, work: ArticleWork, locale: str, outco
         if key in work.old_pages:
             outcome.page_records[key] = work.old_pages[key]
         return
-    page = Path(f"{plan.output_text}/{page_path(plan.infos[locale].tag, work.slug)}")
+    page = Path(plan.page_file(locale, work.slug))
     if remove_output_page(plan, page):
         outcome.removed.append(page)
 

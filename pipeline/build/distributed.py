@@ -40,7 +40,6 @@ from pipeline.names import SITE_DOMAIN
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project, confine
-from pipeline.formats.site import page_path
 
 #: How many times a task is run again after its worker died or it failed.
 RETRIES = 3
@@ -220,9 +219,9 @@ def _outcome_or_task(plan: BuildPlan, work: ArticleWork) -> tuple[ArticleOutcome
 def _existing_pages(plan: BuildPlan, slug: str) -> dict[str, int]:
     """locale -> size of the article's page in the output, for those there (as ``_page_intact`` sees them)."""
     sizes = {}
-    for locale, info in plan.infos.items():
+    for locale in plan.infos:
         try:
-            status = os.stat(f"{plan.output_text}/{page_path(info.tag, slug)}")
+            status = os.stat(plan.page_file(locale, slug))
         except (FileNotFoundError, NotADirectoryError):
             continue
         if stat.S_ISREG(status.st_mode):
@@ -361,7 +360,7 @@ def _write_article(local: _WorkerSite, task: _ArticleTask) -> None:
         elif os.path.lexists(path):  # left by an earlier task of the article
             os.unlink(path)
     for locale, size in task.pages.items():  # same size, so the records of intact pages are reused
-        page = Path(plan.output_text, page_path(plan.infos[locale].tag, slug))
+        page = Path(plan.page_file(locale, slug))
         page.parent.mkdir(parents=True, exist_ok=True)
         with open(page, "wb") as file:
             file.truncate(size)
@@ -373,9 +372,9 @@ def _clear_pages(local: _WorkerSite, slug: str) -> None:
     Its inputs and folders stay, overwritten by its next task: a file system
     under load makes each removal cost milliseconds.
     """
-    for info in local.plan.infos.values():
+    for locale in local.plan.infos:
         try:
-            os.unlink(f"{local.plan.output_text}/{page_path(info.tag, slug)}")
+            os.unlink(local.plan.page_file(locale, slug))
         except FileNotFoundError:
             pass
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pipeline.build.results import BuildWarning, MissingDocumentError, PageResult, SkippedPage
 from pipeline.build.state import FileHashes, Shard, combined_hash, folder_hash, page_key
 from pipeline.errors import PipelineError
-from pipeline.formats.site import LocaleInfo, locale_info
+from pipeline.formats.site import LocaleInfo, locale_info, page_path
 from pipeline.names import SITE_DOMAIN, validate_locale_name
 from pipeline.project import Project
 
@@ -77,6 +77,10 @@ class BuildPlan:
     def output_text(self) -> str:
         """The output folder as a string, to join page paths to."""
         return str(self.output)
+
+    def page_file(self, locale: str, slug: str) -> str:
+        """The article's page in the locale, in the output folder, as a string (as ``output / page_path``)."""
+        return f"{self.output_text}/{page_path(self.infos[locale].tag, slug)}"
 
     @cached_property
     def folders(self) -> tuple[str, str]:
