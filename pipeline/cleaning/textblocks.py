@@ -35,7 +35,7 @@ class Kept:
 
 
 def normalize(text: str) -> str:
-    """Collapse white space, including the no-break spaces scrapes leave at line ends."""
+    """Collapse white space, and the zero-width spaces and byte-order marks scrapes leave at line ends."""
     return re.sub(r"[\s\u00a0\u200b\ufeff]+", " ", text).strip()
 
 
