@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.cli.options import (
     ProjectCommand,
+    Reporter,
     base_url_option,
     common_options,
     checked_jobs,
@@ -18,6 +20,9 @@ from pipeline.cli.options import (
     shown_path,
     slugs_argument,
 )
+
+if TYPE_CHECKING:  # the build is imported when the command runs, not for --help
+    from pipeline.build.results import BuildResult, PageResult
 
 
 def _language_name(language: str) -> str:
@@ -30,7 +35,7 @@ def _language_name(language: str) -> str:
         return language
 
 
-def _fallbacks_text(page, source_name: str) -> str:
+def _fallbacks_text(page: PageResult, source_name: str) -> str:
     """How many blocks show the source text, and where the refused translations are."""
     text = f"{page.fallbacks} of {page.blocks} block{'s' if page.blocks != 1 else ''} in {source_name}"
     if page.rejected_at:
@@ -123,7 +128,7 @@ def build(project_dir, locales, include_drafts, base_url, jobs, shard, scheduler
     reporter.info(_summary(result) + f" in {shown_path(project.output_dir, project.root)}/")
 
 
-def _report_pages(result, root: Path, source_name: str, reporter) -> None:
+def _report_pages(result: BuildResult, root: Path, source_name: str, reporter: Reporter) -> None:
     """A line for each page rendered (and, with --verbose, each up to date) and each page skipped."""
     from pipeline.catalogs.completion import percent_text
 
@@ -155,7 +160,7 @@ def _report_pages(result, root: Path, source_name: str, reporter) -> None:
         reporter.detail(f"removed {shown_path(removed, root)} (no longer published)")
 
 
-def _report_site(result, root: Path, reporter) -> None:
+def _report_site(result: BuildResult, root: Path, reporter: Reporter) -> None:
     """The whole-site files, then the build's warnings."""
     for path in (result.index_path, result.sitemap_path, result.stylesheet_path):
         if path is not None:
@@ -172,7 +177,7 @@ def _report_site(result, root: Path, reporter) -> None:
         reporter.warn(str(warning))
 
 
-def _summary(result) -> str:
+def _summary(result: BuildResult) -> str:
     """built N pages and M drafts (K up to date, not rebuilt)"""
     published = sum(1 for p in result.pages if p.published)
     drafts = len(result.pages) - published
