@@ -16,6 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from pipeline.packaged import PACKAGE_TEMPLATES
 from pipeline.catalogs.model import new_template
 from pipeline.names import SITE_DOMAIN
 from pipeline.errors import CatalogError, PipelineError
@@ -32,7 +33,6 @@ from pipeline.project import Project
 JINJA_OPTIONS = {"silent": "false"}
 #: Template comments that are passed on to translators: ``{# Translators: ... #}``.
 COMMENT_TAGS = ("Translators:",)
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 #: Used when the sources carry no date at all: a fixed value, so that the same
 #: sources always give the same bytes.
 FALLBACK_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.packaged import PACKAGE_TEMPLATES
 from pipeline.build.results import BuildWarning, MissingDocumentError, PageResult, SkippedPage
 from pipeline.build.state import FileHashes, Shard, combined_hash, folder_hash, page_key
 from pipeline.errors import PipelineError
@@ -133,14 +134,13 @@ def site_hash_of(project: Project, base_url: str, include_drafts: bool, preview:
     """What every page depends on besides its own article: a change here rebuilds all."""
     from pipeline import __version__
 
-    package_templates = Path(__file__).resolve().parents[1] / "templates"
     return combined_hash(
         __version__,
         project.settings.output_fingerprint(),
         base_url,
         include_drafts,
         preview,
-        folder_hash([project.templates_dir, package_templates]),
+        folder_hash([project.templates_dir, PACKAGE_TEMPLATES]),
         hashlib.sha256(stylesheet).hexdigest(),
     )
 

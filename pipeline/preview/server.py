@@ -34,6 +34,7 @@ from http.server import HTTPServer, SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pipeline.packaged import PACKAGE_TEMPLATES
 from pipeline.catalogs.glossary import project_glossary_findings
 from pipeline.checks import catalog_paths
 from pipeline.names import SITE_DOMAIN
@@ -116,12 +117,8 @@ class ServeEvent:
 # ---------------------------------------------------------------------------
 
 
-def _package_templates() -> Path:
-    return Path(__file__).resolve().parent / "templates"
-
-
 def watched_roots(root: Path) -> list[Path]:
-    return [root / "source", root / "locales", root / "templates", root / SETTINGS_FILE, _package_templates()]
+    return [root / "source", root / "locales", root / "templates", root / SETTINGS_FILE, PACKAGE_TEMPLATES]
 
 
 class Watcher:
