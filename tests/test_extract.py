@@ -17,7 +17,7 @@ from pipeline.errors import CatalogError
 from pipeline.extract import article_template, extract, site_template
 from pipeline.formats.po import read_catalog
 from pipeline.project import Project
-from pipeline.build.labels import ROLE_MESSAGES
+from pipeline.catalogs.labels import ROLE_MESSAGES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,7 +119,7 @@ def test_site_template_has_the_site_labels_msgids(tmp_path):
     project = make_project(tmp_path, templates=False)
     ids = {m.id for m in site_template(project)}
     for msgid, _ in ROLE_MESSAGES.values():
-        assert msgid in ids  # exactly as pipeline/build/labels.py spells them
+        assert msgid in ids  # exactly as pipeline.catalogs.labels.py spells them
 
 
 def test_project_template_overrides_packaged_one(tmp_path):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
-from pipeline.build.labels import seeded_translation
+from pipeline.catalogs.labels import seeded_translation
 from pipeline.catalogs.model import (
     PoCatalog,
     is_translated,
