@@ -14,6 +14,8 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, TypeVar
 
+import pytest
+
 T = TypeVar("T")
 DEADLINE = 10.0
 
@@ -91,3 +93,13 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def sample_server(tmp_path: Path):
+    """``pipeline serve`` on the build tests' sample project, stopped after the test."""
+    from helpers.build import make_project
+
+    process = ServeProcess(make_project(tmp_path / "site"))
+    yield process
+    process.stop()

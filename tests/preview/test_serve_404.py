@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from helpers.build import make_project
-from helpers.serve import ServeProcess
 
 
-@pytest.fixture
-def server(tmp_path: Path):
-    process = ServeProcess(make_project(tmp_path / "site"))
-    yield process
-    process.stop()
+from helpers.serve import ServeProcess, sample_server as server  # noqa: F401 (fixture)
 
 
 def test_a_missing_page_shows_the_404_page_of_its_language(server: ServeProcess) -> None:

@@ -14,16 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpers.build import SLUG, make_project
+from helpers.build import SLUG
 from pipeline.preview.server import CONNECTION_TIMEOUT
-from helpers.serve import ServeProcess
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    process = ServeProcess(make_project(tmp_path / "site"))
-    yield process
-    process.stop()
+from helpers.serve import ServeProcess, sample_server as server  # noqa: F401 (fixture)
 
 
 def port_of(server: ServeProcess) -> int:
