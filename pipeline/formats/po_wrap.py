@@ -165,7 +165,7 @@ class _Portion:
         return self._classes
 
     def simple(self) -> bool:
-        """Whether no class of ``_LONG_REACH`` is in the portion (see :meth:`may_break`)."""
+        """Whether no class of ``_LONG_REACH`` is in the portion (see :func:`_may_break`)."""
         return _LONG_REACH.search(self.classes) is None
 
     def opportunities(self) -> list[tuple[int, int]]:
@@ -175,26 +175,27 @@ class _Portion:
             self._kinds = [(i, kind) for i, kind in enumerate(_opportunities(self.text)) if kind and i not in prohibited]
         return self._kinds
 
-    def may_break(self, i: int) -> bool:
-        """Whether a line may break before ``i`` (> 0) in a simple portion.
 
-        Without the classes of ``_LONG_REACH`` the state of
-        :func:`_opportunities` is only the last class that is no space and
-        whether spaces follow it, so it can be read just before ``i``.
-        """
-        classes = self.classes
-        if classes[i] == SP or i in self.prohibited:
-            return False
-        k = i - 1
-        while k >= 0 and classes[k] == SP:
-            k -= 1
-        if k < 0:
-            return False  # only spaces before: the start of the text
-        last = classes[k]
-        if last == IS and self.text[i] == "<":  # libunistring breaks before "</p>"
-            return True
-        entry = _PAIR_ROWS[last][classes[i]]
-        return entry == _POSSIBLE or (entry == _AFTER_SPACE_ONLY and k < i - 1)
+def _may_break(classes: bytes, text: str, prohibited: set[int], i: int) -> bool:
+    """Whether a line may break before ``i`` (> 0) in a simple portion of ``classes``.
+
+    Without the classes of ``_LONG_REACH`` the state of
+    :func:`_opportunities` is only the last class that is no space and
+    whether spaces follow it, so it can be read just before ``i``. A plain
+    function over the portion's parts: it runs for each position looked at.
+    """
+    if classes[i] == SP or i in prohibited:
+        return False
+    k = i - 1
+    while k >= 0 and classes[k] == SP:
+        k -= 1
+    if k < 0:
+        return False  # only spaces before: the start of the text
+    last = classes[k]
+    if last == IS and text[i] == "<":  # libunistring breaks before "</p>"
+        return True
+    entry = _PAIR_ROWS[last][classes[i]]
+    return entry == _POSSIBLE or (entry == _AFTER_SPACE_ONLY and k < i - 1)
 
 
 def _breaks(portion: _Portion, width: int, start_column: int) -> list[int]:
@@ -237,15 +238,20 @@ def _simple_breaks(portion: _Portion, width: int, start_column: int) -> list[int
     before where each line reaches the width are examined (most of a long
     message is never looked at).
     """
-    columns, size = portion.columns, len(portion.text)
+    text, columns, size = portion.text, portion.columns, len(portion.text)
+    classes, prohibited = portion.classes, portion.prohibited
     breaks: list[int] = []
     line_start, column = 0, start_column
     while columns[size] > columns[line_start] + width - column:
         fits = bisect.bisect_right(columns, columns[line_start] + width - column) - 1  # the furthest that fits
-        position = next((i for i in range(fits, line_start, -1) if portion.may_break(i)), None)
-        if position is None:  # no opportunity fits: the line overflows to the first one
-            position = next((i for i in range(max(fits, line_start) + 1, size) if portion.may_break(i)), None)
-            if position is None:
+        for position in range(fits, line_start, -1):
+            if _may_break(classes, text, prohibited, position):
+                break
+        else:  # no opportunity fits: the line overflows to the first one
+            for position in range(max(fits, line_start) + 1, size):
+                if _may_break(classes, text, prohibited, position):
+                    break
+            else:
                 return breaks
         breaks.append(position)
         line_start, column = position, 0
