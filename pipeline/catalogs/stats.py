@@ -158,15 +158,3 @@ def stats(
             path = project.catalog_path(locale, domain)
             results.append(catalog_stats(read(path), locale, domain, path, project.settings))
     return results
-
-
-def completion(project: Project, locale: str, slug: str) -> float:
-    """Percent (0-100, floored) of the article's source words with a finished translation.
-
-    Fuzzy, untranslated and refused messages count as not done. 0.0 when the catalog
-    does not exist yet.
-    """
-    path = project.catalog_path(locale, slug)
-    if not path.exists():
-        return 0.0
-    return catalog_stats(read_catalog(path), locale, slug, path, project.settings).percent
