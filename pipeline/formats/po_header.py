@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -106,6 +107,13 @@ def header_lines(msgstr: str, where: tuple[str, int], warnings: list[ReadWarning
     return fields
 
 
+#: A site's catalogs share a few ``Plural-Forms`` values, and checking one
+#: evaluates its expression for every number msgfmt checks: each distinct
+#: value is checked once (the check depends on the value alone; a value it
+#: refuses is not kept, and is refused again with the same error).
+_checked_plural_forms = functools.lru_cache(maxsize=64)(parse_plural_forms)
+
+
 def _use_plural_forms(catalog: Catalog, nplurals: int, expression: str) -> None:
     """Make ``catalog`` count ``nplurals`` forms chosen by ``expression``, through Babel's own header setter.
 
@@ -123,7 +131,7 @@ def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], wa
         _use_plural_forms(catalog, *GERMANIC_PLURAL)
         return
     try:
-        forms = parse_plural_forms(value)
+        forms = _checked_plural_forms(value)
     except PluralFormsError as exc:
         if not is_template:
             raise PluralFormsCatalogError(f"{where[0]}:{where[1]}: invalid Plural-Forms {value[:80]!r}: {exc}") from None
