@@ -1,6 +1,6 @@
 """``stats``: how much of each catalog is translated, as :mod:`pipeline.catalogs.completion` counts it.
 
-Completion (:func:`completion`) is the share of the article's *source words*
+Completion (:attr:`CatalogStats.percent`) is the share of the article's *source words*
 that have a finished translation (not fuzzy, no error of ``check``): a
 one-word heading should not weigh as much as a long paragraph when deciding
 whether a page is fit to publish. Chinese, Japanese and Korean text counts one
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 
 from babel.messages.catalog import Catalog
 
-from pipeline.catalogs import completion as completion_rule
+from pipeline.catalogs import completion
 from pipeline.catalogs.completion import floored_percent
 from pipeline.catalogs.derivation import is_derived
 from pipeline.catalogs.model import messages, singular, site_last
@@ -119,17 +119,17 @@ def catalog_stats(
     """
     derivation = settings.derived.get(locale) if settings is not None else None
     stats = CatalogStats(locale, domain, path, count_derived=settings.count_derived if settings else True)
-    shape = completion_rule.shape_of(catalog, domain)
+    shape = completion.shape_of(catalog, domain)
     for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
         words = _msgid_words(singular(message))
-        state = completion_rule.state(message, shape)
-        if state == completion_rule.UNTRANSLATED:
+        state = completion.state(message, shape)
+        if state == completion.UNTRANSLATED:
             stats.untranslated += 1
             stats.untranslated_words += words
-        elif state == completion_rule.FUZZY:
+        elif state == completion.FUZZY:
             stats.fuzzy += 1
             stats.fuzzy_words += words
-        elif state == completion_rule.REFUSED:
+        elif state == completion.REFUSED:
             stats.refused += 1
             stats.refused_words += words
             stats.refused_lines.append(message.lineno or 0)
