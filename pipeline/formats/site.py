@@ -6,6 +6,8 @@ compute the same URLs and language tags without rendering anything.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -106,21 +108,37 @@ def _babel_facts(name: str, tag: str, fallback_formatting: str) -> tuple[str, st
     """(direction, native name, formatting locale) of a locale."""
     from babel import Locale, UnknownLocaleError
 
-    babel_locale = None
+    babel_locale, whole = None, True
     for candidate in (name.partition("@")[0], name.split("_")[0].split("-")[0].split("@")[0]):
         try:
             babel_locale = Locale.parse(candidate.replace("-", "_"))
             break
         except (UnknownLocaleError, ValueError):
-            continue
+            whole = False
     if babel_locale is None:
         language = tag.split("-")[0]
         return ("rtl" if language in RTL_LANGUAGES else "ltr", tag, fallback_formatting)
     direction = "rtl" if babel_locale.character_order == "right-to-left" else "ltr"
     native = native_language_name(babel_locale) or tag
+    region = "" if whole else _region_name(name, babel_locale)
+    if region:
+        native = f"{native} ({region})"
     # CLDR gives lowercase names for some languages ("français"); a menu entry starts a line.
     native = native[:1].upper() + native[1:]
     return (direction, native, str(babel_locale))
+
+
+def _region_name(name: str, language) -> str:
+    """The region of an identifier Babel does not know as a whole, named in its language.
+
+    Without it the pseudo-locale ar_XB would be named العربية, as ar is, and a reader's
+    language chooser would offer two of them; CLDR names the pseudo-regions (XA
+    Pseudo-Accents, XB Pseudo-Bidi) as it names countries.
+    """
+    for part in re.split(r"[_-]", name.partition("@")[0])[1:]:
+        if (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            return language.territories.get(part.upper(), "")
+    return ""
 
 
 def page_path(tag: str, slug: str) -> str:
