@@ -109,7 +109,8 @@ def _babel_facts(name: str, tag: str, fallback_formatting: str) -> tuple[str, st
     from babel import Locale, UnknownLocaleError
 
     babel_locale, whole = None, True
-    for candidate in (name.partition("@")[0], name.split("_")[0].split("-")[0].split("@")[0]):
+    # the tag first: it carries the script a modifier names (sr_RS@latin is sr-Latn-RS)
+    for candidate in (tag, name.partition("@")[0], name.split("_")[0].split("-")[0].split("@")[0]):
         try:
             babel_locale = Locale.parse(candidate.replace("-", "_"))
             break

@@ -17,3 +17,9 @@ def test_locales_babel_knows_keep_cldr_s_own_names() -> None:
         "简体中文", "繁體中文", "Português (Brasil)", "Österreichisches Deutsch",
     ]
     assert locale_info("xx_YY").native_name == "xx-YY"  # nothing known: the tag itself
+
+
+def test_a_script_modifier_names_its_script() -> None:
+    assert locale_info("sr_RS@latin").native_name == "Srpski (latinica, Srbija)"
+    assert locale_info("sr_RS").native_name == "Српски (ћирилица, Србија)"
+    assert locale_info("sr_RS@latin").formatting_locale == "sr_Latn_RS"
