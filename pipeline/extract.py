@@ -17,13 +17,13 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.packaged import PACKAGE_TEMPLATES
-from pipeline.catalogs.model import new_template
+from pipeline.catalogs.model import new_template, template_header_fields
 from pipeline.names import SITE_DOMAIN
 from pipeline.errors import CatalogError, PipelineError
 from pipeline.formats import document as document_format
 from pipeline.formats.provenance import fetched_at, read_provenance_if_readable
 from pipeline.formats.messages import TOKEN, iter_blocks, normalize_space, is_translatable_text
-from pipeline.formats.po import format_catalog
+from pipeline.formats.po import format_catalog, format_template
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project
 
@@ -137,14 +137,13 @@ def _parse_date(value: str) -> datetime.datetime | None:
     return parsed.astimezone(datetime.timezone.utc).replace(second=0, microsecond=0)
 
 
-def _new_template(domain: str, created: datetime.datetime, description: str) -> Catalog:
-    """An empty template of ``domain`` whose header comment names ``description``."""
-    header_comment = (
+def _header_comment(description: str) -> str:
+    """A template's header comment, naming ``description``."""
+    return (
         f"# Messages of {description}.\n"
         "# Made by `pipeline extract`: edit the source, not this file.\n"
         "#"
     )
-    return new_template(domain, created, header_comment)
 
 
 def _add(catalog: Catalog, text: str, comment: str, reference: str, keep_format_flags: bool = False) -> None:
@@ -154,8 +153,27 @@ def _add(catalog: Catalog, text: str, comment: str, reference: str, keep_format_
     catalog[text] = message
 
 
-def article_template(project: Project, slug: str) -> Catalog:
-    """The template of one article, from its clean document."""
+@dataclass
+class ArticleMessages:
+    """An article's template as plain data: what its catalog would hold, without Babel's objects."""
+
+    domain: str
+    created: datetime.datetime
+    reference: str
+    #: msgid -> its extracted comments (a dict as an ordered set), in document order. A text met
+    #: again is one message with the comments of each place, as Babel's catalog merges them.
+    comments: dict[str, dict[str, None]] = field(default_factory=dict)
+
+    def add(self, text: str, comment: str) -> None:
+        self.comments.setdefault(text, {})[comment] = None
+
+    @property
+    def header_comment(self) -> str:
+        return _header_comment(f"the article {self.domain}")
+
+
+def article_messages(project: Project, slug: str) -> ArticleMessages:
+    """The messages of one article, from its clean document."""
     path = project.clean_document_path(slug)
     try:
         doc = document_format.read(path)
@@ -166,15 +184,34 @@ def article_template(project: Project, slug: str) -> Catalog:
     from pipeline.sanitize import sanitize_document
 
     sanitize_document(doc)  # build's gate, so the template holds the messages build looks up (build warns)
-    reference = f"{slug}/article.html"
-    catalog = _new_template(slug, source_date(project, slug, doc), f"the article {slug}")
+    found = ArticleMessages(slug, source_date(project, slug, doc), f"{slug}/article.html")
     for text, kind in ((doc.title, "page title"), (doc.description, "page description")):
         text = normalize_space(text)
         if is_translatable_text(text):
-            _add(catalog, text, kind, reference)
+            found.add(text, kind)
     for block in iter_blocks(doc.body, project.settings.skip_classes):
-        _add(catalog, block.message.text, _comment(block.message.kind, block.message.text, block.message.shells), reference)
+        found.add(block.message.text, _comment(block.message.kind, block.message.text, block.message.shells))
+    return found
+
+
+def article_template(project: Project, slug: str) -> Catalog:
+    """The template of one article, from its clean document, as a catalog."""
+    found = article_messages(project, slug)
+    catalog = new_template(found.domain, found.created, found.header_comment)
+    for text, comments in found.comments.items():
+        for comment in comments:
+            _add(catalog, text, comment, found.reference)
     return catalog
+
+
+def _format_article(found: ArticleMessages) -> bytes:
+    """The bytes of :func:`article_template`'s catalog, written from the plain data."""
+    references = (found.reference,)
+    return format_template(
+        found.header_comment,
+        template_header_fields(found.domain, found.created),
+        ((text, comments, references) for text, comments in found.comments.items()),
+    )
 
 
 def site_template_files(project: Project) -> list[tuple[Path, str]]:
@@ -200,7 +237,7 @@ def site_template(project: Project, files: list[tuple[Path, str]] | None = None)
     # scans every installed package's metadata on every run.
     from jinja2.ext import babel_extract
 
-    catalog = _new_template(SITE_DOMAIN, FALLBACK_DATE, "the page templates")
+    catalog = new_template(SITE_DOMAIN, FALLBACK_DATE, _header_comment("the page templates"))
     for path, reference in site_template_files(project) if files is None else files:
         try:
             found = list(
@@ -223,21 +260,21 @@ def extract(project: Project, slugs: list[str], site: bool = True) -> ExtractRes
     """Write the templates of ``slugs`` (and the site template); unchanged files are left alone."""
     result = ExtractResult()
     for slug in slugs:
-        catalog = article_template(project, slug)
-        result.templates.append(_write(project, slug, catalog))
-        if not len(catalog):
+        found = article_messages(project, slug)
+        result.templates.append(_write(project, slug, _format_article(found), len(found.comments)))
+        if not found.comments:
             result.warnings.append(f"{slug}: the clean document has nothing to translate")
     if site:
         catalog = site_template(project)
-        result.templates.append(_write(project, SITE_DOMAIN, catalog))
+        result.templates.append(_write(project, SITE_DOMAIN, format_catalog(catalog), len(catalog)))
         if not site_template_files(project):
             result.warnings.append("no page templates found: locales/site.pot is empty")
     return result
 
 
-def _write(project: Project, domain: str, catalog: Catalog) -> TemplateResult:
+def _write(project: Project, domain: str, data: bytes, messages: int) -> TemplateResult:
     path = project.template_path(domain)
     # Not durable (no fsync): a template is made again from the source by the
     # next extract, and an fsync per template was a large share of a site's extract.
-    written = write_if_changed(path, format_catalog(catalog), durable=False)
-    return TemplateResult(domain, path, len(catalog), written)
+    written = write_if_changed(path, data, durable=False)
+    return TemplateResult(domain, path, messages, written)

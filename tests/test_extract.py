@@ -15,7 +15,7 @@ from helpers.catalogs import SLUG, make_project, msgcat, msgfmt_check
 from pipeline.cli import main
 from pipeline.errors import CatalogError
 from pipeline.extract import article_template, extract, site_template
-from pipeline.formats.po import read_catalog
+from pipeline.formats.po import format_catalog, read_catalog
 from pipeline.project import Project
 from pipeline.catalogs.labels import ROLE_MESSAGES
 
@@ -67,6 +67,13 @@ def test_comments_references_and_duplicates(tmp_path):
     assert "#: demo/article.html\n" in text and "article.html:" not in text
     # No format flag is guessed for article text ("50% more").
     assert all(not m.flags for m in catalog if m.id)
+
+
+def test_written_from_plain_data_as_from_the_catalog(tmp_path):
+    # extract writes an article's template without building its Babel catalog: the same bytes.
+    project = make_project(tmp_path)
+    extract(project, [SLUG])
+    assert project.template_path(SLUG).read_bytes() == format_catalog(article_template(project, SLUG))
 
 
 def test_not_extracted(tmp_path):

@@ -149,24 +149,50 @@ def stored_header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     return header_fields(catalog) if raw is None else raw
 
 
-def format_catalog(catalog: Catalog) -> bytes:
-    """The catalog as the bytes of a ``.po`` file, as GNU ``msgcat`` would write them."""
-    lines: list[str] = []
-    # Babel's own header_comment puts the clock in: a PoCatalog keeps the comment as written.
-    header_comment = catalog.raw_header_comment if isinstance(catalog, PoCatalog) else catalog.header_comment
-    for line in header_comment.splitlines():
-        lines.append(line.rstrip())
-    if catalog.fuzzy:
+def _header_entry_lines(header_comment: str, fuzzy: bool, fields: Iterable[tuple[str, str]]) -> list[str]:
+    lines = [line.rstrip() for line in header_comment.splitlines()]
+    if fuzzy:
         lines.append("#, fuzzy")
-    header_value = "".join(f"{name}: {value}\n" for name, value in header_fields(catalog))
+    header_value = "".join(f"{name}: {value}\n" for name, value in fields)
     lines += wrap_field("msgid", "")
     lines += wrap_field("msgstr", header_value)
+    return lines
+
+
+def format_catalog(catalog: Catalog) -> bytes:
+    """The catalog as the bytes of a ``.po`` file, as GNU ``msgcat`` would write them."""
+    # Babel's own header_comment puts the clock in: a PoCatalog keeps the comment as written.
+    header_comment = catalog.raw_header_comment if isinstance(catalog, PoCatalog) else catalog.header_comment
+    lines = _header_entry_lines(header_comment, catalog.fuzzy, header_fields(catalog))
     for message in messages(catalog):
         lines.append("")
         lines += _message_lines(message)
     for message in catalog.obsolete.values():
         lines.append("")
         lines += _message_lines(message, obsolete=True)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+_UNTRANSLATED = wrap_field("msgstr", "")
+
+
+def format_template(
+    header_comment: str, fields: Iterable[tuple[str, str]], entries: Iterable[tuple[str, Iterable[str], Iterable[str]]]
+) -> bytes:
+    """A fuzzy-headed template's bytes from plain data, each entry (msgid, extracted comments, references).
+
+    The bytes :func:`format_catalog` writes for a template of such messages
+    (no flag, context or translation) with these header fields: ``extract``
+    writes one template per article, and a Babel catalog of each would only
+    be taken apart again here.
+    """
+    lines = _header_entry_lines(header_comment, True, fields)
+    for msgid, comments, references in entries:
+        lines.append("")
+        lines += _comment_lines("#.", comments)
+        lines += _references_lines((reference, None) for reference in references)
+        lines += wrap_field("msgid", msgid)
+        lines += _UNTRANSLATED
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -256,6 +282,9 @@ _FAST_LINE = re.compile(
     r"(?:(?P<prefix>#~ |#\| |#~\| )?"  # obsolete, previous, obsolete previous
     r"(?:(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>[0-9]+)\])?) )?"
     r'"(?P<string>[^"\\\n]*(?:\\.[^"\\\n]*)*)"'  # escapes: backslash and any character
+    # An active entry's continuation lines come with the line they continue: most
+    # lines of a catalog are such strings, and one match for them all is cheaper.
+    r'(?P<more>(?(prefix)|(?:\n"[^"\\\n]*(?:\\.[^"\\\n]*)*")*))'
     r"|(?P<comment>#(?![~|])[^\n]*)"  # "#~" and "#|" lines the first branch refused: line reader
     r")?\n"
 )
@@ -339,31 +368,48 @@ class _FastReader:
         entry.fields[keyword] = string
 
 
+def _joined_strings(first: str, more: str) -> str:
+    """The value of a string and its continuation lines (``more``: ``\\n"..."`` each), unescaped.
+
+    Each line is unescaped on its own, as the line reader does: an octal
+    escape ends with its line.
+    """
+    if "\\" not in first and "\\" not in more:
+        return first + more[2:-1].replace('"\n"', "")
+    return "".join(_unescape(piece, "") for piece in [first, *more[2:-1].split('"\n"')])
+
+
 def _fast_entries(text: str) -> list[_Entry] | None:
     """The entries :func:`_line_entries` finds in ``text``, or None to let it decide."""
     if not text.endswith("\n"):
         text += "\n"
     reader = _FastReader()
     position = 0
+    number = 0
     try:
-        for number, match in enumerate(_FAST_LINE.finditer(text), start=1):
+        for match in _FAST_LINE.finditer(text):
+            number += 1
             start, position_after = match.span()
             if start != position:
                 return None  # a line no branch describes
             position = position_after
-            prefix, keyword, index, string, comment = match.groups()
+            prefix, keyword, index, string, more, comment = match.groups()
             if string is None:
                 if comment is not None:  # else a blank line
                     reader.comment(comment)
                 continue
-            if "\\" in string:
+            line = number
+            if more:
+                number += more.count("\n")
+                string = _joined_strings(string, more)
+            elif "\\" in string:
                 string = _unescape(string, "")
             if prefix is not None and prefix != "#~ ":  # a previous msgid: "#| " or "#~| "
                 reader.previous(keyword, string)
             elif keyword is None:
                 reader.continuation(string, obsolete=prefix is not None)
             else:
-                reader.field(keyword, index, string, prefix is not None, number)
+                reader.field(keyword, index, string, prefix is not None, line)
         if position != len(text):
             return None
         reader.finish()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
 
+import pytest
 from babel.messages.catalog import Message
 
 from pipeline.catalogs.model import (
@@ -14,8 +18,9 @@ from pipeline.catalogs.model import (
     messages,
     new_catalog,
     new_template,
+    template_header_fields,
 )
-from pipeline.formats.po import format_catalog, parse_catalog
+from pipeline.formats.po import format_catalog, header_fields, parse_catalog
 
 
 def test_the_rules_of_translated_and_finished() -> None:
@@ -58,3 +63,30 @@ def test_header_comment_and_fields_are_written_as_given() -> None:
     back = parse_catalog(data.encode("utf-8"))
     assert back.raw_header_comment == "# French, no year put in.\n#"
     assert format_catalog(back).decode("utf-8") == data
+
+
+@pytest.mark.parametrize("created", [
+    datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc),
+    datetime.datetime(2025, 9, 24, 13, 5, tzinfo=datetime.timezone.utc),
+    datetime.datetime(999, 12, 31, 23, 59, tzinfo=datetime.timezone.utc),
+    datetime.datetime(2024, 2, 29, 8, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+])
+def test_template_header_fields_are_the_template_catalogs(created):
+    catalog = new_template("some-article", created, "#")
+    assert template_header_fields("some-article", created) == header_fields(catalog)
+
+
+def test_template_header_fields_follow_babels_local_time_zone():
+    # Whatever the local time zone (Babel reads TZ), the plain fields are the catalog's.
+    script = (
+        "import datetime\n"
+        "from pipeline.catalogs.model import new_template, template_header_fields\n"
+        "from pipeline.formats.po import header_fields\n"
+        "created = datetime.datetime(2025, 9, 24, 13, 5, tzinfo=datetime.timezone.utc)\n"
+        "fields = template_header_fields('a', created)\n"
+        "assert fields == header_fields(new_template('a', created, '#')), fields\n"
+        "print(dict(fields)['POT-Creation-Date'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "TZ": "Asia/Kolkata"},
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2025-09-24 13:05+0000"  # Babel does not convert an aware date
