@@ -108,14 +108,16 @@ def _babel_facts(name: str, tag: str, fallback_formatting: str) -> tuple[str, st
     """(direction, native name, formatting locale) of a locale."""
     from babel import Locale, UnknownLocaleError
 
-    babel_locale, whole = None, True
+    babel_locale = None
+    language_only = name.split("_")[0].split("-")[0].split("@")[0]
     # the tag first: it carries the script a modifier names (sr_RS@latin is sr-Latn-RS)
-    for candidate in (tag, name.partition("@")[0], name.split("_")[0].split("-")[0].split("@")[0]):
+    for candidate in (tag, name.partition("@")[0], language_only):
         try:
             babel_locale = Locale.parse(candidate.replace("-", "_"))
             break
         except (UnknownLocaleError, ValueError):
-            whole = False
+            continue
+    whole = candidate != language_only or language_only == name
     if babel_locale is None:
         language = tag.split("-")[0]
         return ("rtl" if language in RTL_LANGUAGES else "ltr", tag, fallback_formatting)
