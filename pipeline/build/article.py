@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from pipeline.build.catalogs import read_article_catalog
 from pipeline.build.listing import article_listing
 from pipeline.build.page import Article, render_page
 from pipeline.build.plan import ArticleOutcome, ArticleWork, BuildPlan, input_paths, read_document
@@ -73,7 +74,8 @@ class _LazyArticle:
     def catalog(self, locale: str):
         if locale not in self.catalogs:
             self.catalogs[locale] = read_catalog_or_note(
-                self.project.catalog_path(locale, self.slug), self.errors, self._unreadable_consequence(locale)
+                self.project.catalog_path(locale, self.slug), self.errors, self._unreadable_consequence(locale),
+                read_article_catalog,
             )
         return self.catalogs[locale]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from pipeline.build.catalogs import ArticleCatalog
 from pipeline.build.rendering import Renderer
 from pipeline.build.results import BuildWarning
 from pipeline.build.translation import ArticleBlocks, TranslatedArticle, translate_article, usable_translations
@@ -301,15 +302,13 @@ def _page_metadata(article: Article, locale: str, translated, site_name: str, in
     return article_metadata(facts, locale, article.published, infos, article.published[0], base_url)
 
 
-def _with_lines(warnings: list[BuildWarning], catalog) -> list[BuildWarning]:
+def _with_lines(warnings: list[BuildWarning], catalog: ArticleCatalog | None) -> list[BuildWarning]:
     """The warnings, each with the line of its message in the catalog (a translator goes to file:line)."""
     import dataclasses
 
-    from pipeline.formats.po import messages
-
     if catalog is None:
         return warnings
-    lines = {m.id: m.lineno or 0 for m in messages(catalog) if isinstance(m.id, str)}
+    lines = catalog.lines
     return [dataclasses.replace(w, line=lines.get(w.msgid, 0)) if w.msgid and not w.line else w for w in warnings]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from pipeline.build.catalogs import ArticleCatalog, translation_table
 from pipeline.build.results import BuildWarning
 from pipeline.errors import CatalogError
 
@@ -15,16 +16,13 @@ if TYPE_CHECKING:
     from pipeline.formats import document as document_format
 
 
-def _read_catalog(path: Path):
-    """The catalog at ``path`` (a babel Catalog), or None when there is none."""
-    if not path.is_file():
-        return None
+def _read_babel_catalog(path: Path):
     from pipeline.formats.po import read_catalog
 
     return read_catalog(path)
 
 
-def read_catalog_or_note(path: Path, errors: list[str], consequence: str):
+def read_catalog_or_note(path: Path, errors: list[str], consequence: str, read: Callable[[Path], object] = _read_babel_catalog):
     """The catalog at ``path``, or None, noting the error, when it cannot be read.
 
     Decision: one translator's broken file must not stop the other locales'
@@ -33,9 +31,13 @@ def read_catalog_or_note(path: Path, errors: list[str], consequence: str):
     the source language), writes every other page, keeps the pages an earlier
     build made, and then fails (exit 1) with the ``file:line`` of each
     unreadable catalog: :class:`UnreadableCatalogsError`.
+
+    ``read``: Babel's model (the default), or :func:`pipeline.build.catalogs.read_article_catalog`.
     """
+    if not path.is_file():
+        return None
     try:
-        return _read_catalog(path)
+        return read(path)
     except CatalogError as exc:
         errors.append(f"{exc.message}; {consequence}")
         return None
@@ -54,19 +56,13 @@ def translation_errors(msgid: str, msgstr: str) -> list[str]:
 
 def usable_translations(catalog) -> dict[str, str]:
     """msgid -> msgstr for the singular messages that are translated and not fuzzy (errors are refused when used)."""
-    table: dict[str, str] = {}
     if catalog is None:
-        return table
-    from pipeline.catalogs.model import is_finished
+        return {}
+    if isinstance(catalog, ArticleCatalog):
+        return catalog.translations  # made once for all its uses
     from pipeline.formats.po import messages
 
-    for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
-        if not isinstance(message.id, str) or not is_finished(message):
-            continue
-        if message.context and message.id in table:
-            continue  # the context-free entry wins; articles do not use contexts
-        table[message.id] = message.string
-    return table
+    return translation_table(messages(catalog))  # not iter(catalog): Babel would format its header's dates
 
 
 @dataclass

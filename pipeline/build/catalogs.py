@@ -1,0 +1,180 @@
+"""What a build reads of an article's catalog: its messages, read once into a compact form.
+
+A page needs of a catalog only its messages' ids, translations, contexts,
+flags, translator comments (a derived locale's mark) and lines, and its
+header's plural rule, which decides nothing for singular messages but is
+asked for all the same. Babel's model of a catalog costs more to build than
+the page made from it, so a well-formed file of singular messages, as
+``init`` and ``update`` write them, is read here by one regular expression
+per entry; its header goes through :mod:`pipeline.formats.po_header` as
+:mod:`pipeline.formats.po` sends it, so it is refused for the same reasons.
+Anything else (plural messages, obsolete or previous entries, unusual
+escapes or spacing, duplicates, errors) is read by :func:`pipeline.formats.po.read_catalog`,
+which decides and says where. Both give the same messages:
+``tests/build/test_lean_catalogs.py`` compares them over catalogs of every kind.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.catalogs.model import PoCatalog, is_finished, messages
+from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
+from pipeline.formats.po_wrap import ESCAPES
+
+_STRINGS = r'(?:"(?:[^"\\\n]|\\.)*"\n)+'
+#: One entry: its comments (blank lines may come among them), then msgctxt, msgid, msgstr.
+_ENTRY = re.compile(
+    r"(?P<comments>(?:#(?![~|])[^\n]*\n|\n)*)"
+    rf"(?:msgctxt (?P<context>{_STRINGS}))?"
+    rf"msgid (?P<id>{_STRINGS})"
+    rf"msgstr (?P<string>{_STRINGS})"
+)
+#: What may follow the last entry: comments that belong to none, blank lines.
+_END = re.compile(r"(?:#(?![~|])[^\n]*\n|\n)*\Z")
+_PIECE = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_ESCAPE = re.compile(r"\\(.?)", re.S)
+_UNESCAPES = {letter: char for char, letter in ESCAPES.items()}
+
+
+class _Unusual(Exception):
+    """Something the lean reader leaves to :mod:`pipeline.formats.po`."""
+
+
+class LeanMessage:
+    """A singular message as the build uses it (the attributes of Babel's ``Message`` that it reads)."""
+
+    __slots__ = ("id", "string", "context", "flags", "user_comments", "lineno")
+
+    def __init__(self, id: str, string: str, context: str | None, flags: set[str], user_comments: list[str], lineno: int) -> None:  # noqa: A002
+        self.id, self.string, self.context = id, string, context
+        self.flags, self.user_comments, self.lineno = flags, user_comments, lineno
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+
+class ArticleCatalog:
+    """An article's catalog as a page uses it: its messages in order, and what is derived from them once."""
+
+    def __init__(self, entries: list, obsolete: dict, locale_identifier: str | None, plural_expr: str) -> None:
+        self._messages = entries
+        #: Obsolete entries (the lean reader reads files without any).
+        self.obsolete = obsolete
+        self.locale_identifier = locale_identifier
+        self.plural_expr = plural_expr
+
+    def __iter__(self):
+        return iter(self._messages)
+
+    @cached_property
+    def translations(self) -> dict[str, str]:
+        return translation_table(self._messages)
+
+    @cached_property
+    def lines(self) -> dict[str, int]:
+        """msgid -> the line of its message, for the warnings of refused translations."""
+        return {m.id: m.lineno or 0 for m in self._messages if isinstance(m.id, str)}
+
+
+def translation_table(catalog_messages) -> dict[str, str]:
+    """msgid -> msgstr for the singular messages that are translated and not fuzzy (errors are refused when used)."""
+    table: dict[str, str] = {}
+    for message in catalog_messages:
+        if not isinstance(message.id, str) or not is_finished(message):
+            continue
+        if message.context and message.id in table:
+            continue  # the context-free entry wins; articles do not use contexts
+        table[message.id] = message.string
+    return table
+
+
+def read_article_catalog(path: Path) -> ArticleCatalog:
+    """The catalog at ``path``; :class:`~pipeline.errors.CatalogError` as :func:`pipeline.formats.po.read_catalog` raises it."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    if data.strip():
+        try:
+            return _lean(data, str(path))
+        except _Unusual:
+            pass
+    from pipeline.formats.po import read_catalog
+
+    catalog = read_catalog(path)
+    return ArticleCatalog(messages(catalog), catalog.obsolete, catalog.locale_identifier, catalog.plural_expr)
+
+
+def _unescape(body: str) -> str:
+    def replace(match: re.Match) -> str:
+        if match.group(1) not in _UNESCAPES:
+            raise _Unusual  # octal, or an invalid escape the full reader reports
+        return _UNESCAPES[match.group(1)]
+
+    return _ESCAPE.sub(replace, body)
+
+
+def _text(strings: str) -> str:
+    pieces = _PIECE.findall(strings)
+    return "".join(_unescape(p) if "\\" in p else p for p in pieces)
+
+
+def _comments(block: str) -> tuple[set[str], list[str]]:
+    """The flags and translator comments of an entry's comment lines (as :mod:`pipeline.formats.po` takes them)."""
+    flags: set[str] = set()
+    user_comments: list[str] = []
+    for line in block.split("\n"):
+        line = line.strip()
+        if not line or line.startswith(("#.", "#:")):
+            continue
+        if line.startswith("#,"):
+            flags.update(f.strip() for f in line[2:].split(",") if f.strip())
+        else:
+            comment = line[1:]
+            user_comments.append(comment[1:] if comment.startswith(" ") else comment)
+    return flags, user_comments
+
+
+def _lean(data: bytes, name: str) -> ArticleCatalog:
+    warnings: list[ReadWarning] = []
+    text, charset = decode_catalog(data, name, warnings)
+    if "\r" in text:
+        raise _Unusual
+    if not text.endswith("\n"):
+        text += "\n"
+    header = PoCatalog(fuzzy=False)
+    header.charset = charset
+    entries: list[LeanMessage] = []
+    seen: set[tuple[str, str | None]] = set()
+    header_entry: tuple[str, int] | None = None
+    position, line = 0, 1
+    while True:
+        match = _ENTRY.match(text, position)
+        if match is None:
+            break
+        comments = match.group("comments")
+        context = _text(match.group("context")) if match.group("context") is not None else None
+        msgid, msgstr = _text(match.group("id")), _text(match.group("string"))
+        lineno = line + comments.count("\n")
+        line += text.count("\n", position, match.end())
+        position = match.end()
+        if msgid == "":
+            if context is not None or header_entry is not None:
+                raise _Unusual
+            header_entry = (msgstr, lineno)
+            continue
+        if (msgid, context) in seen:
+            raise _Unusual
+        seen.add((msgid, context))
+        flags, user_comments = _comments(comments)
+        entries.append(LeanMessage(msgid, msgstr, context, flags, user_comments, lineno))
+    if not _END.match(text, position):
+        raise _Unusual
+    if header_entry is not None:  # once the file is read: a syntax error further on is the one reported
+        msgstr, lineno = header_entry
+        apply_header(header, header_lines(msgstr, (name, lineno), warnings), (name, lineno), warnings)
+    return ArticleCatalog(entries, {}, header.locale_identifier, header.plural_expr)
