@@ -24,7 +24,7 @@ from pipeline.catalogs.model import PoCatalog, is_finished, messages
 from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
 from pipeline.formats.po_wrap import ESCAPES
 
-_STRINGS = r'(?:"(?:[^"\\\n]|\\.)*"\n)+'
+_STRINGS = r'(?:"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n)+'
 #: One entry: its comments (blank lines may come among them), then msgctxt, msgid, msgstr.
 _ENTRY = re.compile(
     r"(?P<comments>(?:#(?![~|])[^\n]*\n|\n)*)"
@@ -34,7 +34,6 @@ _ENTRY = re.compile(
 )
 #: What may follow the last entry: comments that belong to none, blank lines.
 _END = re.compile(r"(?:#(?![~|])[^\n]*\n|\n)*\Z")
-_PIECE = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(.?)", re.S)
 _UNESCAPES = {letter: char for char, letter in ESCAPES.items()}
 
@@ -119,7 +118,8 @@ def _unescape(body: str) -> str:
 
 
 def _text(strings: str) -> str:
-    pieces = _PIECE.findall(strings)
+    """The text of a field's strings: no string holds a line break, so a quote, a line break and a quote only ever join two."""
+    pieces = strings[1:-2].split('"\n"')
     return "".join(_unescape(p) if "\\" in p else p for p in pieces)
 
 
