@@ -78,7 +78,12 @@ class _CharTable(dict):
 
 
 _CLASS_TABLE = _CharTable(_class_of)
-_WIDTH_TABLE = _CharTable(_width_of)
+#: A character's class and width in one code (``3 * class + width``: both fit below 128), so a
+#: text that is not ASCII goes through the slow per-character ``str.translate`` once, not twice;
+#: bytes tables then take the two apart at C speed.
+_CELL_TABLE = _CharTable(lambda code: 3 * _class_of(code) + _width_of(code))
+_WIDTH_OF_CELL = bytes(cell % 3 for cell in range(256))
+_CLASS_OF_CELL = bytes(cell // 3 for cell in range(256))
 
 
 #: ``_PAIR_ROWS[last][prop]``: whether a line may break between the two classes (pair table).
@@ -134,11 +139,11 @@ def _opportunities(text: str) -> list[int]:
     return result
 
 
-def _columns(portion: str) -> Sequence[int]:
-    """Columns from the start of ``portion`` to each position."""
-    if portion.isascii() and portion.isprintable():
-        return range(len(portion) + 1)
-    return [0, *itertools.accumulate(portion.translate(_WIDTH_TABLE).encode("latin-1"))]
+def _columns(widths: bytes) -> Sequence[int]:
+    """Columns from the start of a portion to each position, from its characters' ``widths``."""
+    if widths.count(1) == len(widths):  # one column each (curly quotes, accented letters...)
+        return range(len(widths) + 1)
+    return [0, *itertools.accumulate(widths)]
 
 
 #: Classes whose effect reaches past the last class that is no space: marks and joiners (they
@@ -149,19 +154,27 @@ _LONG_REACH = re.compile(b"[%s]" % bytes((CM, ZWJ, ZW, BK, CR, LF, HL, RI)))
 class _Portion:
     """A portion of a field (up to and with a ``\\n``), escaped, with what wrapping needs of it."""
 
-    __slots__ = ("text", "prohibited", "columns", "_classes", "_kinds")
+    __slots__ = ("text", "prohibited", "columns", "_cells", "_classes", "_kinds")
 
     def __init__(self, text: str, prohibited: set[int]) -> None:
         self.text = text
         self.prohibited = prohibited  # positions gettext forbids (inside escapes and directives)
-        self.columns = _columns(text)
+        self._cells: bytes | None = None  # class and width of each character, unless plain ASCII
+        if text.isascii() and text.isprintable():
+            self.columns: Sequence[int] = range(len(text) + 1)
+        else:
+            self._cells = text.translate(_CELL_TABLE).encode("latin-1")
+            self.columns = _columns(self._cells.translate(_WIDTH_OF_CELL))
         self._classes: bytes | None = None  # only for a portion that does not fit
         self._kinds: list[tuple[int, int]] | None = None
 
     @property
     def classes(self) -> bytes:
         if self._classes is None:
-            self._classes = self.text.translate(_CLASS_TABLE).encode("latin-1")
+            if self._cells is None:
+                self._classes = self.text.translate(_CLASS_TABLE).encode("latin-1")  # ASCII: translate's fast path
+            else:
+                self._classes = self._cells.translate(_CLASS_OF_CELL)
         return self._classes
 
     def simple(self) -> bool:
@@ -278,6 +291,8 @@ def _escaped_portion(portion: str, inside: Iterable[int] = ()) -> tuple[str, set
     That is inside escapes, and at the characters ``inside`` (those of format
     directives, see :mod:`pipeline.formats.po_directives`).
     """
+    if not inside and _ESCAPABLE.search(portion) is None:
+        return portion, set()  # most portions: nothing to escape, no directive
     escaped = [m.start() for m in _ESCAPABLE.finditer(portion)]
     # The k-th escaped character lands k characters further right; its letter one more.
     prohibited = {start + k + 1 for k, start in enumerate(escaped)}
@@ -310,6 +325,25 @@ def wrap_field(
     return list(_wrapped(name, value, prefix, width, language))
 
 
+#: A field's portions: each up to and with a "\n", and what follows the last.
+_PORTIONS = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _first_portion_breaks(portion: _Portion, width: int, start_column: int, own_line: bool) -> tuple[bool, list[int]]:
+    """Whether a field's first portion starts on a line of its own (after ``name ""``), and its breaks.
+
+    GNU puts it there when more portions follow or the name fills the line
+    (``own_line``), or when the portion would break after the name; its breaks
+    are then counted from column 0. In a simple portion a break from column 0
+    means one after the name too (the first line only gets shorter), so the
+    breaks after the name are worked out only when that does not decide.
+    """
+    from_zero = _breaks(portion, width, 0)
+    if own_line or (from_zero and portion.simple()) or _breaks(portion, width, start_column):
+        return True, from_zero
+    return False, []
+
+
 @functools.lru_cache(maxsize=65536)
 def _wrapped(name: str, value: str, prefix: str, width: int, language: str | None) -> tuple[str, ...]:
     after_break = len(prefix) + 1
@@ -319,7 +353,7 @@ def _wrapped(name: str, value: str, prefix: str, width: int, language: str | Non
         if len(name) + 1 + len(text) <= line_width:  # fits: no break is possible (most short messages)
             return (f'{prefix}{name} "{text}"',)
     inside = protected_positions(value, language)
-    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
+    portions = _PORTIONS.findall(value) or [""] if "\n" in value else [value]
     lines: list[str] = []
     first_line = True
     offset = 0
@@ -328,14 +362,15 @@ def _wrapped(name: str, value: str, prefix: str, width: int, language: str | Non
         text, prohibited = _escaped_portion(portion, [i - offset for i in inside if offset <= i < end])
         offset = end
         more_follow = number < len(portions) - 1
-        start = len(name) + 1 if first_line else 0
         layout = _Portion(text, prohibited)
-        breaks = _breaks(layout, line_width, start)
-        if first_line and text and (more_follow or start > line_width or breaks):
-            lines.append(f'{prefix}{name} ""')
-            first_line = False
-            start = 0
-            breaks = _breaks(layout, line_width, start)
+        if first_line and text:
+            start = len(name) + 1
+            own_line, breaks = _first_portion_breaks(layout, line_width, start, more_follow or start > line_width)
+            if own_line:
+                lines.append(f'{prefix}{name} ""')
+                first_line = False
+        else:
+            breaks = _breaks(layout, line_width, len(name) + 1 if first_line else 0)
         pieces = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
         for piece in pieces:
             head = f"{prefix}{name} " if first_line else prefix
