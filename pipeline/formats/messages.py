@@ -22,6 +22,7 @@ translation cannot add attributes or elements the source did not have.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -120,7 +121,7 @@ def unescape_text(text: str) -> str:
 
 def is_translatable_text(text: str) -> bool:
     """False for text with nothing to translate: whitespace, numbers, URLs alone."""
-    stripped = TOKEN.sub(" ", text).strip()
+    stripped = (TOKEN.sub(" ", text) if "<" in text else text).strip()
     if not stripped or _URL_ONLY.match(stripped):
         return False
     return bool(_MEANINGFUL.search(stripped))
@@ -134,10 +135,14 @@ def skipped(element: etree._Element, skip_classes: tuple[str, ...]) -> bool:
     """Whether an element is marked as not to be translated."""
     if element.tag in NEVER_TRANSLATED:
         return True
-    if element.get("translate", "").strip().lower() == "no":
+    translate = element.get("translate")
+    if translate is not None and translate.strip().lower() == "no":
         return True
-    classes = element.get("class", "").split()
-    return any(name in classes for name in skip_classes)
+    classes = element.get("class")
+    if not classes:
+        return False  # most elements: no class to look through
+    names = classes.split()
+    return any(name in names for name in skip_classes)
 
 
 def _is_inline(node: etree._Element) -> bool:
@@ -188,6 +193,7 @@ def _signature(element: etree._Element, placeholder: bool) -> object:
     return (element.tag, tuple(element.items()))
 
 
+@functools.lru_cache(maxsize=1024)
 def _base_name(tag: str) -> str:
     """A tag's name in messages: its letters (digits would read as the numbering)."""
     return re.sub(r"[^a-z]", "", tag.lower()) or "x"
@@ -247,7 +253,9 @@ def _render(nodes: list[etree._Element], names: dict[int, tuple[str, bool]]) -> 
 
 
 def normalize_space(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()  # (without a run of spaces nor another space character, the sub changes nothing)
 
 
 def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
