@@ -45,6 +45,11 @@ def fstrcmp(a: str, b: str) -> float:
     return (total - Indel.distance(a, b)) / total
 
 
+def _grams_of(text: str) -> set[str]:
+    """The character GRAM-grams of ``text`` (none when it is shorter)."""
+    return set(map("".join, zip(*(text[start:] for start in range(GRAM)))))
+
+
 class MsgmergeIndex:
     """msgmerge's fuzzy search over a catalog's messages (in the catalog's order).
 
@@ -65,10 +70,11 @@ class MsgmergeIndex:
         """``hits`` that msgmerge would look at, in the order it looks at them."""
         if len(msgid) >= GRAM:
             grams = [msgid[i : i + GRAM] for i in range(len(msgid) - GRAM + 1)]
+            if len(hits) == 1:  # a single candidate needs no count, only one shared gram (one in its text)
+                return [index for index in hits if any(map(self.msgids[index].__contains__, grams))]
             shared = {}
             for index in hits:
-                own = {self.msgids[index][i : i + GRAM] for i in range(len(self.msgids[index]) - GRAM + 1)}
-                count = sum(gram in own for gram in grams)
+                count = sum(map(_grams_of(self.msgids[index]).__contains__, grams))
                 if count:
                     shared[index] = count
             return sorted(shared, key=lambda index: (-shared[index], index))
