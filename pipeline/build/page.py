@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -130,16 +131,14 @@ def _in_language(text: str, marks: str):
 
 def _date_context(value: str, info: LocaleInfo, source: LocaleInfo) -> dict[str, str] | None:
     """The date as the page writes it, or as the source does inside an untranslated sentence."""
-    from babel.dates import format_date
-
     from pipeline.build.sourcemarks import page_or_source
 
     day = iso_date(value) if value else None
     if day is None:
         return None
-    text = format_date(day, format="long", locale=info.formatting_locale)
+    text = _long_date(day, info.formatting_locale)
     if source.formatting_locale != info.formatting_locale:
-        text = page_or_source(text, format_date(day, format="long", locale=source.formatting_locale))
+        text = page_or_source(text, _long_date(day, source.formatting_locale))
     return {"iso": day.isoformat(), "text": text}
 
 
@@ -243,8 +242,6 @@ def _facts_context(
     article: Article, translated: TranslatedArticle, info: LocaleInfo, source: LocaleInfo, marks: str
 ) -> dict[str, object]:
     """The author, the dates and the reading time, written as the page's locale writes them."""
-    from babel.numbers import format_decimal
-
     from pipeline.build.sourcemarks import page_or_source
 
     minutes = reading_minutes(translated.body)
@@ -258,8 +255,7 @@ def _facts_context(
         "published_date": _date_context(article.doc.published, info, source),
         "reading_minutes": minutes,
         "reading_minutes_text": page_or_source(
-            format_decimal(minutes, locale=info.formatting_locale),
-            format_decimal(minutes, locale=source.formatting_locale),
+            _number_text(minutes, info.formatting_locale), _number_text(minutes, source.formatting_locale)
         ),
     }
 
@@ -270,7 +266,6 @@ def _links_context(
 ) -> dict[str, object]:
     """The page's own URL and its other language versions, and what the page says of its translation."""
     from pipeline.build.sourcemarks import page_or_source
-    from pipeline.catalogs.completion import localized_percent_text
 
     info, source = infos[locale], infos[settings.source_language]
     alternates: list[tuple[str, str]] = []
@@ -282,10 +277,12 @@ def _links_context(
         "alternates": alternates,
         "languages": _languages_menu(article, locale, infos, include_current=True),
         "draft": draft,
-        "completion_text": localized_percent_text(article.completion[locale], info.formatting_locale),
+        "completion_text": _percent_text(article.completion[locale], info.formatting_locale),
         "partial": translated.fallbacks > 0,
         "derived_from": _derived_notice(settings, article.catalogs.get(locale), locale, article.slug, infos),
-        "source_language_name": page_or_source(_language_name(source, info), source.native_name),
+        "source_language_name": page_or_source(
+            _language_name(source.formatting_locale, info.formatting_locale, source.native_name), source.native_name
+        ),
     }
 
 
@@ -325,11 +322,38 @@ def _derived_notice(settings, catalog, locale: str, slug: str, infos: dict[str, 
     return convert(derivation, infos[derivation.source].native_name)  # 简体中文 -> 簡體中文, in the page's script
 
 
-def _language_name(language: LocaleInfo, in_locale: LocaleInfo) -> str:
-    """``language``'s name in the words of ``in_locale`` (English -> 英语)."""
+# What depends only on a locale (and a number or a day that many pages share) is
+# formatted once per process: Babel parses the locale's CLDR data at every call.
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: datetime.date, formatting_locale: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=formatting_locale)
+
+
+@lru_cache(maxsize=4096)
+def _number_text(number: int, formatting_locale: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=formatting_locale)
+
+
+@lru_cache(maxsize=4096)
+def _percent_text(percent: float, formatting_locale: str) -> str:
+    from pipeline.catalogs.completion import localized_percent_text
+
+    return localized_percent_text(percent, formatting_locale)
+
+
+@lru_cache(maxsize=256)
+def _language_name(language: str, in_locale: str, native_name: str) -> str:
+    """The name of the language of formatting locale ``language`` in the words of ``in_locale`` (English -> 英语);
+    ``native_name`` when Babel does not know it."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(language.formatting_locale).get_display_name(in_locale.formatting_locale)
+        return Locale.parse(language).get_display_name(in_locale)
     except (UnknownLocaleError, ValueError):
-        return language.native_name
+        return native_name
