@@ -57,7 +57,9 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
     from pipeline.formats.plurals import plural_function
 
     plural = plural_function(catalog.plural_expr)  # checked by the reader, or made by Babel from CLDR
-    catalog._plural_expr = "0"  # Python's gettext exec()s the .mo's own and refuses some msgfmt accepts
+    # Python's gettext exec()s the .mo's own expression and refuses some msgfmt accepts: the .mo gets
+    # a constant one (through Babel's public header setter), the templates the checked function above
+    catalog.mime_headers = [("Plural-Forms", f"nplurals={catalog.num_plurals}; plural=0;")]
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
