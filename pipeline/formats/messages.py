@@ -154,9 +154,7 @@ def iter_runs(element: etree._Element) -> Iterator[Run]:
     current: list[etree._Element] = []
     starts_with_text = True
     anchor: etree._Element | None = None
-    for child in element:
-        if not _is_element(child):
-            continue
+    for child in element.iterchildren(etree.Element):  # elements only: no comment or instruction
         if _is_inline(child):
             current.append(child)
             continue
@@ -260,6 +258,8 @@ def normalize_space(text: str) -> str:
 
 def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
     """The message of one inline run (text not yet checked for translatability)."""
+    if not run.children:  # most runs: text alone, with no element to name or keep
+        return Message(normalize_space(escape_text(_run_text(run))), kind)
     names = _assign_names(run.children, skip_classes)
     text = escape_text(_run_text(run)) + _render(run.children, names)
     shells: dict[str, etree._Element] = {}
@@ -318,7 +318,7 @@ def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notransl
             children_inside = True
         else:
             children_inside = inside_inline
-        stack.extend((child, children_inside) for child in reversed(element) if _is_element(child))
+        stack.extend([(child, children_inside) for child in element.iterchildren(etree.Element, reversed=True)])
 
 
 def _element_blocks(element: etree._Element, inside_inline: bool, skip_classes: tuple[str, ...]) -> Iterator[Block]:
