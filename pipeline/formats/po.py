@@ -562,16 +562,7 @@ def _entry_message(entry: _Entry, catalog: Catalog, name: str) -> Message:
         previous.append(entry.previous["msgid"])
         if "msgid_plural" in entry.previous:
             previous.append(entry.previous["msgid_plural"])
-    message = PoMessage(
-        msgid,
-        string,
-        locations=entry.locations,
-        auto_comments=entry.auto_comments,
-        user_comments=entry.user_comments,
-        previous_id=previous,
-        lineno=entry.lineno,
-        context=fields.get("msgctxt"),
-    )
+    message = PoMessage(msgid, string, previous_id=previous, lineno=entry.lineno, context=fields.get("msgctxt"))
     message.flags = set(entry.flags)  # exactly the file's flags: Babel guesses format flags
     message.locations, message.auto_comments, message.user_comments = (  # Babel's constructor drops repeats
         entry.locations, entry.auto_comments, entry.user_comments
