@@ -12,7 +12,7 @@ import bisect
 import functools
 import itertools
 import re
-from typing import Iterable, Sequence
+from typing import AbstractSet, Iterable, Sequence
 
 from pipeline.formats.po_directives import protected_positions
 from pipeline.formats.po_wrap_tables import CLASS_STARTS, CLASS_VALUES, PAIRS, WIDTH_STARTS, WIDTH_VALUES
@@ -156,7 +156,7 @@ class _Portion:
 
     __slots__ = ("text", "prohibited", "columns", "_cells", "_classes", "_kinds")
 
-    def __init__(self, text: str, prohibited: set[int]) -> None:
+    def __init__(self, text: str, prohibited: AbstractSet[int]) -> None:
         self.text = text
         self.prohibited = prohibited  # positions gettext forbids (inside escapes and directives)
         self._cells: bytes | None = None  # class and width of each character, unless plain ASCII
@@ -189,7 +189,7 @@ class _Portion:
         return self._kinds
 
 
-def _may_break(classes: bytes, text: str, prohibited: set[int], i: int) -> bool:
+def _may_break(classes: bytes, text: str, prohibited: AbstractSet[int], i: int) -> bool:
     """Whether a line may break before ``i`` (> 0) in a simple portion of ``classes``.
 
     Without the classes of ``_LONG_REACH`` the state of
@@ -305,6 +305,18 @@ def _escaped_portion(portion: str, inside: Iterable[int] = ()) -> tuple[str, set
     return text, prohibited
 
 
+#: The longest portion whose escaping is remembered (headers' lines, short repeated strings).
+_REMEMBERED_PORTION = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _escaped_without_directives(portion: str) -> tuple[str, frozenset[int]]:
+    """:func:`_escaped_portion` of a short portion without directives, remembered: every
+    catalog's header repeats most of its lines, and each is a portion of its own."""
+    text, prohibited = _escaped_portion(portion)
+    return text, frozenset(prohibited)
+
+
 def wrap_field(
     name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH, wrap: bool = True, language: str | None = None
 ) -> list[str]:
@@ -359,7 +371,11 @@ def _wrapped(name: str, value: str, prefix: str, width: int, language: str | Non
     offset = 0
     for number, portion in enumerate(portions):
         end = offset + len(portion)
-        text, prohibited = _escaped_portion(portion, [i - offset for i in inside if offset <= i < end])
+        directives = [i - offset for i in inside if offset <= i < end]
+        if directives or len(portion) > _REMEMBERED_PORTION:
+            text, prohibited = _escaped_portion(portion, directives)
+        else:
+            text, prohibited = _escaped_without_directives(portion)
         offset = end
         more_follow = number < len(portions) - 1
         layout = _Portion(text, prohibited)
