@@ -3,7 +3,8 @@
 No shared file system: each task carries what its article's pages are made
 from (the clean document and the article's catalogs; the templates, the site
 catalogs and the plan go to each worker once, as one task the scheduler can
-run again). A worker writes them into a folder of its own, builds the article
+run again). A worker writes them into a folder of its own (an input whose
+bytes it wrote there before, it leaves alone), builds the article
 there with the very code of a local build (:func:`pipeline.build.article.build_article`)
 and sends back the outcome and the bytes of the pages it rendered; this
 process writes the pages with the same writer as a local build, so the
@@ -23,6 +24,7 @@ whatever the site's size.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import shutil
 import stat
@@ -287,6 +289,9 @@ class _WorkerSite:
     renderer: Renderer
     #: one article at a time: the renderer installs each page's translations before rendering it
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: path -> digest of the article input a task last wrote there: the same bytes are not written
+    #: again (a cluster builds the same site again and again, and each write waits for the disk)
+    inputs: dict[str, bytes] = field(default_factory=dict)
 
 
 _worker_sites: dict[str, _WorkerSite] = {}
@@ -353,17 +358,27 @@ def _write(path: Path, data: bytes) -> None:
 def _write_article(local: _WorkerSite, task: _ArticleTask) -> None:
     plan, slug = local.plan, task.work.slug
     document_path, catalog_paths = input_paths(plan, slug)
-    _write(Path(document_path), task.document)
+    _write_input(local, document_path, task.document)
     for locale, path in catalog_paths.items():
         if locale in task.catalogs:
-            _write(Path(path), task.catalogs[locale])
+            _write_input(local, path, task.catalogs[locale])
         elif os.path.lexists(path):  # left by an earlier task of the article
+            local.inputs.pop(path, None)
             os.unlink(path)
     for locale, size in task.pages.items():  # same size, so the records of intact pages are reused
         page = Path(plan.page_file(locale, slug))
         page.parent.mkdir(parents=True, exist_ok=True)
         with open(page, "wb") as file:
             file.truncate(size)
+
+
+def _write_input(local: _WorkerSite, path: str, data: bytes) -> None:
+    """``data`` at ``path`` in the worker's copy of the project, written only if a task left other bytes there."""
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    if local.inputs.get(path) != digest:
+        local.inputs.pop(path, None)  # a write cut short leaves no record of what it replaced
+        _write(Path(path), data)
+        local.inputs[path] = digest
 
 
 def _clear_pages(local: _WorkerSite, slug: str) -> None:
