@@ -89,6 +89,8 @@ def describe_tags(text: str, shells: dict | None = None) -> str:
     (code, a title cited as published); the comment shows that content so the
     translator knows what the reader will see there.
     """
+    if "<" not in text:
+        return ""  # most messages: no tag to describe
     names: list[tuple[str, bool]] = []
     for match in TOKEN.finditer(text):
         closing, name, self_closing = match.groups()

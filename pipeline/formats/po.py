@@ -187,10 +187,14 @@ def format_template(
     be taken apart again here.
     """
     lines = _header_entry_lines(header_comment, True, fields)
+    reference_lines: dict[tuple[str, ...], list[str]] = {}  # an article's messages share their reference
     for msgid, comments, references in entries:
         lines.append("")
         lines += _comment_lines("#.", comments)
-        lines += _references_lines((reference, None) for reference in references)
+        references = tuple(references)
+        if references not in reference_lines:
+            reference_lines[references] = _references_lines((reference, None) for reference in references)
+        lines += reference_lines[references]
         lines += wrap_field("msgid", msgid)
         lines += _UNTRANSLATED
     return ("\n".join(lines) + "\n").encode("utf-8")
