@@ -60,7 +60,6 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
     Existing catalogs are never overwritten; only missing ones are created.
     """
     from pipeline.catalogs.init import init as run_init
-    from pipeline.catalogs.derive import derive_project
     from pipeline.settings import normalize_locale
 
     project = load_project(project_dir)
@@ -73,7 +72,7 @@ def init(locale: str, project_dir: Path, reporter: Reporter, lock) -> None:
         )
     with lock.hold(project.root, reporter):
         result = run_init(project, locale)
-        derived = derive_project(project, [locale]) if locale in project.settings.derived else None
+        derived = _derive(project, (locale,)) if locale in project.settings.derived else None
     for path in result.created:
         reporter.info(f"created {shown_path(path, project.root)}")
         reporter.detail(f"  from the template {shown_path(project.template_path(path.stem), project.root)}")
@@ -99,12 +98,11 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
     filled from the locale's other catalogs when possible.
     """
     from pipeline.catalogs.update import update as run_update
-    from pipeline.catalogs.derive import derive_project
 
     project = load_project(project_dir)
     with lock.hold(project.root, reporter):
         result = run_update(project, locales)
-        derived = derive_project(project, locales)
+        derived = _derive(project, locales)
     for item in result.files:
         state = "created" if item.created else ("updated" if item.written else "unchanged")
         reporter.info(
@@ -116,7 +114,18 @@ def update(locales: tuple[str, ...], project_dir: Path, reporter: Reporter, lock
             reporter.detail(f"  {item.fuzzy} fuzzy: their text changed; translators review them (#, fuzzy)")
     for warning in result.warnings:
         reporter.warn(warning)
-    _report_derived(derived, project.root, reporter)
+    if derived is not None:
+        _report_derived(derived, project.root, reporter)
+
+
+def _derive(project, locales: tuple[str, ...]):
+    """The derived locales brought in step, or None when the project has none (the derive
+    stage and OpenCC are then not even imported: update starts faster)."""
+    if not project.settings.derived:
+        return None
+    from pipeline.catalogs.derive import derive_project
+
+    return derive_project(project, locales)
 
 
 def _report_derived(result, root: Path, reporter: Reporter) -> None:
