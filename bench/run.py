@@ -560,14 +560,16 @@ def targets(side: dict, sizes: list[int], quality: dict, site_rows: list[Row]) -
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
 
     def faster(mine: str, peer: str, factor: float) -> None:
+        # judged on CPU time, which a busy machine disturbs less than wall time; both are shown
         if mine in side and peer in side:
-            ours, theirs = side[mine].wall(large) / large, side[peer].wall(large) / large
-            wanted = f"no slower than {peer}" if factor == 1 else f"≥ {factor:g}× faster than {peer}"
-            line(f"{mine} {wanted} ({large} articles, each run as its users run it)",
-                 f"{theirs / ours:.2f}× ({1000 * ours:.2f} vs {1000 * theirs:.2f} ms/article)", theirs / ours >= factor)
+            ours, theirs = side[mine].cpu(large) / large, side[peer].cpu(large) / large
+            wall = side[peer].wall(large) / side[mine].wall(large)
+            line(f"{mine} ≥ {factor:g}× faster than {peer} per article, CPU ({large} articles, each run as its users run it)",
+                 f"{theirs / ours:.2f}× ({1000 * ours:.2f} vs {1000 * theirs:.2f} ms/article; wall {wall:.2f}×)",
+                 theirs / ours >= factor)
 
-    faster("pipeline extract", "html2po --pot", 1)
-    faster("pipeline update", "GNU msgmerge --previous", 1)
+    faster("pipeline extract", "html2po --pot", 3)
+    faster("pipeline update", "GNU msgmerge --previous", 3)
     faster("pipeline build --jobs 1", "po2html", 3)
     dask, two = side.get("pipeline build --scheduler"), side.get("pipeline build --jobs 2")
     if dask is not None and two is not None:
