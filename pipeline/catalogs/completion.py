@@ -28,7 +28,7 @@ def shape_of(catalog, domain: str) -> CatalogShape:
     return CatalogShape.of(catalog, domain)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def _errors(ids: tuple[str, ...], strings: tuple[str, ...], shape: CatalogShape) -> tuple[Problem, ...]:
     """Cached: the build asks for each translation when it counts and again when it uses it."""
     return tuple(message_problems(ids, strings, shape, errors_only=True))
