@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from helpers.projects import REPO_ROOT
+
+pytestmark = pytest.mark.slow  # a second pytest process collecting the whole suite
 
 
 def test_a_plain_pytest_collects_every_test_folder() -> None:
