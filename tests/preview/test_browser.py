@@ -103,7 +103,12 @@ def test_saving_a_catalog_changes_the_open_page_without_a_reload(browser, server
     assert "他们做什么" in browser.find_element("tag name", "main").text
     catalog = project / "locales" / "zh_CN" / "LC_MESSAGES" / f"{SLUG}.po"
     replace_in(catalog, 'msgstr "他们做什么"', 'msgstr "他们的日常工作"')
-    wait_until(browser, lambda d: "他们的日常工作" in d.find_element("tag name", "main").text, "the new translation")
+    # Read in one script: the live update replaces <main>, so an element found first can be stale when read.
+    wait_until(
+        browser,
+        lambda d: "他们的日常工作" in d.execute_script("const m = document.querySelector('main'); return m ? m.innerText : ''"),
+        "the new translation",
+    )
     assert browser.execute_script("return window.__notReloaded === undefined")  # the page reloaded itself
     # A broken catalog shows a banner on the page; fixing it removes the banner.
     good = catalog.read_text(encoding="utf-8")
