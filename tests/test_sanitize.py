@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from lxml import html
+from lxml import etree, html
 
 from helpers.projects import REPO_ROOT, SHIPPED_SLUG, snapshot_project
 from helpers.hostile import PAYLOADS
 from pipeline.cli import main
 from pipeline.formats import document as document_format
-from pipeline.sanitize import sanitize_document, srcset_urls, unsafe_url_reason
+from pipeline.sanitize import (
+    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, _cleaner, _drop_unsafe_metadata, _drop_unsafe_urls, _elements_with_urls_if_allowed,
+    _unsupported_markup, sanitize_document, srcset_urls, unsafe_url_reason,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORDS = "Machine learning engineers build the systems that learn from data, and they test them well."
@@ -312,3 +315,49 @@ def test_what_the_gate_removes_is_counted_once_by_element_and_attribute() -> Non
         "onerror= attribute: removed (1 found)",
         "style= attribute: removed (1 found)",
     ]
+
+
+# --- the fast path: a document of allowed markup only skips the cleaner -----------------
+
+#: Every allowed attribute on an element, with a value the URL check keeps.
+EVERY_ATTRIBUTE = " ".join(f'{name}="x"' for name in sorted(ALLOWED_ATTRIBUTES))
+
+
+def _general_path(document: document_format.Document) -> list[str]:
+    """What the gate does without its fast path: count, clean, then check the URLs."""
+    removals = _unsupported_markup(document.body)
+    _cleaner()(document.body)
+    removals += _drop_unsafe_urls(document.body.iter(etree.Element))
+    removals += _drop_unsafe_metadata(document)
+    return [str(r) for r in removals]
+
+
+def _both_paths(text: str) -> tuple[tuple[list[str], str], tuple[list[str], str]]:
+    fast, general = document_format.parse(text), document_format.parse(text)
+    fast_removals = [str(r) for r in sanitize_document(fast)]
+    general_removals = _general_path(general)
+    return (fast_removals, document_format.serialize(fast)), (general_removals, document_format.serialize(general))
+
+
+def test_the_cleaner_changes_nothing_in_any_allowed_element_with_every_allowed_attribute() -> None:
+    """The premise of the fast path: had the cleaner's own lists grown, this fails."""
+    elements = "".join(f"<{tag} {EVERY_ATTRIBUTE}>t</{tag}>" for tag in sorted(ALLOWED_TAGS))
+    document = document_format.parse(f"<html><body><article>{elements}</article></body></html>")
+    before = html.tostring(document.body)
+    assert _elements_with_urls_if_allowed(document.body) is not None
+    assert _unsupported_markup(document.body) == []
+    _cleaner()(document.body)
+    assert html.tostring(document.body) == before
+
+
+@pytest.mark.parametrize("inner", PAYLOADS[:-1] + ['<a href="javascript:x">l</a>', "<image src=x>", "<P>caps</P>"])
+def test_the_fast_path_gives_what_the_general_path_gives_on_hostile_markup(inner: str) -> None:
+    fast, general = _both_paths(page(inner))
+    assert fast == general
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (FIXTURES / "html").glob("*.html")))
+def test_the_fast_path_gives_what_the_general_path_gives_on_the_fixtures(name: str) -> None:
+    text = (FIXTURES / "html" / f"{name}.html").read_text(encoding="utf-8")
+    fast, general = _both_paths(text if "<article" in text else page(text))  # a scraped page, put in an article
+    assert fast == general

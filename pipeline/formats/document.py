@@ -186,6 +186,30 @@ def serialize(document: Document, include_hash: bool = True) -> str:
     return "\n".join(lines)
 
 
+def _document_parser() -> html.HTMLParser:
+    """lxml's HTML parser, making lxml.html's element classes with a lookup done in C.
+
+    lxml.html's own lookup is a Python method called for every element an
+    iteration or a search hands out, a large share of the time spent walking
+    a document. The element classes are the same (:class:`lxml.html.HtmlElement`
+    and its comment, instruction and entity kin) but for the form controls
+    (``form``, ``input``, ``label``, ``select``, ``textarea``), whose own
+    classes only add form-filling helpers, and which no clean document holds
+    (:mod:`pipeline.sanitize` removes them).
+    """
+    parser = html.HTMLParser()
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction,
+            entity=html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_PARSER = _document_parser()
+
+
 def parse(text: str, source: str = "article.html") -> Document:
     """Read the text of an ``article.html`` (``source`` names it in messages).
 
@@ -197,7 +221,7 @@ def parse(text: str, source: str = "article.html") -> Document:
     if not markup.strip():
         raise DocumentError(f"{source} is empty: make the clean document again with `pipeline clean`")
     try:
-        root = html.document_fromstring(markup)
+        root = html.document_fromstring(markup, parser=_PARSER)
     except etree.ParserError as exc:
         raise DocumentError(f"{source}: not an HTML document ({exc})") from None
     head = root.find("head")
