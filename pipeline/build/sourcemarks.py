@@ -15,6 +15,7 @@ it, elsewhere as the page does, so a sentence is never half in one language.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable
 
@@ -24,7 +25,8 @@ OPEN, CLOSE = "\ufdd0", "\ufdd1"
 NAME_OPEN, NAME_SPLIT, NAME_CLOSE = "\ufdd2", "\ufdd3", "\ufdd4"
 _MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 _NAMES = re.compile(f"{NAME_OPEN}(.*?){NAME_SPLIT}(.*?){NAME_CLOSE}", re.S)
-_SENTINELS = re.compile(f"[{OPEN}{CLOSE}{NAME_OPEN}{NAME_SPLIT}{NAME_CLOSE}]")
+_SENTINEL_CHARACTERS = (OPEN, CLOSE, NAME_OPEN, NAME_SPLIT, NAME_CLOSE)
+_SENTINELS = re.compile(f"[{''.join(_SENTINEL_CHARACTERS)}]")
 
 
 def source_attributes(source_tag: str, source_direction: str, page_direction: str) -> str:
@@ -75,10 +77,43 @@ def marked_source_text(text: str) -> Markup:
 _RAW_TEXT = ("title", "script", "style", "textarea")
 
 
-def _no_element_here(text: str, at: int) -> bool:
-    if text.rfind("<", 0, at) > text.rfind(">", 0, at):
-        return True
-    return any(text.rfind(f"<{name}", 0, at) > text.rfind(f"</{name}>", 0, at) for name in _RAW_TEXT)
+#: An opening ``<name`` or a closing ``</name>`` of a raw-text element (one ``<`` each: they never overlap).
+_RAW_TEXT_TAG = re.compile("<(?:/({0})>|({0}))".format("|".join(_RAW_TEXT)))
+
+
+class _ElementPlaces:
+    """Whether an element can start at a place of one rendered page, asked in any order.
+
+    The same answer as looking back from each place for the last ``<`` and ``>`` and
+    the last opening and closing tag of each raw-text element; those tags are found
+    in one pass over the page, not once per marked run, since each search would cross it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        #: raw-text element -> (the starts of its ``<name`` tags, of its ``</name>`` tags), in order
+        self.tags: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in _RAW_TEXT}
+        for tag in _RAW_TEXT_TAG.finditer(text):
+            closing = tag.group(1)
+            self.tags[closing or tag.group(2)][1 if closing else 0].append(tag.start())
+
+    def no_element_at(self, at: int) -> bool:
+        if self.text.rfind("<", 0, at) > self.text.rfind(">", 0, at):
+            return True
+        return any(
+            _last_start(opens, at, len(name) + 1) > _last_start(closes, at, len(name) + 3)
+            for name, (opens, closes) in self.tags.items()
+        )
+
+
+def _last_start(starts: list[int], at: int, length: int) -> int:
+    """The start of the last of these tags (``length`` long) that ends by ``at``, or -1, as ``str.rfind`` finds it."""
+    index = bisect.bisect_right(starts, at - length)
+    return starts[index - 1] if index else -1
+
+
+def _names_resolved(text: str, group: str) -> str:
+    return _NAMES.sub(group, text) if NAME_OPEN in text else text
 
 
 def resolve(text: str, attributes: str) -> str:
@@ -87,10 +122,13 @@ def resolve(text: str, attributes: str) -> str:
         return text
     parts: list[str] = []
     position = 0
+    places = _ElementPlaces(text)
     for match in _MARKED.finditer(text):
-        parts.append(_NAMES.sub(r"\1", text[position : match.start()]))
-        inside = _NAMES.sub(r"\2", match.group(1))  # an untranslated sentence names the language in its own words
-        parts.append(inside if _no_element_here(text, match.start()) else f"<span{attributes}>{inside}</span>")
+        parts.append(_names_resolved(text[position : match.start()], r"\1"))
+        inside = _names_resolved(match.group(1), r"\2")  # an untranslated sentence names the language in its own words
+        parts.append(inside if places.no_element_at(match.start()) else f"<span{attributes}>{inside}</span>")
         position = match.end()
-    parts.append(_NAMES.sub(r"\1", text[position:]))
-    return _SENTINELS.sub("", "".join(parts))
+    parts.append(_names_resolved(text[position:], r"\1"))
+    joined = "".join(parts)
+    # a sentinel is left only where a run was not closed: most pages have none to drop
+    return _SENTINELS.sub("", joined) if any(sentinel in joined for sentinel in _SENTINEL_CHARACTERS) else joined
