@@ -56,25 +56,50 @@ def _dangerous(text: str) -> re.Match[str] | None:
     return _DANGEROUS.search(text)
 
 
-def _tags(text: str) -> tuple[set[str], set[str]]:
-    """Names of the message's tags, and those that are self-closing placeholders."""
-    names, placeholders = set(), set()
-    for match in TOKEN.finditer(text):
-        names.add(match.group(2))
-        if match.group(3):
-            placeholders.add(match.group(2))
-    return names, placeholders
+def _tokens(text: str) -> list[tuple[str, str, str]]:
+    """The message tags of ``text``: (closing "/", name, self-closing "/") each; every tag has a "<"."""
+    return TOKEN.findall(text) if "<" in text else []
+
+
+def _spelled(token: tuple[str, str, str]) -> str:
+    closing, name, self_closing = token
+    return f"<{closing}{name}{self_closing}>"
+
+
+def _stripped(text: str) -> str:
+    return TOKEN.sub("", text) if "<" in text else text
+
+
+#: The tag sequences of a site's messages repeat (a link, an emphasis): each
+#: pair of sequences is parsed once. The bound keeps hostile catalogs (every
+#: message a new sequence) from growing it; a miss only costs a parse.
+@lru_cache(maxsize=1024)
+def _tag_mismatch(source_tokens: tuple[tuple[str, str, str], ...], target_tokens: tuple[tuple[str, str, str], ...]) -> str | None:
+    """Why the translation's tags do not match its message's, or None.
+
+    :func:`parse_translation` decides only by the tags of the two texts (the
+    text between them is literal and cannot fail), so it is asked of the tags
+    alone, spelled as they were: the same tags in the same order, the same verdict.
+    """
+    names = {name for _, name, _ in source_tokens}
+    placeholders = frozenset(name for _, name, self_closing in source_tokens if self_closing)
+    source = "".join(map(_spelled, source_tokens))
+    try:
+        parse_translation("".join(map(_spelled, target_tokens)), Message(text=source, kind="", shells=dict.fromkeys(names), placeholders=placeholders))  # type: ignore[arg-type]
+    except MarkupMismatch as exc:
+        return str(exc)
+    return None
 
 
 def check_markup(msgid: str, msgstr: str) -> list[Problem]:
-    names, placeholders = _tags(msgid)
+    source_tokens, target_tokens = _tokens(msgid), _tokens(msgstr)
+    names = {name for _, name, _ in source_tokens}
     problems: list[Problem] = []
-    for match in TOKEN.finditer(msgstr):
-        if match.group(2) not in names:
-            problems.append(Problem(ERROR, "markup", f"the tag {match.group(0)} is not in the source text; use only its tags"))
-            break
-    source_stripped = TOKEN.sub("", msgid)
-    target_stripped = TOKEN.sub("", msgstr)
+    foreign = next((token for token in target_tokens if token[1] not in names), None)
+    if foreign is not None:
+        problems.append(Problem(ERROR, "markup", f"the tag {_spelled(foreign)} is not in the source text; use only its tags"))
+    source_stripped = _stripped(msgid)
+    target_stripped = _stripped(msgstr)
     if _dangerous(target_stripped) and not _dangerous(source_stripped):
         problems.append(Problem(ERROR, "markup", "the translation contains a script, style or event handler"))
     elif _COMMENT.search(target_stripped) and not _COMMENT.search(source_stripped):
@@ -93,10 +118,10 @@ def check_markup(msgid: str, msgstr: str) -> list[Problem]:
     # Without "&" on either side decoding changes nothing, and the patterns were just checked.
     if not problems and ("&" in source_stripped or "&" in target_stripped):
         problems += _check_decoded_markup(source_stripped, target_stripped)
-    try:
-        parse_translation(msgstr, Message(text=msgid, kind="", shells=dict.fromkeys(names), placeholders=frozenset(placeholders)))  # type: ignore[arg-type]
-    except MarkupMismatch as exc:
-        problems.append(Problem(ERROR, "markup", f"{exc}; keep every tag of the source, each opened and closed in order"))
+    # Without tags in the message no tag of the translation is markup: nothing to mismatch.
+    mismatch = _tag_mismatch(tuple(source_tokens), tuple(target_tokens)) if names else None
+    if mismatch is not None:
+        problems.append(Problem(ERROR, "markup", f"{mismatch}; keep every tag of the source, each opened and closed in order"))
     return problems
 
 
@@ -182,7 +207,7 @@ def _placeholders(text: str) -> Counter[str]:
 
 
 def check_placeholders(msgid: str, msgstr: str) -> list[Problem]:
-    if not any(c in text for text in (msgid, msgstr) for c in "%{"):
+    if "%" not in msgid and "{" not in msgid and "%" not in msgstr and "{" not in msgstr:
         return []  # every placeholder has a "%" or a "{" (a shortcut: the build checks every translation)
     source, target = _placeholders(msgid), _placeholders(msgstr)
     if source == target:

@@ -17,7 +17,7 @@ which decides and says where. Both give the same messages:
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.catalogs.model import PoCatalog, is_finished, messages
@@ -146,8 +146,6 @@ def _lean(data: bytes, name: str) -> ArticleCatalog:
         raise _Unusual
     if not text.endswith("\n"):
         text += "\n"
-    header = PoCatalog(fuzzy=False)
-    header.charset = charset
     entries: list[LeanMessage] = []
     seen: set[tuple[str, str | None]] = set()
     header_entry: tuple[str, int] | None = None
@@ -174,7 +172,39 @@ def _lean(data: bytes, name: str) -> ArticleCatalog:
         entries.append(LeanMessage(msgid, msgstr, context, flags, user_comments, lineno))
     if not _END.match(text, position):
         raise _Unusual
-    if header_entry is not None:  # once the file is read: a syntax error further on is the one reported
+    if header_entry is None:
+        locale_identifier, plural_expr = _known_outcome((), is_template=False)
+    else:  # once the file is read: a syntax error further on is the one reported
         msgstr, lineno = header_entry
-        apply_header(header, header_lines(msgstr, (name, lineno), warnings), (name, lineno), warnings)
-    return ArticleCatalog(entries, {}, header.locale_identifier, header.plural_expr)
+        locale_identifier, plural_expr = _language_and_plural(header_lines(msgstr, (name, lineno), warnings), (name, lineno))
+    return ArticleCatalog(entries, {}, locale_identifier, plural_expr)
+
+
+#: The header fields whose values decide the language and the plural rule, or
+#: may raise: Babel's setter only stores the others as text, and
+#: :mod:`pipeline.formats.po_header` parses the dates itself, refusing none.
+_DECIDING_FIELDS = frozenset({"language", "content-type", "plural-forms"})
+
+
+def _language_and_plural(fields: list[tuple[str, str]], where: tuple[str, int]) -> tuple[str | None, str]:
+    """``locale_identifier`` and ``plural_expr`` as :func:`apply_header` makes them of ``fields``, or its error."""
+    deciding = tuple((field, value) for field, value in fields if field.lower() in _DECIDING_FIELDS)
+    try:
+        return _known_outcome(deciding, is_template=where[0].endswith(".pot"))
+    except Exception:
+        _outcome(deciding, where)  # the same error, naming this file and line
+        raise
+
+
+#: A site's catalogs share the few headers of their locales; a set of catalogs
+#: with a new header each only costs recomputing. An error is never kept.
+@lru_cache(maxsize=64)
+def _known_outcome(deciding: tuple[tuple[str, str], ...], is_template: bool) -> tuple[str | None, str]:
+    # The file's name decides only whether it is a template, and is shown in errors alone.
+    return _outcome(deciding, ("catalog.pot" if is_template else "catalog.po", 0))
+
+
+def _outcome(deciding: tuple[tuple[str, str], ...], where: tuple[str, int]) -> tuple[str | None, str]:
+    header = PoCatalog(fuzzy=False)
+    apply_header(header, list(deciding), where, [])
+    return header.locale_identifier, header.plural_expr
