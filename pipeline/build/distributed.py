@@ -30,6 +30,8 @@ import shutil
 import stat
 import tempfile
 import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -49,6 +51,9 @@ RETRIES = 3
 TASKS_PER_THREAD = 4
 #: Articles in one task at most: fewer round trips through the scheduler (as the local pool's chunks).
 MAX_ARTICLES_PER_TASK = 8
+#: Threads writing the pages that come back, and how many articles may wait for them.
+WRITER_THREADS = 4
+MAX_ARTICLES_WRITING = 4 * MAX_ARTICLES_PER_TASK
 #: How long to wait for the scheduler to answer, in seconds.
 CONNECT_TIMEOUT = 30
 
@@ -149,9 +154,37 @@ def _import_distributed():
 
 
 def _run(cluster: _Connection, plan: BuildPlan, works: list[ArticleWork]) -> Iterator[ArticleOutcome]:
+    # The pages that come back are written by a few threads, so that this one process keeps up with
+    # the cluster: a local build's processes each write their own pages, and writing (folders, files,
+    # renames) is mostly waiting for the file system, which threads do side by side.
+    with ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="pipeline-write") as writer:
+        yield from _run_writing(cluster, plan, works, _Writes(writer))
+
+
+class _Writes:
+    """The articles whose pages are being written; at most :data:`MAX_ARTICLES_WRITING` at a time,
+    so that this process holds a few articles' pages whatever the site's size."""
+
+    def __init__(self, executor: ThreadPoolExecutor) -> None:
+        self.executor = executor
+        self.pending: deque[Future] = deque()
+
+    def submit(self, plan: BuildPlan, work: ArticleWork, result: "_TaskResult") -> Future:
+        while len(self.pending) >= MAX_ARTICLES_WRITING:
+            self.pending.popleft().result()
+        future = self.executor.submit(_written, plan, work, result)
+        self.pending.append(future)
+        return future
+
+
+def _outcome(item: "ArticleOutcome | Future") -> ArticleOutcome:
+    return item.result() if isinstance(item, Future) else item
+
+
+def _run_writing(cluster: _Connection, plan: BuildPlan, works: list[ArticleWork], writes: _Writes) -> Iterator[ArticleOutcome]:
     site = sent = None
     window = per_task = 1
-    done: dict[int, ArticleOutcome] = {}
+    done: dict[int, ArticleOutcome | Future] = {}
     batch: list[tuple[int, _ArticleTask]] = []
     ready = 0  # the position of the next outcome to give, in order as a local build gives them
     for position, work in enumerate(works):
@@ -171,14 +204,14 @@ def _run(cluster: _Connection, plan: BuildPlan, works: list[ArticleWork]) -> Ite
             sent.add(_submit(cluster.client, site, batch))
             batch = []
         while sent is not None and sent.count() >= window:
-            _take(next(sent), plan, works, done)
+            _take(next(sent), plan, works, done, writes)
         while ready in done:
-            yield done.pop(ready)
+            yield _outcome(done.pop(ready))
             ready += 1
     for future in sent or ():
-        _take(future, plan, works, done)
+        _take(future, plan, works, done, writes)
         while ready in done:
-            yield done.pop(ready)
+            yield _outcome(done.pop(ready))
             ready += 1
 
 
@@ -189,12 +222,12 @@ def _submit(client, site, batch: list[tuple[int, _ArticleTask]]):
     return future
 
 
-def _take(future, plan: BuildPlan, works: list[ArticleWork], done: dict[int, ArticleOutcome]) -> None:
-    """Write the pages of a finished task; its outcomes wait in ``done`` for their turn."""
+def _take(future, plan: BuildPlan, works: list[ArticleWork], done: dict, writes: _Writes) -> None:
+    """Start writing the pages of a finished task; its outcomes wait in ``done`` for their turn."""
     results: list[_TaskResult] = future.result()
     future.release()
     for position, result in zip(future.positions, results):
-        done[position] = _written(plan, works[position], result)
+        done[position] = writes.submit(plan, works[position], result)
 
 
 def _outcome_or_task(plan: BuildPlan, work: ArticleWork) -> tuple[ArticleOutcome | None, _ArticleTask | None]:
