@@ -108,25 +108,36 @@ def read_article_catalog(path: Path) -> ArticleCatalog:
     return ArticleCatalog(messages(catalog), catalog.obsolete, catalog.locale_identifier, catalog.plural_expr)
 
 
-def _unescape(body: str) -> str:
-    def replace(match: re.Match) -> str:
-        if match.group(1) not in _UNESCAPES:
-            raise _Unusual  # octal, or an invalid escape the full reader reports
-        return _UNESCAPES[match.group(1)]
-
-    return _ESCAPE.sub(replace, body)
+def _unescaped(match: re.Match) -> str:
+    if match.group(1) not in _UNESCAPES:
+        raise _Unusual  # octal, or an invalid escape the full reader reports
+    return _UNESCAPES[match.group(1)]
 
 
 def _text(strings: str) -> str:
-    """The text of a field's strings: no string holds a line break, so a quote, a line break and a quote only ever join two."""
-    pieces = strings[1:-2].split('"\n"')
-    return "".join(_unescape(p) if "\\" in p else p for p in pieces)
+    """The text of a field's strings.
+
+    No string holds a line break, so a quote, a line break and a quote only
+    ever join two; each string's escapes are whole, so they are the same in
+    the joined text.
+    """
+    body = strings[1:-2]
+    if '"\n"' in body:
+        body = body.replace('"\n"', "")
+    return _ESCAPE.sub(_unescaped, body) if "\\" in body else body
+
+
+#: A comment line other than extracted comments (``#.``) and references (``#:``):
+#: flags or a translator's comment. Every line of an entry's comments starts with "#".
+_FLAGS_OR_COMMENT = re.compile(r"^#(?![.:])", re.M)
 
 
 def _comments(block: str) -> tuple[set[str], list[str]]:
     """The flags and translator comments of an entry's comment lines (as :mod:`pipeline.formats.po` takes them)."""
     flags: set[str] = set()
     user_comments: list[str] = []
+    if not _FLAGS_OR_COMMENT.search(block):
+        return flags, user_comments
     for line in block.split("\n"):
         line = line.strip()
         if not line or line.startswith(("#.", "#:")):
@@ -154,9 +165,9 @@ def _lean(data: bytes, name: str) -> ArticleCatalog:
         match = _ENTRY.match(text, position)
         if match is None:
             break
-        comments = match.group("comments")
-        context = _text(match.group("context")) if match.group("context") is not None else None
-        msgid, msgstr = _text(match.group("id")), _text(match.group("string"))
+        comments, context_strings, id_strings, string_strings = match.groups()
+        context = _text(context_strings) if context_strings is not None else None
+        msgid, msgstr = _text(id_strings), _text(string_strings)
         lineno = line + comments.count("\n")
         line += text.count("\n", position, match.end())
         position = match.end()

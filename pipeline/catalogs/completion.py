@@ -39,13 +39,20 @@ def message_errors(message, shape: CatalogShape) -> tuple[Problem, ...]:
     ids = tuple(message.id) if isinstance(message.id, (list, tuple)) else (message.id,)
     strings = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string or "",)
     # errors do not depend on the catalog's language: one cache entry per translation
-    relevant = CatalogShape(few_number_forms=shape.few_number_forms if len(ids) > 1 else frozenset(), formatted=shape.formatted)
+    if len(ids) > 1:
+        relevant = CatalogShape(few_number_forms=shape.few_number_forms, formatted=shape.formatted)
+    else:
+        relevant = _SINGULAR_SHAPES[shape.formatted]
     return _errors(ids, strings, relevant)
+
+
+#: What the errors of a singular message depend on of its catalog: whether it is formatted.
+_SINGULAR_SHAPES = {formatted: CatalogShape(formatted=formatted) for formatted in (False, True)}
 
 
 def pair_errors(msgid: str, msgstr: str) -> tuple[Problem, ...]:
     """The errors of an article's translation (a singular message, not formatted)."""
-    return _errors((msgid,), (msgstr,), CatalogShape())
+    return _errors((msgid,), (msgstr,), _SINGULAR_SHAPES[False])
 
 
 def text_state(message) -> str:

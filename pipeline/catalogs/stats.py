@@ -37,13 +37,18 @@ _CJK = re.compile(
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+#: ``_WORD`` over ASCII text, where its letters and digits are these and its ’ cannot occur; quicker.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*")
 
 
 def count_words(text: str) -> int:
     """Words of a message's text without its tags; CJK characters count one each."""
-    text = TOKEN.sub(" ", text)
+    if "<" in text:  # every tag has one
+        text = TOKEN.sub(" ", text)
+    if text.isascii():  # no CJK character either
+        return len(_ASCII_WORD.findall(text))
     cjk = len(_CJK.findall(text))
-    rest = _CJK.sub(" ", text)
+    rest = _CJK.sub(" ", text) if cjk else text
     return cjk + len(_WORD.findall(rest))
 
 
