@@ -33,8 +33,10 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     was a tenth of a cold build.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(path.parent)
+        if _made_folder(path.parent):  # just made: no leftovers of a killed write to sweep
+            _swept_folders.add(os.fspath(path.parent))
+        else:
+            remove_stale_temporaries(path.parent)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
@@ -45,10 +47,7 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp_name, 0o644)
+        os.chmod(tmp_name, _mode_to_keep(path))
         os.replace(tmp_name, path)
         crashpoints.reached("write")
     except BaseException as exc:
@@ -56,6 +55,31 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             os.unlink(tmp_name)
         if isinstance(exc, OSError):  # a folder where the file goes, a full disk: one line, no traceback
             raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
+        raise
+
+
+def _made_folder(folder: Path) -> bool:
+    """Make ``folder`` and its parents if missing (as ``mkdir(parents=True, exist_ok=True)``); whether this call made it."""
+    try:
+        try:
+            os.mkdir(folder)
+        except FileNotFoundError:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            os.mkdir(folder)
+    except OSError:
+        if not folder.is_dir():
+            raise
+        return False
+    return True
+
+
+def _mode_to_keep(path: Path) -> int:
+    """The permissions of the file a write replaces, or those of a new file (what ``path.exists()`` calls missing)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return 0o644
         raise
 
 

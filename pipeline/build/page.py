@@ -136,9 +136,9 @@ def _date_context(value: str, info: LocaleInfo, source: LocaleInfo) -> dict[str,
     day = iso_date(value) if value else None
     if day is None:
         return None
-    text = _long_date(day, info.formatting_locale)
+    text = long_date(day, info.formatting_locale)
     if source.formatting_locale != info.formatting_locale:
-        text = page_or_source(text, _long_date(day, source.formatting_locale))
+        text = page_or_source(text, long_date(day, source.formatting_locale))
     return {"iso": day.isoformat(), "text": text}
 
 
@@ -327,7 +327,7 @@ def _derived_notice(settings, catalog, locale: str, slug: str, infos: dict[str, 
 
 
 @lru_cache(maxsize=4096)
-def _long_date(day: datetime.date, formatting_locale: str) -> str:
+def long_date(day: datetime.date, formatting_locale: str) -> str:
     from babel.dates import format_date
 
     return format_date(day, format="long", locale=formatting_locale)

@@ -9,16 +9,16 @@ translation its original (``translationOfWork``).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_string
 
 from pipeline.build.feeds import FEED_NAME
 from pipeline.formats.site import LocaleInfo, page_url
 
-#: JSON's own escapes for what would end or start markup inside ``<script>``.
-_SCRIPT_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
+#: JSON's own escapes for what would end or start markup inside ``<script>`` (none holds another's character).
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class PageFacts:
     draft: bool
 
 
+@functools.lru_cache(maxsize=256)  # one entry per locale of the site
 def og_locale(locale: str) -> str:
     """The ``language_TERRITORY`` form Open Graph wants: ``zh_CN``; ``en`` -> ``en_US`` (CLDR's likely territory)."""
     from babel.core import get_global
@@ -50,8 +51,26 @@ def og_locale(locale: str) -> str:
 
 def script_json(data: object) -> str:
     """JSON for a ``<script>`` element: no ``<``, ``>`` or ``&`` in it, so no text can end the element."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return text.translate(_SCRIPT_SAFE)
+    text = _indented_json(data, 0)
+    for character, escaped in _SCRIPT_SAFE:  # str.translate looks up every character: slower
+        text = text.replace(character, escaped)
+    return text
+
+
+def _indented_json(value: object, depth: int) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=1)``, written here for the strings, objects and arrays
+    JSON-LD is made of: with an indent, json encodes in Python, and slower than this; anything
+    else (a number, an object with keys that are not strings) is left to json itself."""
+    if isinstance(value, str):
+        return _json_string(value)
+    if isinstance(value, dict) and value and all(isinstance(key, str) for key in value):
+        inner = "\n" + " " * (depth + 1)
+        members = (f"{_json_string(key)}: {_indented_json(item, depth + 1)}" for key, item in value.items())
+        return "{" + inner + ("," + inner).join(members) + "\n" + " " * depth + "}"
+    if isinstance(value, list) and value:
+        inner = "\n" + " " * (depth + 1)
+        return "[" + inner + ("," + inner).join(_indented_json(item, depth + 1) for item in value) + "\n" + " " * depth + "]"
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)  # JSON escapes newlines
 
 
 def _work(info: LocaleInfo, url: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ from typing import Callable
 
 from markupsafe import Markup
 
+from pipeline.build.page import long_date
 from pipeline.build.state import combined_hash
 from pipeline.build.feeds import FEED_NAME, UNKNOWN_TIME, Feed, FeedEntry, day_time, feed_xml, iso_day, provisional_id
 from pipeline.formats.site import LocaleInfo
@@ -110,12 +111,9 @@ def _language_links(inputs: SiteInputs, locales: list[str], prefix: str, current
 
 
 def _date(day: str, info: LocaleInfo) -> dict[str, str] | None:
-    from babel.dates import format_date
-
     if not day:
         return None
-    value = datetime.date.fromisoformat(day)
-    return {"iso": day, "text": format_date(value, format="long", locale=info.formatting_locale)}
+    return {"iso": day, "text": long_date(datetime.date.fromisoformat(day), info.formatting_locale)}
 
 
 class _Writer:
