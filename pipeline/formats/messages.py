@@ -25,7 +25,7 @@ import copy
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from lxml import etree, html
 
@@ -77,7 +77,7 @@ class MarkupMismatch(ValueError):
     """A translation's tags do not match its message's tags."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     """One extracted message and what is needed to rebuild its block."""
 
@@ -90,7 +90,7 @@ class Message:
     placeholders: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     """A contiguous run of inline content inside a block element.
 
@@ -197,57 +197,59 @@ def _base_name(tag: str) -> str:
     return re.sub(r"[^a-z]", "", tag.lower()) or "x"
 
 
-class _NameTable(dict):
-    """``id(element) -> (name, is_placeholder)``, holding the elements it names."""
+def _inline_elements(
+    nodes: Iterable[etree._Element], skip_classes: tuple[str, ...], found: list[tuple[etree._Element, bool]]
+) -> None:
+    """Add the inline elements of a run to ``found`` in document order, each with
+    whether it is a placeholder (whose content is kept whole, not walked)."""
+    for node in nodes:
+        placeholder = skipped(node, skip_classes) or node.tag in VOID_ELEMENTS
+        found.append((node, placeholder))
+        if not placeholder and len(node):
+            _inline_elements(node.iterchildren(etree.Element), skip_classes, found)
 
-    elements: list[etree._Element]
 
-
-def _assign_names(
-    elements: list[etree._Element], skip_classes: tuple[str, ...]
-) -> dict[int, tuple[str, bool]]:
-    """Give each inline element in a run its tag name in the message.
-
-    Returns ``id(element) -> (name, is_placeholder)``.
-    """
-    flat: list[tuple[etree._Element, bool]] = []
-
-    def walk(nodes: list[etree._Element]) -> None:
-        for node in nodes:
-            placeholder = skipped(node, skip_classes) or node.tag in VOID_ELEMENTS
-            flat.append((node, placeholder))
-            if not placeholder:
-                walk([c for c in node if _is_element(c)])
-
-    walk(elements)
+def _assign_names(found: list[tuple[etree._Element, bool]]) -> list[str]:
+    """The name in the message of each element of ``found``, in the same order."""
     # Grouped by the name's letters, not by tag: <h2> and <h3> both become "h"
     # and must be numbered apart, or the build would turn one into the other.
-    by_tag: dict[str, list[tuple[etree._Element, bool]]] = {}
-    for node, placeholder in flat:
-        by_tag.setdefault(_base_name(node.tag), []).append((node, placeholder))
-    names = _NameTable()
-    # Keyed by id(): lxml gives the same Python proxy for an element only while
-    # one is alive, so the table keeps them alive; otherwise a nested element
-    # met again later could get a new id and have no name.
-    names.elements = [node for node, _ in flat]
-    for base, nodes in by_tag.items():
-        number = len(nodes) > 1 and len({_signature(n, p) for n, p in nodes}) > 1
-        for index, (node, placeholder) in enumerate(nodes, start=1):
-            names[id(node)] = (f"{base}{index}" if number else base, placeholder)
+    by_base: dict[str, list[int]] = {}
+    for index, (node, _) in enumerate(found):
+        by_base.setdefault(_base_name(node.tag), []).append(index)
+    names = [""] * len(found)
+    for base, indexes in by_base.items():
+        numbered = len(indexes) > 1 and len({_signature(*found[index]) for index in indexes}) > 1
+        for number, index in enumerate(indexes, start=1):
+            names[index] = f"{base}{number}" if numbered else base
     return names
 
 
-def _render(nodes: list[etree._Element], names: dict[int, tuple[str, bool]]) -> str:
-    parts: list[str] = []
-    for node in nodes:
-        name, placeholder = names[id(node)]
-        if placeholder:
-            parts.append(f"<{name}/>")
-        else:
-            inner = escape_text(node.text or "") + _render([c for c in node if _is_element(c)], names)
-            parts.append(f"<{name}>{inner}</{name}>")
-        parts.append(escape_text(node.tail or ""))
-    return "".join(parts)
+@dataclass(slots=True)
+class _MessageParts:
+    """A run's message as it is made: its text's parts, and its elements by name."""
+
+    named: Iterator[tuple[str, bool]]  # (name, is_placeholder) of each inline element, in document order
+    text: list[str]
+    shells: dict[str, etree._Element] = field(default_factory=dict)
+    placeholders: set[str] = field(default_factory=set)
+
+    def add(self, nodes: Iterable[etree._Element]) -> None:
+        """Write ``nodes`` (and what is inside them) into the message, keeping their shells."""
+        for node in nodes:
+            name, placeholder = next(self.named)
+            # a name shared by equal elements: the last one's shell, where the name first stood
+            if placeholder:
+                self.text.append(f"<{name}/>")
+                self.shells[name] = shell = copy.deepcopy(node)
+                shell.tail = None
+                self.placeholders.add(name)
+            else:
+                self.text.append(f"<{name}>{escape_text(node.text or '')}")
+                self.shells[name] = _shell(node)
+                if len(node):
+                    self.add(node.iterchildren(etree.Element))
+                self.text.append(f"</{name}>")
+            self.text.append(escape_text(node.tail or ""))
 
 
 def normalize_space(text: str) -> str:
@@ -260,27 +262,15 @@ def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
     """The message of one inline run (text not yet checked for translatability)."""
     if not run.children:  # most runs: text alone, with no element to name or keep
         return Message(normalize_space(escape_text(_run_text(run))), kind)
-    names = _assign_names(run.children, skip_classes)
-    text = escape_text(_run_text(run)) + _render(run.children, names)
-    shells: dict[str, etree._Element] = {}
-    placeholders: set[str] = set()
-
-    def collect(nodes: list[etree._Element]) -> None:
-        for node in nodes:
-            name, placeholder = names[id(node)]
-            if placeholder:
-                shells[name] = copy.deepcopy(node)
-                shells[name].tail = None
-                placeholders.add(name)
-            else:
-                shells[name] = _shell(node)
-                collect([c for c in node if _is_element(c)])
-
-    collect(run.children)
-    return Message(normalize_space(text), kind, shells, frozenset(placeholders))
+    found: list[tuple[etree._Element, bool]] = []
+    _inline_elements(run.children, skip_classes, found)
+    names = _assign_names(found)
+    parts = _MessageParts(zip(names, (placeholder for _, placeholder in found)), [escape_text(_run_text(run))])
+    parts.add(run.children)
+    return Message(normalize_space("".join(parts.text)), kind, parts.shells, frozenset(parts.placeholders))
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A translatable place in a document: an inline run or an attribute value."""
 
@@ -290,14 +280,15 @@ class Block:
     attribute: str | None = None
 
 
-def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notranslate",)) -> Iterator[Block]:
+def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notranslate",)) -> list[Block]:
     """Every translatable block under ``root`` in document order.
 
     Element runs come before the attributes of the elements inside them, so the
     order of messages follows the reading order.
     """
     if any(skipped(a, skip_classes) for a in root.iterancestors()):
-        return
+        return []
+    blocks: list[Block] = []
     # One walk that carries down what each element needs from its ancestors
     # (skipped or not, inside an inline run or not), rather than looking up
     # every element's ancestors again: that was most of an extract's time.
@@ -305,35 +296,49 @@ def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notransl
     stack: list[tuple[etree._Element, bool]] = [(root, _inside_inline(root))]
     while stack:
         element, inside_inline = stack.pop()
-        if skipped(element, skip_classes):
-            continue  # and so is everything inside it
-        yield from _element_blocks(element, inside_inline, skip_classes)
         tag = element.tag
+        names = element.keys()
+        # without attributes only the tag can mark an element as skipped
+        if tag in NEVER_TRANSLATED or (names and skipped(element, skip_classes)):
+            continue  # and so is everything inside it
         # What _inside_inline would find for a child: its nearest ancestor that
         # is a block kind (not inside) or an inline element (inside); other
         # block-level containers (ul, table...) pass their own state on.
         if tag in BLOCK_KINDS:
+            if not inside_inline:
+                _add_run_blocks(element, BLOCK_KINDS[tag], skip_classes, blocks)
             children_inside = False
-        elif tag not in BLOCK_LEVEL:
-            children_inside = True
         else:
-            children_inside = inside_inline
-        stack.extend([(child, children_inside) for child in element.iterchildren(etree.Element, reversed=True)])
+            children_inside = tag not in BLOCK_LEVEL or inside_inline
+        if names and not _ATTRIBUTE_NAMES.isdisjoint(names):
+            _add_attribute_blocks(element, blocks)
+        if len(element):
+            stack.extend([(child, children_inside) for child in element.iterchildren(etree.Element, reversed=True)])
+    return blocks
 
 
-def _element_blocks(element: etree._Element, inside_inline: bool, skip_classes: tuple[str, ...]) -> Iterator[Block]:
-    """The blocks of one element: its inline runs (a block kind's), then its attributes."""
-    tag = element.tag
-    if tag in BLOCK_KINDS and not inside_inline:
-        kind = BLOCK_KINDS[tag]
-        for run in iter_runs(element):
-            message = run_message(run, kind, skip_classes)
-            if is_translatable_text(message.text):
-                yield Block(message=message, run=run)
+_ATTRIBUTE_NAMES = TRANSLATABLE_ATTRIBUTES.keys()
+
+
+def _add_run_blocks(element: etree._Element, kind: str, skip_classes: tuple[str, ...], blocks: list[Block]) -> None:
+    """The blocks of a block kind's inline runs."""
+    if not len(element):  # most blocks: their text alone, one run
+        text = normalize_space(escape_text(element.text or ""))
+        if is_translatable_text(text):
+            blocks.append(Block(message=Message(text, kind), run=Run(element, True, None, [])))
+        return
+    for run in iter_runs(element):
+        message = run_message(run, kind, skip_classes)
+        if is_translatable_text(message.text):
+            blocks.append(Block(message=message, run=run))
+
+
+def _add_attribute_blocks(element: etree._Element, blocks: list[Block]) -> None:
+    """The blocks of an element's translatable attributes."""
     for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
         value = element.get(attribute)
         if value is not None and is_translatable_text(value):
-            yield Block(message=Message(normalize_space(value), kind), element=element, attribute=attribute)
+            blocks.append(Block(message=Message(normalize_space(value), kind), element=element, attribute=attribute))
 
 
 def _inside_inline(element: etree._Element) -> bool:
@@ -445,18 +450,23 @@ def apply_to_run(run: Run, translation: str, message: Message) -> None:
     shells: only the source's own elements and attributes come back, and all
     translated text is set as text, so it is escaped on output.
     """
-    tree = parse_translation(translation, message)
+    if not message.shells and not run.children and "<" not in message.text:
+        # Most runs: text alone. The message has no tag for the translation to
+        # use, so parse_translation would return its text unescaped as one
+        # string (none when empty) and nothing would be removed or inserted.
+        _set_run_text(run, unescape_text(translation) or None)
+        return
+    _put_nodes(run, parse_translation(translation, message), message)
+
+
+def _put_nodes(run: Run, tree: list[object], message: Message) -> None:
+    """Replace the content of ``run`` with a parsed translation."""
     owner = run.owner
     holder = html.Element("span")
     _build_nodes(holder, tree, message)
     new_children = list(holder)
-    if run.starts_with_text:
-        owner.text = holder.text
-        insert_at = 0
-    else:
-        assert run.anchor is not None
-        run.anchor.tail = holder.text
-        insert_at = owner.index(run.anchor) + 1
+    _set_run_text(run, holder.text)
+    insert_at = 0 if run.starts_with_text else owner.index(run.anchor) + 1
     trailing_tail = run.children[-1].tail if run.children else None
     for child in run.children:
         owner.remove(child)
@@ -466,3 +476,12 @@ def apply_to_run(run: Run, translation: str, message: Message) -> None:
     if trailing_tail and not trailing_tail.strip():
         if new_children:
             new_children[-1].tail = (new_children[-1].tail or "") + trailing_tail
+
+
+def _set_run_text(run: Run, text: str | None) -> None:
+    """Set the text that starts ``run``: its owner's text, or its anchor's tail."""
+    if run.starts_with_text:
+        run.owner.text = text
+    else:
+        assert run.anchor is not None
+        run.anchor.tail = text

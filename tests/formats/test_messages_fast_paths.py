@@ -1,0 +1,84 @@
+"""The shortcuts of :mod:`pipeline.formats.messages` give what the plain ways give.
+
+Finding the blocks takes a shortcut for a block with no child element, and
+applying a translation for a run of text alone; each is checked here against
+the general way, on documents and translations made of awkward pieces.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from lxml import etree, html
+
+from pipeline.formats.messages import (
+    BLOCK_KINDS, TRANSLATABLE_ATTRIBUTES, _inside_inline, _put_nodes, apply_to_run, is_translatable_text, iter_blocks,
+    iter_runs, normalize_space, parse_translation, run_message, skipped,
+)
+
+_MARKUP = st.lists(
+    st.sampled_from(
+        ["<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<em>", "</em>", '<a href="/x">', '<a href="/y">', "</a>",
+         "<code>c</code>", "<br>", "<b>", "</b>", "<span>", "<table>", "<tr>", '<img alt="a picture" src="p.png">', '<span class="notranslate">', "</span>",
+         '<p translate="no">', '<abbr title="a tip">', "</abbr>", "<div>", "</div>", "<td>", "</td>", "<h2>", "</h2>",
+         "<!-- c -->", " ", "\n  ", "text", "2025", "&lt;", "&amp;lt;", "a &amp; b", "é", "https://example.org/x"]
+    ),
+    max_size=30,
+).map(lambda pieces: "<article>" + "".join(pieces) + "</article>")
+_TRANSLATION = st.lists(
+    st.sampled_from(["", "texte", "<b>", "</b>", "&lt;", "&amp;", "&amp;lt;", "<a/>", " ", "<", "é", "x<y"]), max_size=8
+).map("".join)
+
+
+def _plain_blocks(root: etree._Element, skip_classes: tuple[str, ...]) -> list[tuple[object, ...]]:
+    """The blocks as found element by element, each looking at its ancestors (the slow, plain way)."""
+    found = []
+    for element in root.iter(etree.Element):
+        if any(skipped(e, skip_classes) for e in (element, *element.iterancestors())):
+            continue
+        if element.tag in BLOCK_KINDS and not _inside_inline(element):
+            for run in iter_runs(element):
+                message = run_message(run, BLOCK_KINDS[element.tag], skip_classes)
+                if is_translatable_text(message.text):
+                    found.append((message.text, message.kind, sorted(message.shells), sorted(message.placeholders)))
+        for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
+            value = element.get(attribute)
+            if value is not None and is_translatable_text(value):
+                found.append((normalize_space(value), kind, [], []))
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP)
+def test_the_blocks_are_those_found_element_by_element(markup: str) -> None:
+    root = html.fragment_fromstring(markup)
+    for skip_classes in (("notranslate",), ()):
+        blocks = [(b.message.text, b.message.kind, sorted(b.message.shells), sorted(b.message.placeholders))
+                  for b in iter_blocks(root, skip_classes)]
+        assert blocks == _plain_blocks(root, skip_classes)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP, _TRANSLATION)
+def test_a_translation_is_applied_as_the_general_way_applies_it(markup: str, translation: str) -> None:
+    root = copy.deepcopy(html.fragment_fromstring(markup))  # without the parser's <body>, as its copies are
+    for index, block in enumerate(iter_blocks(root)):
+        if block.run is None:
+            continue
+        shortcut, general = copy.deepcopy(root), copy.deepcopy(root)
+        shortcut_block, general_block = iter_blocks(shortcut)[index], iter_blocks(general)[index]
+        try:
+            tree = parse_translation(translation, general_block.message)
+        except ValueError as exc:  # MarkupMismatch: the shortcut must refuse it too
+            try:
+                apply_to_run(shortcut_block.run, translation, shortcut_block.message)
+            except ValueError as shortcut_exc:
+                assert str(shortcut_exc) == str(exc)
+            else:
+                raise AssertionError("the shortcut took a translation the general way refuses") from exc
+            continue
+        apply_to_run(shortcut_block.run, translation, shortcut_block.message)
+        _put_nodes(general_block.run, tree, general_block.message)
+        assert html.tostring(shortcut) == html.tostring(general)
+        assert [e.text for e in shortcut.iter()] == [e.text for e in general.iter()]  # None and "" told apart
