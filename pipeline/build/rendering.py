@@ -112,6 +112,9 @@ def _environment(project: Project):
         auto_reload=False,
     )
     _install(env, gettext.NullTranslations())  # newstyle must be set before templates compile
+    from pipeline.build.templatecache import packaged_templates_cache
+
+    env.bytecode_cache = packaged_templates_cache(env)  # made with the options final: they name its files
     return env
 
 
