@@ -102,12 +102,8 @@ def check_markup(msgid: str, msgstr: str) -> list[Problem]:
     target_stripped = _stripped(msgstr)
     if _dangerous(target_stripped) and not _dangerous(source_stripped):
         problems.append(Problem(ERROR, "markup", "the translation contains a script, style or event handler"))
-    elif _COMMENT.search(target_stripped) and not _COMMENT.search(source_stripped):
-        problems.append(Problem(ERROR, "markup", "the translation contains an HTML comment or declaration"))
-    elif _ATTRIBUTE_TAG.search(target_stripped):
-        problems.append(Problem(ERROR, "markup", "the translation contains an HTML tag with attributes; write only the source's short tags like <a1>"))
-    elif _RAW_TAG.search(target_stripped) and not _RAW_TAG.search(source_stripped):
-        problems.append(Problem(ERROR, "markup", f"the translation contains raw HTML {_RAW_TAG.search(target_stripped).group(0)}"))  # type: ignore[union-attr]
+    elif "<" in target_stripped or "-->" in target_stripped:  # what each of the raw HTML patterns needs
+        problems += _raw_html(source_stripped, target_stripped)
     if "&" in msgstr:  # no "&", no character reference (a shortcut: the build checks every translation)
         source_entities = Counter(_ENTITY.findall(msgid))
         # &lt; and &amp; are the message format's own escapes (pipeline.formats.messages).
@@ -123,6 +119,17 @@ def check_markup(msgid: str, msgstr: str) -> list[Problem]:
     if mismatch is not None:
         problems.append(Problem(ERROR, "markup", f"{mismatch}; keep every tag of the source, each opened and closed in order"))
     return problems
+
+
+def _raw_html(source_stripped: str, target_stripped: str) -> list[Problem]:
+    """A comment, a tag with attributes or raw HTML that the translation brings in (the first of them)."""
+    if _COMMENT.search(target_stripped) and not _COMMENT.search(source_stripped):
+        return [Problem(ERROR, "markup", "the translation contains an HTML comment or declaration")]
+    if _ATTRIBUTE_TAG.search(target_stripped):
+        return [Problem(ERROR, "markup", "the translation contains an HTML tag with attributes; write only the source's short tags like <a1>")]
+    if _RAW_TAG.search(target_stripped) and not _RAW_TAG.search(source_stripped):
+        return [Problem(ERROR, "markup", f"the translation contains raw HTML {_RAW_TAG.search(target_stripped).group(0)}")]  # type: ignore[union-attr]
+    return []
 
 
 def _decoded(text: str) -> str:
@@ -152,6 +159,8 @@ _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: Characters no HTML or XML text may hold (lxml refuses them): C0 controls
 #: other than tab and line breaks, noncharacters U+FFFE/U+FFFF, lone surrogates.
 _FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Either kind: a translation without one has no problem of :func:`check_characters`.
+_CONTROL = re.compile(f"{_FORBIDDEN_CHARACTER.pattern}|{_BIDI_CONTROL.pattern}")
 
 
 def unclosed_bidi_controls(text: str) -> list[str]:
@@ -191,6 +200,8 @@ def unclosed_bidi_controls(text: str) -> list[str]:
 def check_characters(msgid: str, msgstr: str) -> list[Problem]:
     """Control characters a page cannot hold, and bidi controls left open."""
     problems: list[Problem] = []
+    if not _CONTROL.search(msgstr):
+        return problems
     bad = _FORBIDDEN_CHARACTER.search(msgstr)
     if bad:  # even when the source has one: no page can hold it (lxml refuses it)
         problems.append(Problem(ERROR, "character", f"the translation contains the invisible control character U+{ord(bad.group(0)):04X}; delete it"))

@@ -41,10 +41,18 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*")
 
 
+#: Typographic punctuation of otherwise ASCII text, as ASCII that counts the same:
+#: the apostrophe joins words as "'" does, the others separate them as a space does.
+_TYPOGRAPHIC = (("’", "'"), ("“", " "), ("”", " "), ("‘", " "), ("—", " "), ("–", " "), ("…", " "), ("\u00a0", " "))
+
+
 def count_words(text: str) -> int:
     """Words of a message's text without its tags; CJK characters count one each."""
     if "<" in text:  # every tag has one
         text = TOKEN.sub(" ", text)
+    if not text.isascii():
+        for typographic, ascii_equivalent in _TYPOGRAPHIC:
+            text = text.replace(typographic, ascii_equivalent)
     if text.isascii():  # no CJK character either
         return len(_ASCII_WORD.findall(text))
     cjk = len(_CJK.findall(text))
