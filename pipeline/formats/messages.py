@@ -240,7 +240,7 @@ class _MessageParts:
             # a name shared by equal elements: the last one's shell, where the name first stood
             if placeholder:
                 self.text.append(f"<{name}/>")
-                self.shells[name] = shell = copy.deepcopy(node)
+                self.shells[name] = shell = copy.copy(node)  # lxml copies an element whole, as deepcopy does
                 shell.tail = None
                 self.placeholders.add(name)
             else:
@@ -421,26 +421,26 @@ def tag_counts(text: str) -> dict[str, int]:
     return counts
 
 
-def _append_text(parent: etree._Element, last: etree._Element | None, text: str) -> None:
-    if last is None:
-        parent.text = (parent.text or "") + text
-    else:
-        last.tail = (last.tail or "") + text
-
-
-def _build_nodes(parent: etree._Element, nodes: list[object], message: Message) -> None:
-    last: etree._Element | None = None
+def _built(nodes: list[object], message: Message) -> tuple[str | None, list[etree._Element]]:
+    """The text before the first element of parsed translation nodes, and their elements
+    made from the message's shells (each with its content and its tail)."""
+    text: str | None = None
+    elements: list[etree._Element] = []
     for node in nodes:
         if isinstance(node, str):
-            _append_text(parent, last, node)
+            if elements:
+                elements[-1].tail = (elements[-1].tail or "") + node
+            else:
+                text = (text or "") + node
             continue
         name, children = node  # type: ignore[misc]
-        element = copy.deepcopy(message.shells[name])
+        element = copy.copy(message.shells[name])  # lxml copies an element whole, as deepcopy does
         element.tail = None
-        parent.append(element)
         if name not in message.placeholders:
-            _build_nodes(element, children, message)
-        last = element
+            element.text, inner = _built(children, message)
+            element.extend(inner)
+        elements.append(element)
+    return text, elements
 
 
 def apply_to_run(run: Run, translation: str, message: Message) -> None:
@@ -462,10 +462,8 @@ def apply_to_run(run: Run, translation: str, message: Message) -> None:
 def _put_nodes(run: Run, tree: list[object], message: Message) -> None:
     """Replace the content of ``run`` with a parsed translation."""
     owner = run.owner
-    holder = html.Element("span")
-    _build_nodes(holder, tree, message)
-    new_children = list(holder)
-    _set_run_text(run, holder.text)
+    text, new_children = _built(tree, message)
+    _set_run_text(run, text)
     insert_at = 0 if run.starts_with_text else owner.index(run.anchor) + 1
     trailing_tail = run.children[-1].tail if run.children else None
     for child in run.children:
