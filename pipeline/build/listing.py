@@ -25,13 +25,30 @@ def revision_time(catalog_path: str) -> str:
             match = _REVISION_DATE.search(file.read(8192))  # the header is at the top
     except OSError:
         return ""
-    if not match:
-        return ""
-    try:
-        when = datetime.datetime.strptime(match.group(1).decode("ascii"), "%Y-%m-%d %H:%M%z")
-    except ValueError:
+    when = _revision_datetime(match.group(1).decode("ascii")) if match else None
+    if when is None:
         return ""
     return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _revision_datetime(text: str) -> datetime.datetime | None:
+    """``strptime(text, "%Y-%m-%d %H:%M%z")`` for the digits :data:`_REVISION_DATE` matched, None where it refuses them.
+
+    Read by hand: strptime is slow, and its first call compiles its patterns. The date and time are
+    checked by datetime itself; strptime also refuses an offset's minutes above 59, and an offset
+    of a day or more (timezone refuses it).
+    """
+    offset_minutes = int(text[19:21])
+    if offset_minutes > 59:
+        return None
+    offset = datetime.timedelta(hours=int(text[17:19]), minutes=offset_minutes)
+    try:
+        zone = datetime.timezone(-offset if text[16] == "-" else offset)
+        return datetime.datetime(
+            int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]), tzinfo=zone
+        )
+    except ValueError:
+        return None
 
 
 def article_listing(

@@ -46,13 +46,10 @@ class Article:
 
 def _reindent(element, depth: int, containers: frozenset[str] | set[str]) -> None:
     """Lay ``containers`` out one child a line, as the clean document does, whatever translation did."""
+    if element.tag not in containers:
+        return
     children = [c for c in element if isinstance(c.tag, str)]
-    if (
-        element.tag not in containers
-        or not children
-        or (element.text or "").strip()
-        or any((c.tail or "").strip() for c in element)
-    ):
+    if not children or (element.text or "").strip() or any((c.tail or "").strip() for c in element):
         return
     element.text = "\n" + "  " * (depth + 1)
     for child in element:

@@ -11,6 +11,7 @@ from typing import Callable
 from pipeline.build.results import BuildWarning
 from pipeline.build.translation import read_catalog_or_note
 from pipeline.names import SITE_DOMAIN
+from pipeline.packaged import PACKAGE_TEMPLATES
 from pipeline.project import Project
 
 
@@ -180,12 +181,10 @@ class Renderer:
 
 def stylesheet_bytes(project: Project) -> bytes:
     """The project's own ``templates/style.css`` if it has one, else the packaged one."""
-    from importlib.resources import files
-
     own = project.templates_dir / STYLESHEET
     if own.is_file():
         return own.read_bytes()
-    return (files("pipeline") / "templates" / STYLESHEET).read_bytes()
+    return (PACKAGE_TEMPLATES / STYLESHEET).read_bytes()
 
 
 def with_preview_script(text: str) -> str:

@@ -21,13 +21,13 @@ import os
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-import pipeline
+from pipeline.packaged import PACKAGE_TEMPLATES
 
-PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(pipeline.__file__)), "templates", "")
+_PACKAGED_FOLDER = os.path.join(str(PACKAGE_TEMPLATES), "")
 
 
 class PackagedTemplatesCache(FileSystemBytecodeCache):
-    """Jinja's file cache, for the templates under :data:`PACKAGED_TEMPLATES` only."""
+    """Jinja's file cache, for the templates under :data:`pipeline.packaged.PACKAGE_TEMPLATES` only."""
 
     def __init__(self, env: jinja2.Environment) -> None:
         super().__init__(pattern=f"pipeline-{_options_fingerprint(env)}-%s.cache")
@@ -36,7 +36,7 @@ class PackagedTemplatesCache(FileSystemBytecodeCache):
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         key = super().get_cache_key(name, filename)
-        if filename and os.path.abspath(filename).startswith(PACKAGED_TEMPLATES):
+        if filename and os.path.realpath(filename).startswith(_PACKAGED_FOLDER):
             self._packaged_keys.add(key)
         return key
 

@@ -10,6 +10,7 @@ import pytest
 from helpers.build import build, make_project
 from pipeline.build import templatecache
 from pipeline.build.rendering import Renderer
+from pipeline.packaged import PACKAGE_TEMPLATES
 from pipeline.project import Project
 
 
@@ -55,7 +56,7 @@ def test_a_projects_own_template_is_compiled_every_time_and_its_change_is_seen(t
 
 def test_code_compiled_from_another_source_is_not_used(tmp_path, cache_folder):
     env = Renderer(Project.load(make_project(tmp_path / "project"))).env
-    filename = templatecache.PACKAGED_TEMPLATES + "page-links.html"
+    filename = str(PACKAGE_TEMPLATES / "page-links.html")
     cache = env.bytecode_cache
     bucket = cache.get_bucket(env, "page-links.html", filename, "{{ canonical }}")
     bucket.code = env.compile("{{ canonical }}", "page-links.html", filename)
