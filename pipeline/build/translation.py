@@ -200,13 +200,13 @@ def translate_article(
             BuildWarning(f"translation not used ({reason}); the source text is shown", catalog_path, msgid)
         )
 
-    for block in blocks:
-        if _apply(block, translations.get(block.message.text), reject):
-            continue
+    def fall_back(block) -> None:
         result.fallbacks += 1
         if block.run is not None:
             _mark_run_language(block.run, source_language, source_direction)
         # An attribute cannot carry its own language; it stays in the source text.
+
+    _translate_blocks(blocks, translations, reject, fall_back)
 
     _mark_untranslated_elements(body, source_language, source_direction)
     for attribute in ("title", "description"):
@@ -216,26 +216,35 @@ def translate_article(
     return result
 
 
-def _apply(block, msgstr: str | None, reject: Callable[[str, str], None]) -> bool:
-    """Put the translation into the block; False (the source text stays) when there is none or it is refused."""
+def _translate_blocks(
+    blocks: list, translations: dict[str, str], reject: Callable[[str, str], None], fall_back: Callable[[object], None]
+) -> None:
+    """Put each block's translation into it, or, when there is none or it is refused, ``fall_back`` on the block.
+
+    The modules are imported once here, not for each block: an import
+    statement costs as much as the rest of a block's work.
+    """
+    from pipeline.catalogs.completion import pair_errors
     from pipeline.formats.messages import MarkupMismatch, apply_to_run
 
-    msgid = block.message.text
-    if msgstr is None:
-        return False
-    errors = translation_errors(msgid, msgstr)
-    if errors:
-        reject(msgid, "; ".join(errors))
-        return False
-    if block.run is None:
-        block.element.set(block.attribute, msgstr)
-        return True
-    try:
-        apply_to_run(block.run, msgstr, block.message)
-        return True
-    except MarkupMismatch as exc:
-        reject(msgid, str(exc))
-        return False
+    for block in blocks:
+        msgid = block.message.text
+        msgstr = translations.get(msgid)
+        if msgstr is None:
+            fall_back(block)
+            continue
+        errors = pair_errors(msgid, msgstr)  # what translation_errors gives, as Problems
+        if errors:
+            reject(msgid, "; ".join(problem.message for problem in errors))
+            fall_back(block)
+        elif block.run is None:
+            block.element.set(block.attribute, msgstr)
+        else:
+            try:
+                apply_to_run(block.run, msgstr, block.message)
+            except MarkupMismatch as exc:
+                reject(msgid, str(exc))
+                fall_back(block)
 
 
 def translated_field(text: str, translations: dict[str, str]) -> str:
