@@ -267,9 +267,10 @@ def extract(project: Project, slugs: list[str], site: bool = True) -> ExtractRes
         if not found.comments:
             result.warnings.append(f"{slug}: the clean document has nothing to translate")
     if site:
-        catalog = site_template(project)
+        files = site_template_files(project)
+        catalog = site_template(project, files)
         result.templates.append(_write(project, SITE_DOMAIN, format_catalog(catalog), len(catalog)))
-        if not site_template_files(project):
+        if not files:
             result.warnings.append("no page templates found: locales/site.pot is empty")
     return result
 

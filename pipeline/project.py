@@ -10,6 +10,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from pipeline.errors import LinkOutsideProjectError, ProjectError, UnknownSlugError
 from pipeline.names import LOCALE_PATTERN, SLUG_PATTERN, validate_locale_name, validate_slug
@@ -27,8 +28,17 @@ def confine(root: Path, path: Path, checked: set[str], within: str = "the projec
     the parts already found harmless, so that a build asking for ten thousand
     catalog paths looks at each folder once.
     """
+    path_text = str(path)
+    if path_text in checked:
+        return path  # every part on the way was checked with it
     current = str(root)
-    for part in path.relative_to(root).parts:
+    prefix = current if current.endswith(os.sep) else current + os.sep
+    if path_text.startswith(prefix) and len(path_text) > len(prefix):
+        # Both are normalized paths: the text after the root's is the relative path's.
+        parts: Sequence[str] = path_text[len(prefix):].split(os.sep)
+    else:
+        parts = path.relative_to(root).parts
+    for part in parts:
         current = os.path.join(current, part)
         if current in checked:
             continue

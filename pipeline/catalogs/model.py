@@ -104,6 +104,15 @@ def obsolete_key(msgid: object, context: str | None) -> object:
     return key if context is None else (key, context)
 
 
+#: What Babel's ``mime_headers`` is made of: the attributes its getter reads, those its
+#: setter and the ``locale`` property write, and the setter itself.
+_HEADER_SOURCES = frozenset({
+    "project", "version", "msgid_bugs_address", "creation_date", "revision_date", "last_translator",
+    "language_team", "charset", "locale", "_locale", "_locale_identifier", "_num_plurals", "_plural_expr",
+    "mime_headers",
+})
+
+
 class PoCatalog(Catalog):
     """A Babel catalog that also carries its header as written and its messages in order.
 
@@ -111,17 +120,36 @@ class PoCatalog(Catalog):
     ``raw_header_fields``: the header fields as read or last set, or None to
     write Babel's; ``header_snapshot``: Babel's values when they were set, so
     that a field a stage changed since is written with its new value (see
-    :func:`pipeline.formats.po.header_fields`). ``read_warnings``: what the
-    reader tolerated in the file.
+    :func:`pipeline.formats.po.header_fields`); ``header_unchanged``: whether
+    nothing Babel's values are made of was set since. ``read_warnings``: what
+    the reader tolerated in the file.
     """
 
     def __init__(self, *args, header_comment: str = "", **kwargs) -> None:
         super().__init__(*args, header_comment=header_comment, **kwargs)
         self.raw_header_comment = header_comment
         self.raw_header_fields: list[tuple[str, str]] | None = None
-        self.header_snapshot: dict[str, str] = {}
+        self._snapshot: dict[str, str] | None = {}
         self.read_warnings: list = []
         self._in_order: dict[object, Message] = {}
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Babel's values are formatted (its dates) only when a stage is about to change
+        # what they are made of: most catalogs are read and written with their header as is.
+        if name in _HEADER_SOURCES and self.__dict__.get("_snapshot", {}) is None:
+            self.__dict__["_snapshot"] = dict(self.mime_headers)
+        super().__setattr__(name, value)
+
+    @property
+    def header_snapshot(self) -> dict[str, str]:
+        if self._snapshot is None:  # nothing changed since the fields were set: Babel's values are today's
+            self.__dict__["_snapshot"] = dict(self.mime_headers)
+        return self._snapshot  # type: ignore[return-value]
+
+    @property
+    def header_unchanged(self) -> bool:
+        """Whether nothing Babel's header values are made of was set since :meth:`set_header_fields`."""
+        return self._snapshot is None
 
     def __setitem__(self, id, message: Message) -> None:  # noqa: A002 - Babel's name
         super().__setitem__(id, message)
@@ -140,7 +168,7 @@ class PoCatalog(Catalog):
     def set_header_fields(self, fields: list[tuple[str, str]]) -> None:
         """Make ``fields`` the header the writer writes, exactly, until a stage changes a value."""
         self.raw_header_fields = fields
-        self.header_snapshot = dict(self.mime_headers)
+        self._snapshot = None  # taken when a stage first changes Babel's values (see __setattr__)
 
 
 def messages(catalog: Catalog) -> list[Message]:

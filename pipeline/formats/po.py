@@ -124,8 +124,10 @@ def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     ``Plural-Forms`` of a locale Babel does not know) are kept verbatim: a
     translator's header comes back as it was.
     """
-    generated = [(n, v) for n, v in catalog.mime_headers if n != "Generated-By"]
     raw = catalog.raw_header_fields if isinstance(catalog, PoCatalog) else None
+    if raw is not None and catalog.header_unchanged:
+        return list(raw)  # Babel's values are still those of the snapshot: every field as set
+    generated = [(n, v) for n, v in catalog.mime_headers if n != "Generated-By"]
     if raw is None:
         return generated  # a version number would change files on every Babel upgrade
     snapshot = catalog.header_snapshot
