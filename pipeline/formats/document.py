@@ -38,7 +38,6 @@ but itself, which lets later stages tell whether the content changed.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +82,8 @@ class Document:
 
     def content_hash(self) -> str:
         """sha256 over the serialized document without its hash line."""
+        import hashlib  # only clean hashes a document: reading one (extract, build) needs no OpenSSL
+
         text = serialize(self, include_hash=False)
         return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -208,6 +209,11 @@ def _document_parser() -> html.HTMLParser:
 
 
 _PARSER = _document_parser()
+
+
+def make_element(tag: str, attributes: dict[str, str]) -> etree._Element:
+    """A new element, of the classes the document parser gives (a ``ValueError`` for a name lxml refuses)."""
+    return _PARSER.makeelement(tag, attributes)
 
 
 def parse(text: str, source: str = "article.html") -> Document:
