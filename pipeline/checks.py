@@ -48,11 +48,28 @@ _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)]+", re.I)
 
 
+#: The characters that IGNORECASE matching takes for ASCII letters of ``_DANGEROUS``'s
+#: words (dotted and dotless i for "i", long s for "s") but ``str.lower`` does not make them.
+_LETTER_LOOKALIKES = ("\u0130", "\u0131", "\u017f")
+
+
 def _dangerous(text: str) -> re.Match[str] | None:
-    """``_DANGEROUS.search(text)``, skipped for text without "<", ":" or "=", one of which every
-    match needs: the search is the dearest of the checks the build runs on every translation."""
-    if "<" not in text and ":" not in text and "=" not in text:
-        return None
+    """``_DANGEROUS.search(text)``, skipped for text that lacks what every match needs.
+
+    The search is the dearest of the checks the build runs on every translation.
+    Without "<", a match is a ``...script:`` or ``data:`` address, which needs a
+    ":" and, in any case, "script" or "data", or an ``on...=`` handler, which
+    needs "=" and "on"; lowercasing keeps those words, unless the text holds a
+    lookalike letter, whose text is searched.
+    """
+    if "<" not in text:
+        if ":" not in text and "=" not in text:
+            return None
+        if not any(letter in text for letter in _LETTER_LOOKALIKES):
+            lowered = text.lower()
+            address = ":" in text and ("script" in lowered or "data" in lowered)
+            if not address and not ("=" in text and "on" in lowered):
+                return None
     return _DANGEROUS.search(text)
 
 

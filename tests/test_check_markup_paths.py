@@ -43,3 +43,14 @@ def test_the_tags_alone_get_the_verdict_of_the_whole_translation() -> None:
         expected = _whole_verdict(msgid, msgstr)
         found = [p.message for p in checks.check_markup(msgid, msgstr) if "keep every tag of the source" in p.message]
         assert found == ([f"{expected}; keep every tag of the source, each opened and closed in order"] if expected else []), (msgid, msgstr)
+
+
+def test_dangerous_is_searched_whenever_the_pattern_could_match() -> None:
+    """_dangerous skips the search for text that lacks the pattern's words: it must find what the search finds."""
+    rng = random.Random(17)
+    pieces = ["javascript", "JavaScript", "vbscript", "java\u017fcript", "javascr\u0131pt", "javascr\u0130pt", "DATA", "data",
+              "text/html", "svg", ":", " : ", "=", "onclick", "ON", "oN\u212a", "<", "script", "<script", "x", " ", ",", "é", "\u0130"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        found, expected = checks._dangerous(text), checks._DANGEROUS.search(text)
+        assert (found and found.group(0), found and found.start()) == (expected and expected.group(0), expected and expected.start()), text

@@ -28,9 +28,18 @@ def shape_of(catalog, domain: str) -> CatalogShape:
     return CatalogShape.of(catalog, domain)
 
 
+#: The few-number forms of a singular message: none (its errors depend on no plural form).
+_NO_FORMS: frozenset[int] = frozenset()
+
+
 @lru_cache(maxsize=4096)
-def _errors(ids: tuple[str, ...], strings: tuple[str, ...], shape: CatalogShape) -> tuple[Problem, ...]:
-    """Cached: the build asks for each translation when it counts and again when it uses it."""
+def _errors(ids: tuple[str, ...], strings: tuple[str, ...], few_number_forms: frozenset[int], formatted: bool) -> tuple[Problem, ...]:
+    """Cached: the build asks for each translation when it counts and again when it uses it.
+
+    Keyed by what of the catalog's :class:`CatalogShape` the errors depend on
+    (not its language: one entry per translation), as values that hash in C, not a dataclass.
+    """
+    shape = CatalogShape(few_number_forms=few_number_forms, formatted=formatted)
     return tuple(message_problems(ids, strings, shape, errors_only=True))
 
 
@@ -38,21 +47,12 @@ def message_errors(message, shape: CatalogShape) -> tuple[Problem, ...]:
     """The errors ``check`` reports for the message's translation (none for an empty one)."""
     ids = tuple(message.id) if isinstance(message.id, (list, tuple)) else (message.id,)
     strings = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string or "",)
-    # errors do not depend on the catalog's language: one cache entry per translation
-    if len(ids) > 1:
-        relevant = CatalogShape(few_number_forms=shape.few_number_forms, formatted=shape.formatted)
-    else:
-        relevant = _SINGULAR_SHAPES[shape.formatted]
-    return _errors(ids, strings, relevant)
-
-
-#: What the errors of a singular message depend on of its catalog: whether it is formatted.
-_SINGULAR_SHAPES = {formatted: CatalogShape(formatted=formatted) for formatted in (False, True)}
+    return _errors(ids, strings, shape.few_number_forms if len(ids) > 1 else _NO_FORMS, shape.formatted)
 
 
 def pair_errors(msgid: str, msgstr: str) -> tuple[Problem, ...]:
     """The errors of an article's translation (a singular message, not formatted)."""
-    return _errors((msgid,), (msgstr,), _SINGULAR_SHAPES[False])
+    return _errors((msgid,), (msgstr,), _NO_FORMS, False)
 
 
 def text_state(message) -> str:
