@@ -77,8 +77,9 @@ def build_site(project: Project, options: BuildOptions = BuildOptions()) -> Buil
     }
     renderer = Renderer(project)  # one for the pages and the index: the templates are compiled once
     written: set[str] = set()
+    warned = set(result.warnings)  # the warnings in result.warnings: each outcome's are looked up, not searched for
     for outcome in run_works(plan, works, options.jobs, renderer, options.scheduler):
-        _take_outcome(outcome, result, new_manifest, written)
+        _take_outcome(outcome, result, new_manifest, written, warned)
     result.stylesheet_path = plan.output / STYLESHEET
     write_if_changed(result.stylesheet_path, stylesheet, durable=False)
     if options.shard is None:
@@ -95,11 +96,17 @@ def build_site(project: Project, options: BuildOptions = BuildOptions()) -> Buil
     return result
 
 
-def _take_outcome(outcome: ArticleOutcome, result: BuildResult, new_manifest: dict, written: set[str]) -> None:
-    """One article's pages and messages into the result, its records into the new manifest."""
+def _take_outcome(
+    outcome: ArticleOutcome, result: BuildResult, new_manifest: dict, written: set[str], warned: set
+) -> None:
+    """One article's pages and messages into the result (each warning once: ``warned`` holds those
+    already there), its records into the new manifest."""
     result.pages.extend(outcome.pages)
     result.skipped.extend(outcome.skipped)
-    result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
+    for warning in outcome.warnings:
+        if warning not in warned:
+            warned.add(warning)
+            result.warnings.append(warning)
     result.errors.extend(e for e in outcome.errors if e not in result.errors)
     result.removed.extend(outcome.removed)
     written.update(p.file for p in outcome.pages)
