@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -114,11 +115,19 @@ def _mark_untranslated_elements(body, source_language: str, direction: str = "")
     Saying so lets browsers, fonts and screen readers switch language for a
     title cited as published inside a translated sentence.
     """
-    for element in body.iter():
-        if isinstance(element.tag, str) and element.get("translate") == "no" and not element.get("lang"):
-            element.set("lang", source_language)
-            if direction and not element.get("dir"):
-                element.set("dir", direction)
+    for element in _untranslated_without_language()(body):
+        element.set("lang", source_language)
+        if direction and not element.get("dir"):
+            element.set("dir", direction)
+
+
+@functools.cache  # one expression, compiled once (lxml is loaded only when a page is translated)
+def _untranslated_without_language():
+    """What finds, in document order, the elements (the root included) marked ``translate="no"``
+    whose ``lang`` is missing or empty: libxml2 looks, not a Python loop over every element."""
+    from lxml import etree
+
+    return etree.XPath("descendant-or-self::*[@translate='no' and not(string(@lang))]")
 
 
 class ArticleBlocks:

@@ -64,6 +64,8 @@ META_FIELDS = (
     ("modified", "dcterms.modified"),
 )
 HASH_META = "pipeline.content-hash"
+#: The metadata names a document has fields for; others go to its ``extra_meta``.
+_KNOWN_META = frozenset(name for _, name in META_FIELDS) | {HASH_META}
 
 
 @dataclass
@@ -244,7 +246,6 @@ def parse(text: str, source: str = "article.html") -> Document:
             f"{source}: no <article> element; a clean document holds its text in <article>...</article> "
             "(make it again with `pipeline clean`)"
         )
-    known = {name for _, name in META_FIELDS} | {HASH_META}
     return Document(
         title=(title_element.text_content() if title_element is not None else "").strip(),
         language=root.get("lang", ""),
@@ -254,7 +255,7 @@ def parse(text: str, source: str = "article.html") -> Document:
         source_url=meta.get("dcterms.source", ""),
         published=meta.get("dcterms.issued", ""),
         modified=meta.get("dcterms.modified", ""),
-        extra_meta={k: v for k, v in meta.items() if k not in known},
+        extra_meta={k: v for k, v in meta.items() if k not in _KNOWN_META},
     )
 
 

@@ -27,7 +27,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from lxml import etree, html
+from lxml import etree
+
+from pipeline.formats.document import make_element
 
 #: Elements whose own inline content is one message, with what they are for
 #: the translator (the extracted comment).
@@ -172,7 +174,7 @@ def _run_text(run: Run) -> str:
 def _shell(element: etree._Element) -> etree._Element:
     """The element's tag and attributes, without content."""
     try:
-        return html.Element(element.tag, dict(element.attrib))
+        return make_element(element.tag, dict(element.attrib))
     except ValueError:
         # lxml's HTML parser accepts tag and attribute names that lxml will not
         # create (``<a<``, ``<p a"b=1>``); a copy keeps them as parsed.
