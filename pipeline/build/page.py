@@ -119,11 +119,11 @@ def iso_date(value: str) -> datetime.date | None:
 
 def _in_language(text: str, marks: str):
     """Data shown as it is in the source (a name) marked with its language (``marks``) on other pages."""
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
     if not text or not marks:
         return text
-    return Markup("<span{}>{}</span>").format(Markup(marks), text)
+    return Markup(f"<span{marks}>{escape(text)}</span>")  # what Markup.format gives, without its Formatter
 
 
 def _date_context(value: str, info: LocaleInfo, source: LocaleInfo) -> dict[str, str] | None:

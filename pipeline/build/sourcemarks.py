@@ -42,7 +42,7 @@ def marking(func: Callable[..., str], has_translation: Callable[..., bool]) -> C
         text = escape(func(*args))
         if has_translation(*args):
             return text
-        return Markup(OPEN) + text + Markup(CLOSE)
+        return Markup(f"{OPEN}{text}{CLOSE}")  # text is escaped: as Markup's own + would join them
 
     return wrapped
 
@@ -70,7 +70,7 @@ def page_or_source(page_text: str, source_text: str) -> str:
 
 def marked_source_text(text: str) -> Markup:
     """Text given in the source language (the site's name without a translation), marked like an untranslated string."""
-    return Markup(OPEN) + escape(text) + Markup(CLOSE)
+    return Markup(f"{OPEN}{escape(text)}{CLOSE}")
 
 
 #: Elements whose content is text, never elements (a span in them would show as "<span").
