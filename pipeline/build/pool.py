@@ -36,11 +36,11 @@ def run_works(plan: BuildPlan, works: list[ArticleWork], jobs: int | None, rende
     processes = available_cpus() if jobs is None else jobs
     rendered = 0
     for position, work in enumerate(works):
-        left = works[position:]
+        left = len(works) - position  # counted, not sliced: a copy of the rest at every article adds up
         # the first article is always built here, so the workers start with what it loaded
-        if processes > 1 and position >= 1 and len(left) >= 2:
-            if jobs is not None or (rendered >= AUTO_POOL_AFTER_PAGES and len(left) >= AUTO_POOL_MIN_ARTICLES):
-                yield from _run_in_pool(plan, left, processes, renderer)
+        if processes > 1 and position >= 1 and left >= 2:
+            if jobs is not None or (rendered >= AUTO_POOL_AFTER_PAGES and left >= AUTO_POOL_MIN_ARTICLES):
+                yield from _run_in_pool(plan, works[position:], processes, renderer)
                 return
         outcome = build_article(plan, work, renderer)
         rendered += sum(1 for page in outcome.pages if page.rendered)
