@@ -91,18 +91,22 @@ class _ElementPlaces:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        #: raw-text element -> (the starts of its ``<name`` tags, of its ``</name>`` tags), in order
-        self.tags: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in _RAW_TEXT}
+        found: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in _RAW_TEXT}
         for tag in _RAW_TEXT_TAG.finditer(text):
             closing = tag.group(1)
-            self.tags[closing or tag.group(2)][1 if closing else 0].append(tag.start())
+            found[closing or tag.group(2)][1 if closing else 0].append(tag.start())
+        #: for each raw-text element the page opens: the starts of its ``<name`` tags and of its
+        #: ``</name>`` tags, in order, and their lengths (one never opened is never open)
+        self.tags = [
+            (opens, closes, len(name) + 1, len(name) + 3) for name, (opens, closes) in found.items() if opens
+        ]
 
     def no_element_at(self, at: int) -> bool:
         if self.text.rfind("<", 0, at) > self.text.rfind(">", 0, at):
             return True
         return any(
-            _last_start(opens, at, len(name) + 1) > _last_start(closes, at, len(name) + 3)
-            for name, (opens, closes) in self.tags.items()
+            _last_start(opens, at, open_length) > _last_start(closes, at, close_length)
+            for opens, closes, open_length, close_length in self.tags
         )
 
 
