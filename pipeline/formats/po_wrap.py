@@ -148,7 +148,36 @@ def _columns(widths: bytes) -> Sequence[int]:
 
 #: Classes whose effect reaches past the last class that is no space: marks and joiners (they
 #: take their base's class), newlines, zero-width spaces, Hebrew letters, regional indicators.
-_LONG_REACH = re.compile(b"[%s]" % bytes((CM, ZWJ, ZW, BK, CR, LF, HL, RI)))
+_LONG_REACH = bytes((CM, ZWJ, ZW, BK, CR, LF, HL, RI))
+#: Every other class: deleting these from a portion's classes leaves those of ``_LONG_REACH``.
+_SHORT_REACH = bytes(c for c in range(256) if c not in _LONG_REACH)
+
+#: The cell (class and width) of each Latin-1 character, as ``_CELL_TABLE`` gives it, for bytes.translate.
+_LATIN1_CELLS = bytes(ord(_CELL_TABLE[code]) for code in range(256))
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
+
+
+def _cells_of(text: str) -> bytes:
+    """``text.translate(_CELL_TABLE).encode("latin-1")``, at C speed for text mostly in Latin-1.
+
+    ``str.translate`` looks each character of a text that is not ASCII up in the
+    table. Encoded as Latin-1 with ``replace`` the text is one byte a character
+    (``?`` for those beyond), which ``bytes.translate`` maps at once; only the
+    characters beyond Latin-1 (curly quotes, dashes) are then looked up. A text
+    mostly beyond it (CJK, Cyrillic) takes ``str.translate``: most characters
+    would be looked up either way.
+    """
+    latin = text.encode("latin-1", "replace")
+    beyond = latin.count(b"?") - text.count("?")
+    if beyond * 4 > len(text):
+        return text.translate(_CELL_TABLE).encode("latin-1")
+    cells = latin.translate(_LATIN1_CELLS)
+    if not beyond:
+        return cells
+    patched = bytearray(cells)
+    for match in _BEYOND_LATIN1.finditer(text):
+        patched[match.start()] = ord(_CELL_TABLE[ord(match.group())])
+    return bytes(patched)
 
 
 class _Portion:
@@ -163,7 +192,7 @@ class _Portion:
         if text.isascii() and text.isprintable():
             self.columns: Sequence[int] = range(len(text) + 1)
         else:
-            self._cells = text.translate(_CELL_TABLE).encode("latin-1")
+            self._cells = _cells_of(text)
             self.columns = _columns(self._cells.translate(_WIDTH_OF_CELL))
         self._classes: bytes | None = None  # only for a portion that does not fit
         self._kinds: list[tuple[int, int]] | None = None
@@ -179,7 +208,7 @@ class _Portion:
 
     def simple(self) -> bool:
         """Whether no class of ``_LONG_REACH`` is in the portion (see :func:`_may_break`)."""
-        return _LONG_REACH.search(self.classes) is None
+        return not self.classes.translate(None, _SHORT_REACH)  # C-level deletion: far faster than a search
 
     def opportunities(self) -> list[tuple[int, int]]:
         """(position, kind) of each break libunistring allows and gettext does not forbid."""
