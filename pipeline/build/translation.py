@@ -144,7 +144,7 @@ class ArticleBlocks:
         from pipeline.formats.messages import iter_blocks
 
         self.body = body
-        self.blocks = list(iter_blocks(body, skip_classes))
+        self.blocks = iter_blocks(body, skip_classes)
         position = {element: index for index, element in enumerate(body.iter())}
         self._places = [
             (
