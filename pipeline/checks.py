@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from pipeline.catalogs.glossary import catalog_glossary_findings, project_glossary
 from pipeline.catalogs.model import PoCatalog
 from pipeline.names import SITE_DOMAIN, validate_locale_name
 from pipeline.errors import CatalogError
@@ -606,6 +605,8 @@ def check_project(project: Project, locales: Sequence[str] = (), glossary: bool 
     With ``glossary``, the glossary's warnings too (a glossary that cannot be
     read raises its error); each catalog is read once for both.
     """
+    from pipeline.catalogs.glossary import catalog_glossary_findings, project_glossary  # not needed by the build's checks
+
     chosen = [validate_locale_name(locale) for locale in locales] or project.catalog_locales()
     paths = catalog_paths(project.locales_dir, chosen)
     source_language = project.settings.source_language
