@@ -45,7 +45,7 @@ class PackagedTemplatesCache(FileSystemBytecodeCache):
             return
         try:
             super().load_bytecode(bucket)
-        except Exception:  # a damaged or unreadable file: compiled again, like a file never written
+        except Exception:  # noqa: BLE001 -- a damaged or unreadable file, whatever it raises: compiled again
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:

@@ -11,7 +11,7 @@ def _by_strptime(text: str) -> str:
         when = datetime.datetime.strptime(text, "%Y-%m-%d %H:%M%z")
     except ValueError:
         return ""
-    return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_revision_time_is_strptimes_for_edge_dates_times_and_offsets(tmp_path):

@@ -4,10 +4,17 @@ import random
 import re
 
 from pipeline.build import sourcemarks
-from pipeline.build.sourcemarks import CLOSE, NAME_CLOSE, NAME_OPEN, NAME_SPLIT, OPEN, resolve
+from pipeline.build.sourcemarks import (
+    CLOSE,
+    NAME_CLOSE,
+    NAME_OPEN,
+    NAME_SPLIT,
+    OPEN,
+    resolve,
+)
 
-_MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
-_NAMES = re.compile(f"{NAME_OPEN}(.*?){NAME_SPLIT}(.*?){NAME_CLOSE}", re.S)
+_MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.DOTALL)
+_NAMES = re.compile(f"{NAME_OPEN}(.*?){NAME_SPLIT}(.*?){NAME_CLOSE}", re.DOTALL)
 _SENTINELS = re.compile(f"[{OPEN}{CLOSE}{NAME_OPEN}{NAME_SPLIT}{NAME_CLOSE}]")
 
 

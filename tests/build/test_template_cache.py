@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from helpers.build import build, make_project
+
 from pipeline.build import templatecache
 from pipeline.build.rendering import Renderer
 from pipeline.packaged import PACKAGE_TEMPLATES
