@@ -202,9 +202,9 @@ def _language_and_plural(fields: list[tuple[str, str]], where: tuple[str, int]) 
     deciding = tuple((field, value) for field, value in fields if field.lower() in _DECIDING_FIELDS)
     try:
         return _known_outcome(deciding, is_template=where[0].endswith(".pot"))
-    except Exception:
-        _outcome(deciding, where)  # the same error, naming this file and line
-        raise
+    except Exception:  # noqa: BLE001 - whatever the header raises, it raises again below
+        pass
+    return _outcome(deciding, where)  # the same error, naming this file and line (not chained to the first)
 
 
 #: A site's catalogs share the few headers of their locales; a set of catalogs
