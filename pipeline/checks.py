@@ -605,7 +605,8 @@ def check_project(project: Project, locales: Sequence[str] = (), glossary: bool 
     With ``glossary``, the glossary's warnings too (a glossary that cannot be
     read raises its error); each catalog is read once for both.
     """
-    from pipeline.catalogs.glossary import catalog_glossary_findings, project_glossary  # not needed by the build's checks
+    # Imported here: the build's checks do not need the glossary.
+    from pipeline.catalogs.glossary import catalog_glossary_findings, project_glossary
 
     chosen = [validate_locale_name(locale) for locale in locales] or project.catalog_locales()
     paths = catalog_paths(project.locales_dir, chosen)

@@ -129,7 +129,7 @@ def _text(strings: str) -> str:
 
 #: A comment line other than extracted comments (``#.``) and references (``#:``):
 #: flags or a translator's comment. Every line of an entry's comments starts with "#".
-_FLAGS_OR_COMMENT = re.compile(r"^#(?![.:])", re.M)
+_FLAGS_OR_COMMENT = re.compile(r"^#(?![.:])", re.MULTILINE)
 
 
 def _comments(block: str) -> tuple[set[str], list[str]]:
@@ -152,7 +152,7 @@ def _comments(block: str) -> tuple[set[str], list[str]]:
 
 def _lean(data: bytes, name: str) -> ArticleCatalog:
     warnings: list[ReadWarning] = []
-    text, charset = decode_catalog(data, name, warnings)
+    text, _charset = decode_catalog(data, name, warnings)
     if "\r" in text:
         raise _Unusual
     if not text.endswith("\n"):
@@ -201,10 +201,11 @@ def _language_and_plural(fields: list[tuple[str, str]], where: tuple[str, int]) 
     """``locale_identifier`` and ``plural_expr`` as :func:`apply_header` makes them of ``fields``, or its error."""
     deciding = tuple((field, value) for field, value in fields if field.lower() in _DECIDING_FIELDS)
     try:
-        return _known_outcome(deciding, is_template=where[0].endswith(".pot"))
-    except Exception:  # noqa: BLE001 - whatever the header raises, it raises again below
-        pass
-    return _outcome(deciding, where)  # the same error, naming this file and line (not chained to the first)
+        outcome = _known_outcome(deciding, is_template=where[0].endswith(".pot"))
+    except Exception:  # noqa: BLE001 - whatever the header raises is raised again below
+        outcome = None
+    # The same error again, outside the handler (not chained to the first), naming this file and line.
+    return outcome if outcome is not None else _outcome(deciding, where)
 
 
 #: A site's catalogs share the few headers of their locales; a set of catalogs
