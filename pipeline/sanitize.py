@@ -120,6 +120,8 @@ def _elements_with_urls_if_allowed(body: etree._Element) -> list[etree._Element]
 def unsafe_url_reason(value: str, image: bool = False) -> str:
     """Why the URL ``value`` must not stand in a page, or "" when it may."""
     url = value.strip(_C0_OR_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    if _plainly_allowed(url):
+        return ""
     try:
         scheme = urlsplit(url).scheme
     except ValueError:
@@ -132,6 +134,25 @@ def unsafe_url_reason(value: str, image: bool = False) -> str:
             return ""
         return f"a data: URL of type {media_type or 'text/plain'} is not an image a page may show"
     return f"a {scheme}: URL is not allowed"
+
+
+#: The beginnings of most URLs of a page: a web address, a path or a fragment on the same site.
+_WEB_PREFIXES = ("https://", "http://")
+_RELATIVE_STARTS = ("/", "#", ".", "?")
+
+
+def _plainly_allowed(url: str) -> bool:
+    """Whether ``urlsplit`` would give ``url`` an allowed scheme (or none) without an error.
+
+    An ASCII ``http://`` or ``https://`` address without brackets has that
+    scheme, and ``urlsplit`` raises only for brackets in a host or a host not
+    in ASCII; a URL starting with ``/`` (not ``//``), ``#``, ``.`` or ``?`` has
+    no scheme (a scheme starts with a letter) and no host. Such URLs skip the
+    parse, which is most of the cost of checking a page's links.
+    """
+    if url.startswith(_WEB_PREFIXES):
+        return url.isascii() and "[" not in url and "]" not in url
+    return url.startswith(_RELATIVE_STARTS) and not url.startswith("//")
 
 
 def srcset_urls(value: str) -> list[str]:

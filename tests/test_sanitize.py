@@ -21,7 +21,7 @@ from pipeline.cli import main
 from pipeline.formats import document as document_format
 from pipeline.sanitize import (
     ALLOWED_ATTRIBUTES, ALLOWED_TAGS, _cleaner, _drop_unsafe_metadata, _drop_unsafe_urls, _elements_with_urls_if_allowed,
-    _unsupported_markup, sanitize_document, srcset_urls, unsafe_url_reason,
+    LINK_SCHEMES, _plainly_allowed, _unsupported_markup, sanitize_document, srcset_urls, unsafe_url_reason,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -361,3 +361,25 @@ def test_the_fast_path_gives_what_the_general_path_gives_on_the_fixtures(name: s
     text = (FIXTURES / "html" / f"{name}.html").read_text(encoding="utf-8")
     fast, general = _both_paths(text if "<article" in text else page(text))  # a scraped page, put in an article
     assert fast == general
+
+
+def _urls_with_hostile_pieces(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(16)
+    pieces = ["https://", "http://", "HTTPS://", "//", "/", "#", "?", ".", "..", ":", "[", "]", "[::1]", "@", "%",
+              "a", "x.example", "é", "\u2100", "\uff41", "javascript:", "data:,", " ", "\t", "\x00", "mailto:"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(count)]
+
+
+def test_urls_that_skip_the_parse_are_those_the_parse_allows() -> None:
+    """The shortcut of unsafe_url_reason must never differ from urllib's reading."""
+    from urllib.parse import urlsplit
+
+    shortcut = 0
+    for url in _urls_with_hostile_pieces(20_000) + ["https://x.example/[a]", "http://é.example/", "//x", "/a", "#b"]:
+        if _plainly_allowed(url):
+            shortcut += 1
+            scheme = urlsplit(url).scheme  # raises where the shortcut was wrong to skip the parse
+            assert not scheme or scheme in LINK_SCHEMES, url
+    assert shortcut > 1000
