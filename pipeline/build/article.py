@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from pipeline.build.catalogs import read_article_catalog
-from pipeline.build.listing import article_listing
+from pipeline.build.listing import article_listing, header_revision_time, revision_time
 from pipeline.build.page import Article, render_page
 from pipeline.build.plan import ArticleOutcome, ArticleWork, BuildPlan, input_paths, read_document
 from pipeline.build.rendering import Renderer, with_preview_script
@@ -41,17 +42,23 @@ if TYPE_CHECKING:
 
 
 class _LazyArticle:
-    """An article's document and catalogs, each read only when a page needs it."""
+    """An article's document and catalogs, each read only when a page needs it.
+
+    A file whose bytes ``hashes`` read to hash it is made from those bytes,
+    not read again: what a page is made of is what its recorded hash says.
+    """
 
     def __init__(
         self,
         project: Project,
         slug: str,
         errors: list[str],
+        hashes: FileHashes,
         preview: bool = False,
         page_of: Callable[[str], Path] | None = None,
     ) -> None:
         self.project, self.slug, self.errors = project, slug, errors
+        self.hashes = hashes
         self.preview = preview
         self.page_of = page_of  # a locale's page file in the output, to tell whether a preview has one to keep
         self._doc: document_format.Document | None = None
@@ -62,7 +69,8 @@ class _LazyArticle:
     @property
     def doc(self) -> document_format.Document:
         if self._doc is None:
-            self._doc = read_document(self.project, self.slug, self.doc_warnings)
+            data = self.hashes.contents(self.project.clean_document_path(self.slug))
+            self._doc = read_document(self.project, self.slug, self.doc_warnings, data)
         return self._doc
 
     @property
@@ -73,9 +81,11 @@ class _LazyArticle:
 
     def catalog(self, locale: str):
         if locale not in self.catalogs:
+            path = self.project.catalog_path(locale, self.slug)
+            data = self.hashes.contents(path)
             self.catalogs[locale] = read_catalog_or_note(
-                self.project.catalog_path(locale, self.slug), self.errors, self._unreadable_consequence(locale),
-                read_article_catalog,
+                path, self.errors, self._unreadable_consequence(locale),
+                read_article_catalog if data is None else functools.partial(read_article_catalog, data=data),
             )
         return self.catalogs[locale]
 
@@ -118,14 +128,15 @@ def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> Art
     only when its hash is new or one of its pages has to be rendered.
     """
     outcome = ArticleOutcome(work.slug)
+    hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns, keep_contents=True)
     article = _LazyArticle(
         plan.project,
         work.slug,
         outcome.errors,
+        hashes,
         plan.preview,
         lambda locale: Path(plan.page_file(locale, work.slug)),
     )
-    hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns)
     inputs = _article_inputs(plan, work, article, hashes, outcome)
     outcome.file_records = hashes.records
     build = _ArticleBuild(plan, work, article, inputs, renderer, outcome)
@@ -327,7 +338,7 @@ class _ArticleBuild:
         listed = inputs.published + [loc for loc in plan.locales if plan.include_drafts and loc not in inputs.published]
         record["listing"] = article_listing(  # what the home pages and feeds show of it
             old_article.get("listing"), inputs.document_hash, inputs.catalog_hashes, listed, plan.locales[0],
-            lambda: self.article.doc, self._translated_listing_text, inputs.catalog_paths,
+            lambda: self.article.doc, self._translated_listing_text, self._revision_time,
         )
         return record
 
@@ -346,6 +357,12 @@ class _ArticleBuild:
                 title = self.article.doc.title
                 titles[locale] = translated_field(title, usable_translations(self.article.catalog(locale))) or title
         return titles
+
+    def _revision_time(self, locale: str) -> str:
+        """The locale's catalog's revision time (:func:`revision_time`), from the bytes hashed when they were read."""
+        path = self.inputs.catalog_paths[locale]
+        data = self.article.hashes.contents(path)
+        return revision_time(path) if data is None else header_revision_time(data)
 
     def _translated_listing_text(self, locale: str, text: str) -> str:
         if not self.inputs.catalog_hashes.get(locale):

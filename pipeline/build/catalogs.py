@@ -91,20 +91,25 @@ def translation_table(catalog_messages) -> dict[str, str]:
     return table
 
 
-def read_article_catalog(path: Path) -> ArticleCatalog:
-    """The catalog at ``path``; :class:`~pipeline.errors.CatalogError` as :func:`pipeline.formats.po.read_catalog` raises it."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""
+def read_article_catalog(path: Path, data: bytes | None = None) -> ArticleCatalog:
+    """The catalog at ``path``; :class:`~pipeline.errors.CatalogError` as :func:`pipeline.formats.po.read_catalog` raises it.
+
+    ``data``: the file's bytes, when they were read already (to hash them).
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""  # the full reader reads it again and says why it cannot
     if data.strip():
         try:
             return _lean(data, str(path))
         except _Unusual:
             pass
-    from pipeline.formats.po import read_catalog
+    from pipeline.formats.po import parse_catalog, read_catalog
 
-    catalog = read_catalog(path)
+    # an empty (or unreadable) file: the full reader's error, which says what to do about it
+    catalog = parse_catalog(data, str(path)) if data.strip() else read_catalog(path)
     return ArticleCatalog(messages(catalog), catalog.obsolete, catalog.locale_identifier, catalog.plural_expr)
 
 

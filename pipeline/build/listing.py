@@ -22,9 +22,18 @@ def revision_time(catalog_path: str) -> str:
     """The catalog's ``PO-Revision-Date`` as an RFC 3339 time in UTC, or "" (missing, a template's placeholder)."""
     try:
         with open(catalog_path, "rb") as file:
-            match = _REVISION_DATE.search(file.read(8192))  # the header is at the top
+            return header_revision_time(file.read(_HEADER_BYTES))
     except OSError:
         return ""
+
+
+#: How much of a catalog is searched for its revision date: the header is at the top.
+_HEADER_BYTES = 8192
+
+
+def header_revision_time(data: bytes) -> str:
+    """:func:`revision_time` of a catalog's bytes."""
+    match = _REVISION_DATE.search(data, 0, _HEADER_BYTES)
     when = _revision_datetime(match.group(1).decode("ascii")) if match else None
     if when is None:
         return ""
@@ -59,13 +68,14 @@ def article_listing(
     source: str,
     doc: Callable[[], object],
     translated_field: Callable[[str, str], str],
-    catalog_paths: dict[str, str],
+    revised: Callable[[str], str],
 ) -> dict:
     """The article's ``listing`` record: its dates and author, and per locale of ``locales`` its title and description.
 
     ``doc()`` gives the clean document and ``translated_field(locale, text)``
     a title's or description's usable translation ("" when there is none);
-    both are called only for what changed since ``old_listing``. A text with
+    both are called only for what changed since ``old_listing``, as is
+    ``revised(locale)``, the :func:`revision_time` of the locale's catalog. A text with
     no usable translation is kept in the source language and flagged so
     (``title_lang``/``description_lang``), so the page marks it with ``lang``.
     """
@@ -92,6 +102,6 @@ def article_listing(
                     entry[field] = translation
                 elif entry[field]:
                     entry[f"{field}_lang"] = source  # shown in the source language
-            entry["revised"] = revision_time(catalog_paths[locale])
+            entry["revised"] = revised(locale)
         entries[locale] = entry
     return {"document": doc_hash, **dates, "locales": entries}

@@ -29,8 +29,9 @@ def all_locales(project: Project) -> list[str]:
 
 
 def read_document(
-    project: Project, slug: str, warnings: list[BuildWarning] | None = None
+    project: Project, slug: str, warnings: list[BuildWarning] | None = None, data: bytes | None = None
 ) -> document_format.Document:
+    """The article's clean document, sanitized; ``data``: its bytes, when they were read already (to hash them)."""
     from pipeline.formats import document as document_format
     from pipeline.sanitize import sanitize_document
 
@@ -43,7 +44,10 @@ def read_document(
             else f"run `pipeline scrape URL` and then `pipeline clean {slug}`"
         )
         raise MissingDocumentError(f"no clean document {path}: {hint}, then build again")
-    document = document_format.read(path)
+    if data is None:
+        document = document_format.read(path)
+    else:
+        document = document_format.parse(document_format.decode_text(data, path), str(path))
     # people edit and review this file: it passes the same gate as clean's output
     removals = sanitize_document(document)
     if warnings is not None:

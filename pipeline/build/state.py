@@ -63,10 +63,16 @@ READABLE_VERSIONS = (3,)
 
 def file_hash(path: Path) -> str:
     """sha256 of a file's bytes; "" when it does not exist."""
+    data = _input_bytes(path)
+    return "" if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _input_bytes(path: Path) -> bytes | None:
+    """A file's bytes; None when it does not exist."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
-        return ""
+        return None
     except OSError as exc:  # a folder where a catalog should be, no permission
         raise FileAccessError(f"cannot read {file_problem(path, exc)}") from None
 
@@ -87,12 +93,21 @@ class FileHashes:
     next manifest. ``started_ns`` is when the build started (before any file
     was looked at): only files whose times are older by :data:`RACY_SECONDS`
     are recorded.
+
+    ``keep_contents``: the bytes of each file read to be hashed are kept, and
+    :meth:`contents` hands them to the readers of the file, so that a file is read
+    once and what is read of it is what was hashed. One article's object keeps
+    them (its own files, dropped with it); a whole build's keeps none.
     """
 
-    def __init__(self, root: str | Path, records: dict[str, list], started_ns: int) -> None:
+    def __init__(
+        self, root: str | Path, records: dict[str, list], started_ns: int, keep_contents: bool = False
+    ) -> None:
         self._prefix = os.path.join(str(root), "")
         self._old = records
         self._trust_before_ns = started_ns - RACY_SECONDS * 1_000_000_000
+        self._keep_contents = keep_contents
+        self._contents: dict[str, bytes] = {}
         self.records: dict[str, list] = {}
 
     def key(self, path: str | Path) -> str:
@@ -112,10 +127,19 @@ class FileHashes:
         if isinstance(old, list) and len(old) == 5 and old[:4] == signature:  # a damaged record is ignored
             self.records[key] = old
             return old[4]
-        digest = file_hash(Path(path))
-        if digest and max(stat.st_mtime_ns, stat.st_ctime_ns) < self._trust_before_ns:
+        data = _input_bytes(Path(path))
+        if data is None:
+            return ""
+        if self._keep_contents:
+            self._contents[path] = data
+        digest = hashlib.sha256(data).hexdigest()
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self._trust_before_ns:
             self.records[key] = signature + [digest]
         return digest
+
+    def contents(self, path: str | Path) -> bytes | None:
+        """The bytes :meth:`hash` read of the file and kept; None when it read none."""
+        return self._contents.get(str(path))
 
 
 def combined_hash(*parts: object) -> str:

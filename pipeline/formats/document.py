@@ -291,6 +291,11 @@ def read_text(path: Path) -> str:
         raise
     except OSError as exc:
         raise DocumentError(f"cannot read the clean document: {file_problem(path, exc)}") from None
+    return decode_text(data, path)
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """The text of a clean document's bytes, read from ``path``: UTF-8, as ``clean`` writes it."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
