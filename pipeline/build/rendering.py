@@ -56,11 +56,12 @@ def site_translations(catalog, path: Path | None, warnings: list[BuildWarning]):
     for message in refused:  # out of the catalog, like an untranslated one: the source text is shown, marked
         catalog.delete(message.id, context=message.context)
     from pipeline.formats.plurals import plural_function
+    from pipeline.formats.po_header import use_plural_forms
 
     plural = plural_function(catalog.plural_expr)  # checked by the reader, or made by Babel from CLDR
     # Python's gettext exec()s the .mo's own expression and refuses some msgfmt accepts: the .mo gets
-    # a constant one (through Babel's public header setter), the templates the checked function above
-    catalog.mime_headers = [("Plural-Forms", f"nplurals={catalog.num_plurals}; plural=0;")]
+    # a constant one (as Babel's header setter stores it), the templates the checked function above
+    use_plural_forms(catalog, catalog.num_plurals, "0")
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

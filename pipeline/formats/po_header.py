@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from babel.core import UnknownLocaleError
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, parse_separated_header
 
 from pipeline.errors import PluralFormsCatalogError
 from pipeline.formats.plurals import PluralFormsError, has_both_parts, parse_plural_forms
@@ -114,13 +114,22 @@ def header_lines(msgstr: str, where: tuple[str, int], warnings: list[ReadWarning
 _checked_plural_forms = functools.lru_cache(maxsize=64)(parse_plural_forms)
 
 
-def _use_plural_forms(catalog: Catalog, nplurals: int, expression: str) -> None:
-    """Make ``catalog`` count ``nplurals`` forms chosen by ``expression``, through Babel's own header setter.
+def use_plural_forms(catalog: Catalog, nplurals: int, expression: str) -> None:
+    """Make ``catalog`` count ``nplurals`` forms chosen by ``expression``, as Babel's own header setter does.
 
     Given in the form :func:`pipeline.formats.plurals.parse_plural_forms` checked and
-    normalized, which Babel's setter keeps as it is.
+    normalized, which Babel's setter keeps as it is. A value of the plain shape
+    (:func:`_plain_parameters`) is read as the setter reads it, into the two
+    attributes it sets, without importing its MIME parser; anything else goes
+    through the setter.
     """
-    catalog.mime_headers = [("Plural-Forms", f"nplurals={nplurals}; plural={expression};")]
+    value = f"nplurals={nplurals}; plural={expression};"
+    parameters = _plain_parameters(f" ;{value}")
+    if parameters is None:
+        catalog.mime_headers = [("Plural-Forms", value)]
+    else:
+        catalog._num_plurals = int(parameters.get("nplurals", 2))
+        catalog._plural_expr = parameters.get("plural", "(n != 1)")
 
 
 def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
@@ -128,7 +137,7 @@ def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], wa
     if not has_both_parts(value):
         if not is_template:
             warnings.append(ReadWarning(*where, "header", f"Plural-Forms {value!r} lacks nplurals= or plural=; gettext uses 'nplurals=2; plural=(n != 1);'"))
-        _use_plural_forms(catalog, *GERMANIC_PLURAL)
+        use_plural_forms(catalog, *GERMANIC_PLURAL)
         return
     try:
         forms = _checked_plural_forms(value)
@@ -139,7 +148,7 @@ def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], wa
         if "INTEGER" not in value and "EXPRESSION" not in value:
             warnings.append(ReadWarning(*where, "plural", f"invalid Plural-Forms {value[:80]!r}: {exc}; a template's is not used"))
         return
-    _use_plural_forms(catalog, forms.nplurals, forms.expression)
+    use_plural_forms(catalog, forms.nplurals, forms.expression)
 
 
 def _apply_date(catalog: Catalog, name: str, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
@@ -172,16 +181,80 @@ def apply_header(catalog: Catalog, fields: list[tuple[str, str]], where: tuple[s
             _apply_date(catalog, name, value, where, warnings)
         else:
             try:
-                catalog.mime_headers = [(name, value)]
+                if key == "content-type":
+                    _apply_content_type(catalog, value, where, warnings)
+                else:
+                    catalog.mime_headers = [(name, value)]
             except (ValueError, TypeError, LookupError, UnknownLocaleError):
                 warnings.append(ReadWarning(*where, "header", f"{name} {value[:40]!r} is not understood; it is kept as it is"))
+
+
+def _plain_parameters(value: str) -> dict[str, str] | None:
+    """The ``name=value`` parameters of a MIME header value of the plain shape, as Babel's
+    setter reads them (:func:`babel.messages.catalog.parse_separated_header`), or None.
+
+    The plain shape is ASCII without quotes, backslashes or ``*`` (which marks
+    RFC 2231 names), and no value in ``<`` and ``>``: there email's parser cuts at
+    every ``;``, lowercases and strips a name before ``=``, strips the value, keeps
+    a name without ``=`` as it is with an empty value, and the last of a name
+    wins; its unquoting and RFC 2231 decoding change nothing. Anything else goes
+    to Babel's parser (``tests/formats/test_po_header.py`` compares the two over
+    generated values).
+    """
+    if not value.isascii() or any(char in value for char in '"\\*'):
+        return None
+    parameters: dict[str, str] = {}
+    for piece in value.split(";"):
+        name, equals, text = piece.partition("=")
+        text = text.strip()
+        if text[:1] == "<" and text[-1:] == ">" and len(text) > 1:  # email unquotes <address>
+            return None
+        parameters[name.strip().lower() if equals else piece.strip()] = text
+    return parameters
+
+
+def _gettext_charset(value: str) -> str | None:
+    """The charset gettext's tools read in a Content-Type value: what follows the first
+    ``charset=`` up to a space (not MIME's parsing: quotes and ``;`` are part of it), or None."""
+    start = value.find("charset=")
+    if start < 0:
+        return None
+    return re.split(r"[ \t\n]", value[start + len("charset="):], maxsplit=1)[0]
+
+
+def _apply_content_type(catalog: Catalog, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:
+    """Set the charset the Content-Type names, as Babel's setter does; say so when gettext reads none.
+
+    Babel's setter fails on an RFC 2231 ``charset*=`` (its parser gives a tuple),
+    a form gettext does not read: such a header declares no charset, as for msgfmt.
+    """
+    unreadable = _unreadable_charset(value, catalog.charset)
+    if unreadable is not None:
+        warnings.append(ReadWarning(*where, "charset", unreadable))
+    parameters = _plain_parameters(value)
+    charset = (parameters if parameters is not None else parse_separated_header(value)).get("charset", "")
+    if isinstance(charset, str) and charset.lower() not in ("", "charset"):  # not gettext's placeholder
+        catalog.charset = charset.lower()
+
+
+def _unreadable_charset(value: str, read_as: str) -> str | None:
+    """Why gettext's tools find no charset they know in a Content-Type value (msgfmt warns), or None."""
+    name = _gettext_charset(value)
+    if name is None:
+        extended = " (gettext does not read MIME's charset*= form)" if "charset*" in value.lower() else ""
+        return f"the Content-Type {value[:60]!r} has no charset=NAME{extended}; the file is read as {read_as}: write charset=UTF-8"
+    if not _CHARSET_NAME.fullmatch(name):  # quotes, a ";": what decode_catalog reads is another name
+        return f"gettext's tools read the Content-Type's charset as {name[:40]!r}, which is not a charset's name; the file is read as {read_as}: write charset=UTF-8"
+    return None  # a name decode_catalog read too (it refuses an unknown one); CHARSET, a template's placeholder, it reports
 
 
 # --------------------------------------------------------------------------
 # The charset the header declares
 # --------------------------------------------------------------------------
 
-_CHARSET = re.compile(rb"charset=([A-Za-z0-9._:-]+)")
+#: The characters of a charset's name, as :func:`decode_catalog` reads it.
+_CHARSET_NAME = re.compile(r"[A-Za-z0-9._:-]+")
+_CHARSET = re.compile(rb"charset=(" + _CHARSET_NAME.pattern.encode() + rb")")
 #: Legacy charsets as tools really use them: a file labelled GB2312 often holds
 #: GBK characters, one labelled Shift_JIS Windows' additions. Each is tried
 #: when the file is not valid in the charset it names.
