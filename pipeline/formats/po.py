@@ -30,7 +30,7 @@ from babel.messages.catalog import Catalog, Message
 from pipeline.errors import CatalogError
 from pipeline.catalogs.model import PoCatalog, PoMessage, has_translation, messages, obsolete_key, previous_context
 from pipeline.formats.po_directives import FORMAT_LANGUAGES, format_language
-from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
+from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, gettext_reads_charset, header_lines
 from pipeline.formats.po_wrap import ESCAPES, PAGE_WIDTH, wrap_field
 from pipeline.formats.po_wrap import escape as escape  # callers of this module escape as it writes
 from pipeline.fsutil import write_if_changed
@@ -582,11 +582,13 @@ def _read_header(catalog: PoCatalog, entry: _Entry, name: str, warnings: list[Re
     catalog.fuzzy = "fuzzy" in entry.flags
     fields = header_lines(entry.fields.get("msgstr", ""), (name, entry.lineno), warnings)
     apply_header(catalog, fields, (name, entry.lineno), warnings)
-    if not any(n.lower() == "content-type" for n, _ in fields):
+    content_type = next((value for field, value in fields if field.lower() == "content-type"), None)
+    if content_type is None:
         catalog.charset = "utf-8"
     catalog.set_header_fields(fields)
-    if catalog.charset.lower() not in ("utf-8", "utf8"):
-        catalog.charset = "UTF-8"  # the text is decoded: the writer writes UTF-8, and says so
+    if catalog.charset.lower() not in ("utf-8", "utf8") or (content_type is not None and not gettext_reads_charset(content_type)):
+        # The text is decoded: the writer writes UTF-8, and says so in a Content-Type gettext reads.
+        catalog.charset = "UTF-8"
 
 
 def read_catalog(path: Path) -> PoCatalog:

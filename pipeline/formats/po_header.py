@@ -237,15 +237,26 @@ def _apply_content_type(catalog: Catalog, value: str, where: tuple[str, int], wa
         catalog.charset = charset.lower()
 
 
+def gettext_reads_charset(value: str) -> bool:
+    """Whether gettext's tools find in a Content-Type value the charset :func:`decode_catalog` read.
+
+    Not with quotes or a ``;`` in it (the characters decode_catalog reads stop
+    before them): for msgfmt that is no charset's name. A name decode_catalog
+    does not know it refuses; ``CHARSET``, a template's placeholder, it reports.
+    """
+    name = _gettext_charset(value)
+    return name is not None and _CHARSET_NAME.fullmatch(name) is not None
+
+
 def _unreadable_charset(value: str, read_as: str) -> str | None:
     """Why gettext's tools find no charset they know in a Content-Type value (msgfmt warns), or None."""
+    if gettext_reads_charset(value):
+        return None
     name = _gettext_charset(value)
     if name is None:
         extended = " (gettext does not read MIME's charset*= form)" if "charset*" in value.lower() else ""
         return f"the Content-Type {value[:60]!r} has no charset=NAME{extended}; the file is read as {read_as}: write charset=UTF-8"
-    if not _CHARSET_NAME.fullmatch(name):  # quotes, a ";": what decode_catalog reads is another name
-        return f"gettext's tools read the Content-Type's charset as {name[:40]!r}, which is not a charset's name; the file is read as {read_as}: write charset=UTF-8"
-    return None  # a name decode_catalog read too (it refuses an unknown one); CHARSET, a template's placeholder, it reports
+    return f"gettext's tools read the Content-Type's charset as {name[:40]!r}, which is not a charset's name; the file is read as {read_as}: write charset=UTF-8"
 
 
 # --------------------------------------------------------------------------

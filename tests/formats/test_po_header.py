@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog, parse_separated_header
 
 from pipeline.build.catalogs import read_article_catalog
 from pipeline.catalogs.model import PoCatalog
-from pipeline.formats.po import parse_catalog
+from pipeline.formats.po import header_fields, parse_catalog
 from pipeline.formats.po_header import _plain_parameters, apply_header, use_plural_forms
 
 #: Pieces of which parameter lists are made: every character email's parser treats apart.
@@ -115,6 +115,9 @@ def test_a_charset_gettext_does_not_find_is_a_warning_where_msgfmt_warns(tmp_pat
     warned = [w for w in catalog.read_warnings if w.code == "charset"]
     assert bool(warned) == _msgfmt_warns_about_the_charset(path) == (content_type in UNREADABLE)
     assert all(w.line == 1 and "UTF-8" in w.message for w in warned)  # the header entry's line, and the remedy
+    # What update writes (when it writes the file) says UTF-8 in a form gettext reads, as it does for other charsets.
+    written = dict(header_fields(catalog))["Content-Type"]
+    assert written == ("text/plain; charset=UTF-8" if warned else content_type.replace('\\"', '"'))
     lean = read_article_catalog(path)
     assert catalog.get("Hello").string == "Bonjour é" == lean.translations["Hello"]  # read as UTF-8 by both readers
     assert (lean.locale_identifier, lean.plural_expr) == (catalog.locale_identifier, catalog.plural_expr) == ("fr", "(n > 1)")
