@@ -59,3 +59,17 @@ def test_every_command_reads_the_catalog_and_check_and_update_warn(shipped_proje
     assert code == 0 and (shipped_project / "output/zh-CN" / SHIPPED_SLUG / "index.html").is_file(), output
     code, output = _run(shipped_project, "update")
     assert code == 0 and (f"{PO}:{line}: the Content-Type" in output or f"{PO}:{line}: gettext's tools" in output), output
+
+
+def test_update_writes_a_content_type_gettext_reads(shipped_project: Path) -> None:
+    _with_content_type(shipped_project, "text/plain; charset*=utf-8''UTF-8")
+    path = shipped_project / PO
+    entries = path.read_text("utf-8").rstrip("\n").split("\n\n")
+    path.write_text("\n\n".join(entries[:-1]) + "\n", encoding="utf-8")  # a message for update to add: it writes the file
+    code, output = _run(shipped_project, "update")
+    assert code == 0 and '"Content-Type: text/plain; charset=UTF-8\\n"' in path.read_text("utf-8"), output
+    if shutil.which("msgmerge"):  # which GNU's merge refused before
+        template = shipped_project / f"locales/{SHIPPED_SLUG}.pot"
+        gnu = subprocess.run(["msgmerge", "-q", str(path), str(template), "-o", "/dev/null"], check=False, capture_output=True, text=True)
+        assert gnu.returncode == 0, gnu.stderr
+    assert "[charset]" not in _run(shipped_project, "check")[1]
