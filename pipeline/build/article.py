@@ -33,7 +33,6 @@ from pipeline.build.state import (  # the fields of a page's record in the manif
 )
 from pipeline.catalogs.completion import meets
 from pipeline.build.translation import ArticleBlocks, read_catalog_or_note, translated_field, usable_translations
-from pipeline.fsutil import write_if_changed
 from pipeline.project import Project, confine
 from pipeline.pseudo import is_pseudo_locale
 
@@ -282,11 +281,10 @@ class _ArticleBuild:
         )
         if plan.preview:
             text = with_preview_script(text)
-        # a page can be made again from the project's files: renamed into place, not fsynced
         data = text.encode("utf-8")
         # never written through a linked language or article folder that leads out of the output
         page_path_checked = confine(plan.output, Path(page_file), plan.checked_output, "the output folder")
-        changed = write_if_changed(page_path_checked, data, durable=False)
+        changed = plan.page_writer(page_path_checked, data)
         warnings = list(translated.warnings) + [w for w in page_warnings if w not in translated.warnings]
         outcome.warnings.extend(warnings)
         outcome.errors.extend(e for e in page_errors if e not in outcome.errors)

@@ -5,8 +5,9 @@ from (the clean document and the article's catalogs; the templates, the site
 catalogs and the plan go to each worker once, as one task the scheduler can
 run again). A worker writes them into a folder of its own (an input whose
 bytes it wrote there before, it leaves alone), builds the article
-there with the very code of a local build (:func:`pipeline.build.article.build_article`)
-and sends back the outcome and the bytes of the pages it rendered; this
+there with the very code of a local build (:func:`pipeline.build.article.build_article`),
+whose pages are kept in memory rather than written to the worker's disk (the
+plan's ``page_writer``), and sends back the outcome and those pages' bytes; this
 process writes the pages with the same writer as a local build, so the
 output and the manifest records are the same bytes. (The stylesheet, the
 index, the sitemap and the other site pages are written here as by a local
@@ -39,10 +40,10 @@ from typing import Iterator
 from pipeline.build.article import build_article
 from pipeline.build.plan import ArticleOutcome, ArticleWork, BuildPlan, input_paths
 from pipeline.build.rendering import Renderer
+from pipeline.build.state import FileHashes
 from pipeline.build.stale import remove_output_page
 from pipeline.names import SITE_DOMAIN
 from pipeline.errors import PipelineError
-from pipeline.fsutil import write_if_changed
 from pipeline.project import Project, confine
 
 #: How many times a task is run again after its worker died or it failed.
@@ -169,10 +170,10 @@ class _Writes:
         self.executor = executor
         self.pending: deque[Future] = deque()
 
-    def submit(self, plan: BuildPlan, work: ArticleWork, result: "_TaskResult") -> Future:
+    def submit(self, plan: BuildPlan, result: "_TaskResult", file_records: dict[str, list]) -> Future:
         while len(self.pending) >= MAX_ARTICLES_WRITING:
             self.pending.popleft().result()
-        future = self.executor.submit(_written, plan, work, result)
+        future = self.executor.submit(_written, plan, result, file_records)
         self.pending.append(future)
         return future
 
@@ -185,11 +186,11 @@ def _run_writing(cluster: _Connection, plan: BuildPlan, works: list[ArticleWork]
     site = sent = None
     window = per_task = 1
     done: dict[int, ArticleOutcome | Future] = {}
-    batch: list[tuple[int, _ArticleTask]] = []
+    batch: list[tuple[int, _ArticleTask, dict[str, list]]] = []
     ready = 0  # the position of the next outcome to give, in order as a local build gives them
     for position, work in enumerate(works):
         outcome, task = _outcome_or_task(plan, work)
-        if outcome is not None:
+        if task is None:
             done[position] = outcome
         else:
             if sent is None:
@@ -199,56 +200,70 @@ def _run_writing(cluster: _Connection, plan: BuildPlan, works: list[ArticleWork]
                 sent = cluster.distributed.as_completed(loop=client.loop)
                 # a task, not scattered data: the scheduler runs it again if its worker dies
                 site = client.submit(_site_inputs_of, _site_inputs(plan), pure=False, retries=RETRIES)
-            batch.append((position, task))
+            batch.append((position, task, outcome.file_records))
         if batch and (len(batch) >= per_task or position == len(works) - 1):
             sent.add(_submit(cluster.client, site, batch))
             batch = []
         while sent is not None and sent.count() >= window:
-            _take(next(sent), plan, works, done, writes)
+            _take(next(sent), plan, done, writes)
         while ready in done:
             yield _outcome(done.pop(ready))
             ready += 1
     for future in sent or ():
-        _take(future, plan, works, done, writes)
+        _take(future, plan, done, writes)
         while ready in done:
             yield _outcome(done.pop(ready))
             ready += 1
 
 
-def _submit(client, site, batch: list[tuple[int, _ArticleTask]]):
+def _submit(client, site, batch: list[tuple[int, _ArticleTask, dict[str, list]]]):
     key = f"pipeline-article-{batch[0][1].work.slug}-{os.urandom(6).hex()}"
-    future = client.submit(build_articles_task, site, [task for _, task in batch], pure=False, retries=RETRIES, key=key)
-    future.positions = [position for position, _ in batch]
+    tasks = [task for _, task, _ in batch]
+    future = client.submit(build_articles_task, site, tasks, pure=False, retries=RETRIES, key=key)
+    future.positions = [(position, file_records) for position, _, file_records in batch]
     return future
 
 
-def _take(future, plan: BuildPlan, works: list[ArticleWork], done: dict, writes: _Writes) -> None:
+def _take(future, plan: BuildPlan, done: dict, writes: _Writes) -> None:
     """Start writing the pages of a finished task; its outcomes wait in ``done`` for their turn."""
     results: list[_TaskResult] = future.result()
     future.release()
-    for position, result in zip(future.positions, results):
-        done[position] = writes.submit(plan, works[position], result)
+    for (position, file_records), result in zip(future.positions, results):
+        done[position] = writes.submit(plan, result, file_records)
 
 
-def _outcome_or_task(plan: BuildPlan, work: ArticleWork) -> tuple[ArticleOutcome | None, _ArticleTask | None]:
-    """The article's outcome when none of its pages needs rendering, else the task that makes them."""
+def _outcome_or_task(plan: BuildPlan, work: ArticleWork) -> tuple[ArticleOutcome, _ArticleTask | None]:
+    """The article's outcome when none of its pages needs rendering, else the task that makes them
+    with an outcome holding only the records of its input files (the rest comes from the worker)."""
     pages = _existing_pages(plan, work.slug)  # before the probe, which may remove some
     if work.old_article:  # a new article has nothing to reuse
         try:
             return build_article(plan, work, _Probe()), None
         except _PageToRender:
             pass
+    # the stat of this machine's files, which the next build compares with, taken before their
+    # bytes are read: the bytes hashed for those records are the bytes sent
+    hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns, keep_contents=True)
     document_path, catalog_paths = input_paths(plan, work.slug)
-    with open(document_path, "rb") as file:
-        document = file.read()
+    hashes.hash(document_path)
+    document = _input_bytes(hashes, document_path)
     catalogs = {}
     for locale, path in catalog_paths.items():
-        try:
-            with open(path, "rb") as file:
-                catalogs[locale] = file.read()
-        except FileNotFoundError:
-            continue
-    return None, _ArticleTask(work, document, catalogs, pages)
+        if hashes.hash(path):  # "": it has none
+            try:
+                catalogs[locale] = _input_bytes(hashes, path)
+            except FileNotFoundError:  # removed since
+                continue
+    return ArticleOutcome(work.slug, file_records=hashes.records), _ArticleTask(work, document, catalogs, pages)
+
+
+def _input_bytes(hashes: FileHashes, path: str) -> bytes:
+    """The file's bytes: those read to hash it, else read now (its stat was as recorded)."""
+    data = hashes.contents(path)
+    if data is None:
+        with open(path, "rb") as file:
+            data = file.read()
+    return data
 
 
 def _existing_pages(plan: BuildPlan, slug: str) -> dict[str, int]:
@@ -264,24 +279,17 @@ def _existing_pages(plan: BuildPlan, slug: str) -> dict[str, int]:
     return sizes
 
 
-def _written(plan: BuildPlan, work: ArticleWork, result: _TaskResult) -> ArticleOutcome:
+def _written(plan: BuildPlan, result: _TaskResult, file_records: dict[str, list]) -> ArticleOutcome:
     """The worker's outcome once its pages are in the output, as :func:`build_article` leaves it."""
-    from pipeline.build.state import FileHashes
-
     outcome = result.outcome
     for page in outcome.pages:
         if page.rendered:
             # never written through a linked language or article folder that leads out of the output
             path = confine(plan.output, Path(page.file), plan.checked_output, "the output folder")
-            page.written = write_if_changed(path, result.pages[page.locale], durable=False)
+            page.written = plan.page_writer(path, result.pages[page.locale])
     for page in outcome.removed:  # pages the worker left out (their catalog cannot be read)
         remove_output_page(plan, page)
-    # the stat of this machine's files, which the next build compares with
-    hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns)
-    document_path, catalog_paths = input_paths(plan, work.slug)
-    for path in [document_path, *catalog_paths.values()]:
-        hashes.hash(path)
-    outcome.file_records = hashes.records
+    outcome.file_records = file_records
     return outcome
 
 
@@ -312,6 +320,17 @@ def _site_inputs_of(site: _SiteInputs) -> _SiteInputs:
 # ---------------------------------------------------------------------------
 
 
+class _RenderedPages:
+    """The pages a worker's build renders: path -> bytes, kept in memory, not written to its disk."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, bytes] = {}
+
+    def keep(self, path: Path, data: bytes) -> bool:
+        self.pages[str(path)] = data
+        return True  # the build's own machine writes it, and says whether it changed
+
+
 @dataclass
 class _WorkerSite:
     """A worker's copy of the site's shared inputs, made once per build and process."""
@@ -320,6 +339,8 @@ class _WorkerSite:
     folder: str
     plan: BuildPlan
     renderer: Renderer
+    #: The pages of the article being built, kept to be sent back instead of written (``plan.page_writer``).
+    rendered: _RenderedPages
     #: one article at a time: the renderer installs each page's translations before rendering it
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: path -> digest of the article input a task last wrote there: the same bytes are not written
@@ -342,20 +363,19 @@ def build_articles_task(site: _SiteInputs, tasks: list[_ArticleTask]) -> list[_T
 
 
 def _build_in(local: "_WorkerSite", site: _SiteInputs, task: _ArticleTask) -> _TaskResult:
-    slug = task.work.slug
     with local.lock:
         _write_article(local, task)
         try:
             outcome = build_article(local.plan, dataclasses.replace(task.work, old_files={}), local.renderer)
-            pages = {
-                page.locale: Path(page.file).read_bytes() for page in outcome.pages if page.rendered
-            }
+            rendered = local.rendered.pages
+            pages = {page.locale: rendered[str(Path(page.file))] for page in outcome.pages if page.rendered}
         except PipelineError as exc:  # a template error names the template: on the build's machine
             exc.message = _moved(exc.message, local, site.plan)
             exc.args = tuple(_moved(list(exc.args), local, site.plan))
             raise
         finally:
-            _clear_pages(local, slug)
+            local.rendered.pages.clear()
+            _clear_pages(local, task)
     return _TaskResult(_moved(outcome, local, site.plan), pages)
 
 
@@ -379,8 +399,9 @@ def _materialise(site: _SiteInputs, key: str) -> _WorkerSite:
         _write(root / "locales" / locale / "LC_MESSAGES" / f"{SITE_DOMAIN}.po", data)
     (root / "source").mkdir(parents=True, exist_ok=True)
     project = Project(root=root, settings=site.plan.project.settings)
-    plan = dataclasses.replace(site.plan, project=project, output=Path(folder, "output"))
-    return _WorkerSite(key, folder, plan, Renderer(project))
+    rendered = _RenderedPages()
+    plan = dataclasses.replace(site.plan, project=project, output=Path(folder, "output"), page_writer=rendered.keep)
+    return _WorkerSite(key, folder, plan, Renderer(project), rendered)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -414,16 +435,17 @@ def _write_input(local: _WorkerSite, path: str, data: bytes) -> None:
         local.inputs[path] = digest
 
 
-def _clear_pages(local: _WorkerSite, slug: str) -> None:
-    """The article's pages out of the worker's output, so the next task sees only those it brings.
+def _clear_pages(local: _WorkerSite, task: _ArticleTask) -> None:
+    """The stand-ins of the article's pages out of the worker's output, so the next task sees only those it brings.
 
-    Its inputs and folders stay, overwritten by its next task: a file system
+    Rendered pages are never written there (:class:`_RenderedPages`). Its
+    inputs and folders stay, overwritten by its next task: a file system
     under load makes each removal cost milliseconds.
     """
-    for locale in local.plan.infos:
+    for locale in task.pages:
         try:
-            os.unlink(local.plan.page_file(locale, slug))
-        except FileNotFoundError:
+            os.unlink(local.plan.page_file(locale, task.work.slug))
+        except FileNotFoundError:  # removed by the build: its catalog cannot be read
             pass
 
 

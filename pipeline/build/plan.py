@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,7 @@ from pipeline.build.results import BuildWarning, MissingDocumentError, PageResul
 from pipeline.build.state import FileHashes, Shard, combined_hash, folder_hash, page_key
 from pipeline.errors import PipelineError
 from pipeline.formats.site import LocaleInfo, locale_info, page_path
+from pipeline.fsutil import write_if_changed
 from pipeline.names import SITE_DOMAIN, validate_locale_name
 from pipeline.project import Project
 
@@ -55,6 +57,14 @@ def read_document(
     return document
 
 
+def write_page_file(path: Path, data: bytes) -> bool:
+    """Write a rendered page into the output unless it holds these bytes already; whether it was written.
+
+    A page can be made again from the project's files: renamed into place, not fsynced.
+    """
+    return write_if_changed(path, data, durable=False)
+
+
 @dataclass
 class BuildPlan:
     """What every article's work needs to know about the build (sent to each worker process)."""
@@ -72,6 +82,9 @@ class BuildPlan:
     infos: dict[str, LocaleInfo] = field(default_factory=dict)
     #: When the build started (``time.time_ns()``), for :class:`pipeline.build.state.FileHashes`.
     started_ns: int = 0
+    #: What is done with each rendered page's bytes at its path in the output: written
+    #: there (the default), or kept by a Dask worker to send back (:mod:`pipeline.build.distributed`).
+    page_writer: Callable[[Path, bytes], bool] = write_page_file
 
     @cached_property
     def checked_output(self) -> set[str]:

@@ -263,19 +263,45 @@ def test_a_worker_reads_none_of_the_project_s_files(tmp_path: Path, monkeypatch)
     away = tmp_path / "moved-away"
 
     def on_a_cluster_with_no_shared_files(plan, works, scheduler):
-        tasks = [engine._outcome_or_task(plan, work)[1] for work in works]
+        prepared = [engine._outcome_or_task(plan, work) for work in works]
         site = engine._site_inputs(plan)
         root.rename(away)
         try:
-            results = engine.build_articles_task(site, tasks)
+            results = engine.build_articles_task(site, [task for _, task in prepared])
         finally:
             away.rename(root)
-        for work, result in zip(works, results):
-            yield engine._written(plan, work, result)
+        for (outcome, _), result in zip(prepared, results):
+            yield engine._written(plan, result, outcome.file_records)
 
     monkeypatch.setattr(engine, "run_on_cluster", on_a_cluster_with_no_shared_files)
     build_site(Project.load(root), BuildOptions(scheduler="tcp://unused:8786"))
 
+    assert_same_output(root, expected)
+
+
+def test_a_worker_sends_its_pages_back_without_writing_them_to_its_disk(tmp_path: Path, monkeypatch) -> None:
+    from pipeline import fsutil
+    from pipeline.build import distributed as engine
+
+    root = make_site(tmp_path / "site", articles=2)
+    expected = local_output(root, tmp_path)
+    build_site(Project.load(root), BuildOptions(jobs=1))
+    (root / "output" / "en" / SLUG / "index.html").unlink()  # its other pages are intact: stand-ins of their size
+    written = []
+    write = fsutil.atomic_write_bytes
+    monkeypatch.setattr(fsutil, "atomic_write_bytes", lambda path, *args, **kw: written.append(str(path)) or write(path, *args, **kw))
+
+    def on_a_cluster(plan, works, scheduler):
+        prepared = [engine._outcome_or_task(plan, work) for work in works]
+        results = iter(engine.build_articles_task(engine._site_inputs(plan), [t for _, t in prepared if t is not None]))
+        for outcome, task in prepared:
+            yield outcome if task is None else engine._written(plan, next(results), outcome.file_records)
+
+    monkeypatch.setattr(engine, "run_on_cluster", on_a_cluster)
+    result = build_site(Project.load(root), BuildOptions(scheduler="tcp://unused:8786"))
+
+    assert result.rendered == [(SLUG, "en")]
+    assert [path for path in written if "index.html" in path] == [str(root / "output" / "en" / SLUG / "index.html")]
     assert_same_output(root, expected)
 
 
