@@ -478,9 +478,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cold_builds(cold_site, pages: int, workload: str, runs: int, say) -> list[Row]:
-    """Cold builds of the whole site: ``--jobs auto``, ``--jobs 1``, ``--jobs 2``, and on a two-worker
-    Dask ``LocalCluster`` (started once, as a cluster is long-lived; its workers' memory is their own,
-    the peak RSS shown is the client's)."""
+    """Cold builds of the whole site: ``--jobs auto``, ``--jobs 1``, then ``--jobs 2`` and on a two-worker
+    Dask ``LocalCluster`` interleaved (the cluster started once, as a cluster is long-lived; its workers'
+    memory is their own, the peak RSS shown is the client's)."""
 
     def build(*flags: str):
         return lambda p, m: run(pipeline_command("build", "--project", str(p), "-q", *flags), memory=m)
@@ -489,19 +489,25 @@ def cold_builds(cold_site, pages: int, workload: str, runs: int, say) -> list[Ro
     for tool, how, flags in (
         ("pipeline build (cold)", "--jobs auto", ()),
         ("pipeline build --jobs 1 (cold)", "one process", ("--jobs", "1")),
-        ("pipeline build --jobs 2 (cold)", "two processes", ("--jobs", "2")),
     ):
         row = Row("site", tool, f"{workload}, {how}", per=pages, command=" ".join(("pipeline build", *flags)))
         rows.append(repeat(row, runs, cold_site, build(*flags), long_running=True))
+    two = Row("site", "pipeline build --jobs 2 (cold)", f"{workload}, two processes", per=pages,
+              command="pipeline build --jobs 2")
+    rows.append(two)
     try:
         cluster = sidebyside.Cluster()
     except ImportError:
         say("Dask distributed is not installed: the whole site's --scheduler row is skipped")
+        rows[-1] = repeat(two, runs, cold_site, build("--jobs", "2"), long_running=True)
         return rows
     try:
-        row = Row("site", "pipeline build --scheduler (cold)", f"{workload}, Dask LocalCluster, 2 workers × 1 thread",
-                  per=pages, command="pipeline build --scheduler tcp://…")
-        rows.append(repeat(row, runs, cold_site, build("--scheduler", cluster.address), long_running=True))
+        dask = Row("site", "pipeline build --scheduler (cold)", f"{workload}, Dask LocalCluster, 2 workers × 1 thread",
+                   per=pages, command="pipeline build --scheduler tcp://…")
+        rows.append(dask)
+        for _ in range(runs):  # interleaved: the two are compared with each other
+            two.runs.append(build("--jobs", "2")(cold_site(), True))
+            dask.runs.append(build("--scheduler", cluster.address)(cold_site(), True))
     finally:
         cluster.close()
     return rows
