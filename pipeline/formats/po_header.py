@@ -115,21 +115,13 @@ _checked_plural_forms = functools.lru_cache(maxsize=64)(parse_plural_forms)
 
 
 def use_plural_forms(catalog: Catalog, nplurals: int, expression: str) -> None:
-    """Make ``catalog`` count ``nplurals`` forms chosen by ``expression``, as Babel's own header setter does.
+    """Make ``catalog`` count ``nplurals`` forms chosen by ``expression``, through Babel's own header setter.
 
     Given in the form :func:`pipeline.formats.plurals.parse_plural_forms` checked and
-    normalized, which Babel's setter keeps as it is. A value of the plain shape
-    (:func:`_plain_parameters`) is read as the setter reads it, into the two
-    attributes it sets, without importing its MIME parser; anything else goes
-    through the setter.
+    normalized, which Babel's setter keeps as it is. (The setter, not the
+    attributes it sets: they are Babel's private ones.)
     """
-    value = f"nplurals={nplurals}; plural={expression};"
-    parameters = _plain_parameters(f" ;{value}")
-    if parameters is None:
-        catalog.mime_headers = [("Plural-Forms", value)]
-    else:
-        catalog._num_plurals = int(parameters.get("nplurals", 2))
-        catalog._plural_expr = parameters.get("plural", "(n != 1)")
+    catalog.mime_headers = [("Plural-Forms", f"nplurals={nplurals}; plural={expression};")]
 
 
 def _apply_plural_forms(catalog: Catalog, value: str, where: tuple[str, int], warnings: list[ReadWarning]) -> None:

@@ -283,38 +283,40 @@ def _simple_breaks(portion: _Portion, width: int, start_column: int) -> list[int
     The greedy rule then amounts to: each line ends at the last opportunity
     that fits, or when none does at the first one; only the few positions
     before where each line reaches the width are examined (most of a long
-    message is never looked at). Where the character before a position is
-    no space (nor ``IS``, whose rule looks at the text) it is the last class
-    :func:`_may_break` looks for, with no space between, so the pair table
-    alone decides: most positions looked at are inside words, and deciding
-    them without a call is most of the time saved.
+    message is never looked at).
     """
-    text, columns, size = portion.text, portion.columns, len(portion.text)
-    classes, prohibited, rows = portion.classes, portion.prohibited, _ADJACENT_ROWS
+    columns, size = portion.columns, len(portion.text)
     breaks: list[int] = []
     line_start, column = 0, start_column
     while columns[size] > columns[line_start] + width - column:
         fits = bisect.bisect_right(columns, columns[line_start] + width - column) - 1  # the furthest that fits
-        for position in range(fits, line_start, -1):
-            before = classes[position - 1]
-            if before != SP and before != IS:
-                if rows[before][classes[position]] == _POSSIBLE and position not in prohibited:
-                    break
-            elif _may_break(classes, text, prohibited, position):
-                break
-        else:  # no opportunity fits: the line overflows to the first one
-            for position in range(max(fits, line_start) + 1, size):
-                before = classes[position - 1]
-                if before != SP and before != IS:
-                    if rows[before][classes[position]] == _POSSIBLE and position not in prohibited:
-                        break
-                elif _may_break(classes, text, prohibited, position):
-                    break
-            else:
+        position = _first_opportunity(portion, range(fits, line_start, -1))
+        if position is None:  # no opportunity fits: the line overflows to the first one
+            position = _first_opportunity(portion, range(max(fits, line_start) + 1, size))
+            if position is None:
                 return breaks
         breaks.append(position)
         line_start, column = position, 0
     return breaks
+
+
+def _first_opportunity(portion: _Portion, positions: range) -> int | None:
+    """The first of ``positions`` where a simple portion's line may break, or None.
+
+    Where the character before a position is no space (nor ``IS``, whose rule
+    looks at the text) it is the last class :func:`_may_break` looks for, with
+    no space between, so the pair table alone decides, without a call: most
+    positions looked at are inside words.
+    """
+    text, classes, prohibited, rows = portion.text, portion.classes, portion.prohibited, _ADJACENT_ROWS
+    for position in positions:
+        before = classes[position - 1]
+        if before != SP and before != IS:
+            if rows[before][classes[position]] == _POSSIBLE and position not in prohibited:
+                return position
+        elif _may_break(classes, text, prohibited, position):
+            return position
+    return None
 
 
 #: The backslash first, so the backslashes the others add are not doubled.
