@@ -31,13 +31,25 @@ CJK_CHARACTERS_PER_MINUTE = 400
 _CJK_CHARACTERS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 
 
-#: The UTF-8 lead bytes of U+3000 to U+FFFF, where every character of :data:`_CJK_CHARACTERS` is: a text
-#: whose UTF-8 has none of them has no CJK character to count. Found faster than the characters
-#: themselves, whose pattern is slow to compile (it is compiled for the first text that may have some).
-_MAYBE_CJK = re.compile(rb"[\xe3-\xef]")
+_LETTER = r"[^\W\d_]"
+_WORD_CHARACTER = r"[\w'’-]"
+_WORD = re.compile(f"{_LETTER}{_WORD_CHARACTER}*", re.UNICODE)
+_IN_WORD = re.compile(_WORD_CHARACTER, re.UNICODE)
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+def _word_part(character: str) -> str:
+    """A character's part in :data:`_WORD`: "a" a letter, where a word may start; "" another character a word
+    takes; " " one that ends a word."""
+    if _WORD.fullmatch(character):
+        return "a"
+    return "" if _IN_WORD.fullmatch(character) else " "
+
+
+#: Each ASCII character as its part in :data:`_WORD` (:func:`_word_part`): the letters' and the spaces' table,
+#: and the other characters of a word, deleted.
+_ASCII_WORD_PARTS = bytes(ord(_word_part(chr(code)) or " ") for code in range(128)) + b" " * 128
+_ASCII_IN_WORD = bytes(code for code in range(128) if not _word_part(chr(code)))
+_ASCII = bytes(range(128))
 
 
 @dataclass
@@ -110,11 +122,44 @@ def _split_article(body) -> dict[str, object]:
 def reading_minutes(body) -> int:
     """Minutes to read an article: words for spaced scripts, characters for CJK."""
     text = " ".join(body.itertext())
-    cjk_pattern = _cjk_pattern() if _MAYBE_CJK.search(text.encode("utf-8", "surrogatepass")) else None
-    cjk = len(cjk_pattern.findall(text)) if cjk_pattern else 0
-    words = len(_WORD.findall(cjk_pattern.sub(" ", text) if cjk else text))
-    minutes = words / WORDS_PER_MINUTE + cjk / CJK_CHARACTERS_PER_MINUTE
+    beyond_ascii = _characters_beyond_ascii(text)
+    cjk = 0
+    # every character of _CJK_CHARACTERS is in U+3000-U+FFFF; their pattern is slow to compile
+    # (it is compiled for the first text that may have some)
+    if any("\u3000" <= character <= "\uffff" for character in beyond_ascii):
+        cjk_pattern = _cjk_pattern()
+        cjk = len(cjk_pattern.findall(text))
+        if cjk:
+            text = cjk_pattern.sub(" ", text)
+            beyond_ascii = _characters_beyond_ascii(text)
+    minutes = _count_words(text, beyond_ascii) / WORDS_PER_MINUTE + cjk / CJK_CHARACTERS_PER_MINUTE
     return max(1, int(minutes + 0.5))
+
+
+def _characters_beyond_ascii(text: str) -> set[str]:
+    """The distinct characters of ``text`` beyond ASCII: what is left of its UTF-8 once the ASCII bytes are deleted."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII)
+    return set(rest.decode("utf-8", "surrogatepass")) if rest else set()
+
+
+def _count_words(text: str, beyond_ascii: set[str]) -> int:
+    """``len(_WORD.findall(text))``, without the list of words (``beyond_ascii``: its characters beyond ASCII).
+
+    A word starts at the first letter of a run of characters a word takes and takes the rest of the
+    run, so there are as many words as runs holding a letter. Each character becomes its part
+    (:func:`_word_part`: a letter "a", another character of a word nothing, any other a space),
+    those beyond ASCII by replacing each of the few distinct ones; a run holding a letter is then
+    an "a" at the start or after a space.
+    """
+    for character in beyond_ascii:
+        text = text.replace(character, _known_word_part(character))
+    parts = text.encode("ascii").translate(_ASCII_WORD_PARTS, _ASCII_IN_WORD)
+    return parts.count(b" a") + parts.startswith(b"a")
+
+
+@lru_cache(maxsize=4096)  # characters beyond ASCII of a site's languages: letters and punctuation of a few scripts
+def _known_word_part(character: str) -> str:
+    return _word_part(character)
 
 
 @lru_cache(maxsize=1)  # the one pattern, compiled once per process

@@ -39,3 +39,18 @@ def test_each_range_of_cjk_characters_is_counted_alone():
     for character in ("\u3040", "か", "\u30ff", "\u3400", "中", "\u9fff", "한", "\ud7af", "\uf900", "\ufaff"):
         body = html.fromstring(f"<div><p>{character * 1000}</p></div>")
         assert page.reading_minutes(body) == _by_pattern(body) == 3, character
+
+
+def test_words_are_counted_as_the_word_pattern_finds_them():
+    """The count without the list of words (a table for ASCII, a replacement for each other character) is
+    the pattern's own, whatever the characters: letters, digits and marks of several scripts, the
+    joining apostrophes and hyphen, numerals beyond ASCII, lone surrogates, characters beyond the BMP."""
+    rng = random.Random(160)
+    unusual = ["’", "ʼ", "²", "½", "٣", "\u0301", "\u00a0", "\ud83d", "\ude00", "\U0001f600", "\U00020000", "ß", "ǅ", "Ⅻ"]
+    characters = [chr(code) for code in range(0x3100)] + unusual
+    for _ in range(5000):
+        text = "".join(
+            rng.choice(characters) if rng.random() < 0.4 else rng.choice("ab Z 1-'_\n\t.")
+            for _ in range(rng.randint(0, 80))
+        )
+        assert page._count_words(text, page._characters_beyond_ascii(text)) == len(page._WORD.findall(text)), repr(text)
