@@ -112,6 +112,9 @@ def _environment(project: Project):
         # one build renders from one version of the templates (an environment per build):
         # no need to look at their files again for every page
         auto_reload=False,
+        # a plain dict, without an LRU's bookkeeping at each page and include: it holds the
+        # templates found in the two folders, which one build loads
+        cache_size=-1,
     )
     _install(env, gettext.NullTranslations())  # newstyle must be set before templates compile
     from pipeline.build.templatecache import packaged_templates_cache
@@ -133,6 +136,10 @@ def _install(env, translations, mark_untranslated: bool = False) -> None:
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
 
 
+#: The environment's globals :func:`_install` sets (Jinja's ``install_gettext_callables``).
+_GETTEXT_GLOBALS = ("gettext", "ngettext", "pgettext", "npgettext")
+
+
 class Renderer:
     """What the pages of one build (in one process) share.
 
@@ -145,6 +152,9 @@ class Renderer:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._site: dict[str, tuple[object, list[BuildWarning], list[str]]] = {}
+        #: (translations, marking) -> the gettext globals :func:`_install` made for them: one entry
+        #: per locale of :attr:`_site` (and per marking), made at its first page
+        self._gettext_globals: dict[tuple[object, bool], dict[str, object]] = {}
 
     def site_translations(self, locale: str | None) -> tuple[object, list[BuildWarning], list[str]]:
         """(translations, warnings, errors) of the locale's ``site.po``; None: the source language."""
@@ -169,7 +179,7 @@ class Renderer:
         """``source_marks``: the attributes of source-language text on this page ("" on a source page)."""
         import jinja2
 
-        _install(self.env, translations, mark_untranslated=bool(source_marks))
+        self._install_gettext(translations, mark_untranslated=bool(source_marks))
         try:
             from pipeline.build.sourcemarks import resolve
 
@@ -178,6 +188,16 @@ class Renderer:
             from pipeline.build.templateerrors import template_error
 
             raise template_error(exc, template, [self.project.templates_dir]) from None
+
+    def _install_gettext(self, translations, mark_untranslated: bool) -> None:
+        """The locale's gettext functions, made at its first page and installed again as they are at the others."""
+        key = (translations, mark_untranslated)
+        installed = self._gettext_globals.get(key)
+        if installed is None:
+            _install(self.env, translations, mark_untranslated)
+            self._gettext_globals[key] = {name: self.env.globals[name] for name in _GETTEXT_GLOBALS}
+        else:
+            self.env.globals.update(installed)
 
 
 def stylesheet_bytes(project: Project) -> bytes:

@@ -91,29 +91,25 @@ class _ElementPlaces:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        found: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in _RAW_TEXT}
+        #: the ends of the raw-text elements' tags, in order, and after each whether a raw-text
+        #: element is open (its last tag is an opening one): as no two tags overlap, the order of
+        #: their ends is the order of their starts, and a tag is before a place when it ends by it
+        self.tag_ends: list[int] = []
+        self.raw_text_open = [False]
+        open_names: set[str] = set()
         for tag in _RAW_TEXT_TAG.finditer(text):
             closing = tag.group(1)
-            found[closing or tag.group(2)][1 if closing else 0].append(tag.start())
-        #: for each raw-text element the page opens: the starts of its ``<name`` tags and of its
-        #: ``</name>`` tags, in order, and their lengths (one never opened is never open)
-        self.tags = [
-            (opens, closes, len(name) + 1, len(name) + 3) for name, (opens, closes) in found.items() if opens
-        ]
+            if closing:
+                open_names.discard(closing)
+            else:
+                open_names.add(tag.group(2))
+            self.tag_ends.append(tag.end())
+            self.raw_text_open.append(bool(open_names))
 
     def no_element_at(self, at: int) -> bool:
         if self.text.rfind("<", 0, at) > self.text.rfind(">", 0, at):
             return True
-        return any(
-            _last_start(opens, at, open_length) > _last_start(closes, at, close_length)
-            for opens, closes, open_length, close_length in self.tags
-        )
-
-
-def _last_start(starts: list[int], at: int, length: int) -> int:
-    """The start of the last of these tags (``length`` long) that ends by ``at``, or -1, as ``str.rfind`` finds it."""
-    index = bisect.bisect_right(starts, at - length)
-    return starts[index - 1] if index else -1
+        return self.raw_text_open[bisect.bisect_right(self.tag_ends, at)]
 
 
 def _names_resolved(text: str, group: str) -> str:
