@@ -335,13 +335,7 @@ def check_pair(msgid: str, msgstr: str, source_language: str = "en", target_lang
     """
     if not msgstr:
         return []
-    return (
-        check_characters(msgid, msgstr)
-        + check_markup(msgid, msgstr)
-        + check_placeholders(msgid, msgstr)
-        + check_numbers(msgid, msgstr, source_language, target_language)
-        + check_urls(msgid, msgstr)
-    )
+    return _erring_checks(msgid, msgstr) + check_numbers(msgid, msgstr, source_language, target_language) + check_urls(msgid, msgstr)
 
 
 def translation_errors(msgid: str, msgstr: str) -> list[Problem]:
@@ -353,8 +347,47 @@ def translation_errors(msgid: str, msgstr: str) -> list[Problem]:
     """
     if not msgstr:
         return []
-    problems = check_characters(msgid, msgstr) + check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr)
-    return [p for p in problems if p.severity == ERROR]
+    return [p for p in _erring_checks(msgid, msgstr) if p.severity == ERROR]
+
+
+def _erring_checks(msgid: str, msgstr: str) -> list[Problem]:
+    """The problems of the checks that find errors (characters, markup, placeholders), in that order."""
+    if _plainly_without_error(msgid, msgstr):
+        return []
+    return check_characters(msgid, msgstr) + check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr)
+
+
+#: What the error checks look for in a translation besides its message tags: tags
+#: or their pieces, references, placeholders, control characters.
+_CHECKED_CHARACTER = re.compile(f"[<>&%{{{_FORBIDDEN_CHARACTER.pattern[1:-1]}{_BIDI_CONTROL.pattern[1:-1]}]")
+
+
+def _plainly_without_error(msgid: str, msgstr: str) -> bool:
+    """True only when the checks of :func:`_erring_checks` find nothing: most translations, told apart with little work.
+
+    The shape: the source has no "%" or "{" (no placeholder to keep); the
+    translation uses only the source's tags, in an order :func:`_tag_mismatch`
+    accepts; and its text between tags has none of the characters the checks
+    look for (:data:`_CHECKED_CHARACTER`: so no raw HTML, comment, reference,
+    placeholder or control) and no script address or event handler
+    (:func:`_dangerous`). Then each check passes: the tags hold none of those
+    characters, so the checks of the whole translation see what they would
+    see in that text. False says nothing: the checks decide.
+    """
+    if "%" in msgid or "{" in msgid:
+        return False
+    text = msgstr
+    if "<" in msgid or "<" in msgstr:
+        source_tokens, target_tokens = _tokens(msgid), _tokens(msgstr)
+        if target_tokens:
+            names = {name for _, name, _ in source_tokens}
+            if any(name not in names for _, name, _ in target_tokens):
+                return False
+            text = TOKEN.sub("", msgstr)
+        if source_tokens and _tag_mismatch(tuple(source_tokens), tuple(target_tokens)) is not None:
+            return False
+    # Without "<", ":" or "=" no script address or event handler (see _dangerous).
+    return _CHECKED_CHARACTER.search(text) is None and (":" not in text and "=" not in text or _dangerous(text) is None)
 
 
 def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:

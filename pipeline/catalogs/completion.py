@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pipeline.catalogs.model import is_translated
-from pipeline.checks import CatalogShape, Problem, message_problems
+from pipeline.checks import CatalogShape, Problem, message_problems, translation_errors
 
 #: Decimals of a completion figure, everywhere it is shown or compared.
 DECIMALS = 1
@@ -32,27 +32,30 @@ def shape_of(catalog, domain: str) -> CatalogShape:
 _NO_FORMS: frozenset[int] = frozenset()
 
 
+#: Cached, as is :func:`pair_errors`: the build asks for each translation when it
+#: counts and again when it uses it, on the same page, so only a page's
+#: translations need to stay; the bound keeps a large catalog's from growing it.
 @lru_cache(maxsize=4096)
 def _errors(ids: tuple[str, ...], strings: tuple[str, ...], few_number_forms: frozenset[int], formatted: bool) -> tuple[Problem, ...]:
-    """Cached: the build asks for each translation when it counts and again when it uses it.
-
-    Keyed by what of the catalog's :class:`CatalogShape` the errors depend on
-    (not its language: one entry per translation), as values that hash in C, not a dataclass.
-    """
+    """Keyed by what of the catalog's :class:`CatalogShape` the errors depend on
+    (not its language: one entry per translation), as values that hash in C, not a dataclass."""
     shape = CatalogShape(few_number_forms=few_number_forms, formatted=formatted)
     return tuple(message_problems(ids, strings, shape, errors_only=True))
 
 
 def message_errors(message, shape: CatalogShape) -> tuple[Problem, ...]:
     """The errors ``check`` reports for the message's translation (none for an empty one)."""
+    if isinstance(message.id, str) and not shape.formatted and not isinstance(message.string, (list, tuple)):
+        return pair_errors(message.id, message.string or "")  # an article's message: the checks of one pair
     ids = tuple(message.id) if isinstance(message.id, (list, tuple)) else (message.id,)
     strings = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string or "",)
     return _errors(ids, strings, shape.few_number_forms if len(ids) > 1 else _NO_FORMS, shape.formatted)
 
 
+@lru_cache(maxsize=4096)
 def pair_errors(msgid: str, msgstr: str) -> tuple[Problem, ...]:
-    """The errors of an article's translation (a singular message, not formatted)."""
-    return _errors((msgid,), (msgstr,), _NO_FORMS, False)
+    """The errors of an article's translation (a singular message, not formatted): :func:`message_problems`'s."""
+    return tuple(translation_errors(msgid, msgstr))
 
 
 def text_state(message) -> str:
@@ -64,6 +67,14 @@ def text_state(message) -> str:
 
 def state(message, shape: CatalogShape) -> str:
     """:data:`TRANSLATED`, :data:`FUZZY`, :data:`UNTRANSLATED` or :data:`REFUSED` (``check`` finds errors)."""
+    msgid, string = message.id, message.string
+    if isinstance(msgid, str) and isinstance(string, str) and not shape.formatted:
+        # An article's message: text_state's answer and the checks of the pair, without their lists.
+        if not string:
+            return UNTRANSLATED
+        if message.fuzzy:
+            return FUZZY
+        return REFUSED if pair_errors(msgid, string) else TRANSLATED
     found = text_state(message)
     if found != TRANSLATED:
         return found

@@ -147,25 +147,26 @@ def catalog_stats(
     derivation = settings.derived.get(locale) if settings is not None else None
     stats = CatalogStats(locale, domain, path, count_derived=settings.count_derived if settings else True)
     shape = completion.shape_of(catalog, domain)
+    state_of, translated = completion.state, completion.TRANSLATED
     for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
-        words = _msgid_words(singular(message))
-        state = completion.state(message, shape)
-        if state == completion.UNTRANSLATED:
-            stats.untranslated += 1
-            stats.untranslated_words += words
-        elif state == completion.FUZZY:
-            stats.fuzzy += 1
-            stats.fuzzy_words += words
-        elif state == completion.REFUSED:
-            stats.refused += 1
-            stats.refused_words += words
-            stats.refused_lines.append(message.lineno or 0)
-        else:
+        words = _msgid_words(message.id if isinstance(message.id, str) else singular(message))
+        state = state_of(message, shape)
+        if state == translated:
             stats.translated += 1
             stats.translated_words += words
             if derivation is not None and is_derived(message, derivation):
                 stats.derived += 1
                 stats.derived_words += words
+        elif state == completion.UNTRANSLATED:
+            stats.untranslated += 1
+            stats.untranslated_words += words
+        elif state == completion.FUZZY:
+            stats.fuzzy += 1
+            stats.fuzzy_words += words
+        else:
+            stats.refused += 1
+            stats.refused_words += words
+            stats.refused_lines.append(message.lineno or 0)
     return stats
 
 
