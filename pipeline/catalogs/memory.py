@@ -158,8 +158,11 @@ class TranslationMemory:
         return self.index.best(msgid, exclude=lambda entry: entry.domain == domain, bonus=lambda entry: CONTEXT_BONUS)
 
 
-#: Catalogs the translation memory's reading hands on to the merge.
-KEPT_CATALOGS = 200
+#: Catalogs the translation memory's reading hands on to the merge, as many as
+#: the templates an update keeps (:data:`pipeline.catalogs.update.KEPT_TEMPLATES`):
+#: the merge drops each catalog as it takes its template, so a site of up to that
+#: many articles parses each file once, and a larger one re-reads the rest.
+KEPT_CATALOGS = 1000
 
 
 def read_locale_catalogs(

@@ -75,23 +75,29 @@ def update(project: Project, locales: list[str] | tuple[str, ...] = ()) -> Updat
     _refuse_emptied_templates(project, domains, chosen)
     result = UpdateResult()
     templates = _Templates(project)
-    for locale in chosen:
+    for number, locale in enumerate(chosen, start=1):
+        templates.keeping = number < len(chosen)  # the last locale's merges need no template again
         _update_locale(project, locale, domains, templates, result)
     return result
 
 
 class _Templates:
-    """The templates of an update, each read once for all locales (up to :data:`KEPT_TEMPLATES`)."""
+    """The templates of an update, each read once for all locales (up to :data:`KEPT_TEMPLATES`).
+
+    A template is kept only while ``keeping``: when no locale is left to merge,
+    what is kept is dropped as it is used.
+    """
 
     def __init__(self, project: Project) -> None:
         self.project = project
         self.kept: dict[str, PoCatalog] = {}
+        self.keeping = True
 
     def get(self, domain: str) -> PoCatalog:
         if domain in self.kept:
-            return self.kept[domain]
+            return self.kept[domain] if self.keeping else self.kept.pop(domain)
         template = read_catalog(self.project.template_path(domain))
-        if len(self.kept) < KEPT_TEMPLATES:
+        if self.keeping and len(self.kept) < KEPT_TEMPLATES:
             self.kept[domain] = template
         return template
 
