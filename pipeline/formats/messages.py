@@ -25,11 +25,10 @@ import copy
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Iterable, Iterator
 
 from lxml import etree
-
-from pipeline.formats.document import make_element
 
 #: Elements whose own inline content is one message, with what they are for
 #: the translator (the extracted comment).
@@ -124,7 +123,11 @@ def unescape_text(text: str) -> str:
 def is_translatable_text(text: str) -> bool:
     """False for text with nothing to translate: whitespace, numbers, URLs alone."""
     stripped = (TOKEN.sub(" ", text) if "<" in text else text).strip()
-    if not stripped or _URL_ONLY.match(stripped):
+    if not stripped:
+        return False
+    if stripped[0].isalpha() and stripped[0] not in "hmw":
+        return True  # most texts: a letter first (meaningful), which no URL pattern starts with
+    if _URL_ONLY.match(stripped):
         return False
     return bool(_MEANINGFUL.search(stripped))
 
@@ -156,8 +159,11 @@ def iter_runs(element: etree._Element) -> Iterator[Run]:
     current: list[etree._Element] = []
     starts_with_text = True
     anchor: etree._Element | None = None
-    for child in element.iterchildren(etree.Element):  # elements only: no comment or instruction
-        if _is_inline(child):
+    for child in element[:]:  # a slice is made in C: much quicker than a filtered iterator
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # elements only: no comment or instruction
+        if tag not in BLOCK_LEVEL:
             current.append(child)
             continue
         yield Run(element, starts_with_text, anchor, current)
@@ -174,7 +180,9 @@ def _run_text(run: Run) -> str:
 def _shell(element: etree._Element) -> etree._Element:
     """The element's tag and attributes, without content."""
     try:
-        return make_element(element.tag, dict(element.attrib))
+        # Made in the element's own document (of its parser's classes): a new
+        # document for each shell was most of the time spent making a message.
+        return element.makeelement(element.tag, element.attrib)
     except ValueError:
         # lxml's HTML parser accepts tag and attribute names that lxml will not
         # create (``<a<``, ``<p a"b=1>``); a copy keeps them as parsed.
@@ -199,25 +207,16 @@ def _base_name(tag: str) -> str:
     return re.sub(r"[^a-z]", "", tag.lower()) or "x"
 
 
-def _inline_elements(
-    nodes: Iterable[etree._Element], skip_classes: tuple[str, ...], found: list[tuple[etree._Element, bool]]
-) -> None:
-    """Add the inline elements of a run to ``found`` in document order, each with
-    whether it is a placeholder (whose content is kept whole, not walked)."""
-    for node in nodes:
-        placeholder = skipped(node, skip_classes) or node.tag in VOID_ELEMENTS
-        found.append((node, placeholder))
-        if not placeholder and len(node):
-            _inline_elements(node.iterchildren(etree.Element), skip_classes, found)
-
-
 def _assign_names(found: list[tuple[etree._Element, bool]]) -> list[str]:
     """The name in the message of each element of ``found``, in the same order."""
     # Grouped by the name's letters, not by tag: <h2> and <h3> both become "h"
     # and must be numbered apart, or the build would turn one into the other.
+    bases = [_base_name(node.tag) for node, _ in found]
+    if len(set(bases)) == len(bases):
+        return bases  # most runs: each name once, none numbered
     by_base: dict[str, list[int]] = {}
-    for index, (node, _) in enumerate(found):
-        by_base.setdefault(_base_name(node.tag), []).append(index)
+    for index, base in enumerate(bases):
+        by_base.setdefault(base, []).append(index)
     names = [""] * len(found)
     for base, indexes in by_base.items():
         numbered = len(indexes) > 1 and len({_signature(*found[index]) for index in indexes}) > 1
@@ -228,30 +227,59 @@ def _assign_names(found: list[tuple[etree._Element, bool]]) -> list[str]:
 
 @dataclass(slots=True)
 class _MessageParts:
-    """A run's message as it is made: its text's parts, and its elements by name."""
+    """A run's message as it is made in one walk of its elements.
 
-    named: Iterator[tuple[str, bool]]  # (name, is_placeholder) of each inline element, in document order
+    The text's parts are in ``text``; where an element's tag stands, its
+    place is kept in ``slots`` (with which end of which element it is), and
+    the tag is written there once every element's name is known.
+    """
+
+    skip_classes: tuple[str, ...]
     text: list[str]
-    shells: dict[str, etree._Element] = field(default_factory=dict)
-    placeholders: set[str] = field(default_factory=set)
+    #: each element, in document order, with whether it is a placeholder (kept whole, not walked)
+    found: list[tuple[etree._Element, bool]] = field(default_factory=list)
+    #: (position in ``text``, index in ``found``, closing or not) of each tag to write
+    slots: list[tuple[int, int, bool]] = field(default_factory=list)
 
     def add(self, nodes: Iterable[etree._Element]) -> None:
-        """Write ``nodes`` (and what is inside them) into the message, keeping their shells."""
+        """Write ``nodes`` (and what is inside them) into the message."""
+        text, found, slots = self.text, self.found, self.slots
         for node in nodes:
-            name, placeholder = next(self.named)
+            if not isinstance(node.tag, str):
+                continue  # elements only: a comment or an instruction is no part of a message
+            index = len(found)
+            placeholder = skipped(node, self.skip_classes) or node.tag in VOID_ELEMENTS
+            found.append((node, placeholder))
+            slots.append((len(text), index, False))
+            text.append("")
+            if not placeholder:
+                if node.text:
+                    text.append(escape_text(node.text))
+                if len(node):
+                    self.add(node[:])
+                slots.append((len(text), index, True))
+                text.append("")
+            if node.tail:
+                text.append(escape_text(node.tail))
+
+    def message(self, kind: str) -> Message:
+        """The message, its tags named, with each element's shell under its name."""
+        found, text = self.found, self.text
+        names = _assign_names(found)
+        shells: dict[str, etree._Element] = {}
+        placeholders: set[str] = set()
+        for (node, placeholder), name in zip(found, names):
             # a name shared by equal elements: the last one's shell, where the name first stood
             if placeholder:
-                self.text.append(f"<{name}/>")
-                self.shells[name] = shell = copy.copy(node)  # lxml copies an element whole, as deepcopy does
+                shells[name] = shell = copy.copy(node)  # lxml copies an element whole, as deepcopy does
                 shell.tail = None
-                self.placeholders.add(name)
+                placeholders.add(name)
             else:
-                self.text.append(f"<{name}>{escape_text(node.text or '')}")
-                self.shells[name] = _shell(node)
-                if len(node):
-                    self.add(node.iterchildren(etree.Element))
-                self.text.append(f"</{name}>")
-            self.text.append(escape_text(node.tail or ""))
+                shells[name] = _shell(node)
+        for position, index, closing in self.slots:
+            name = names[index]
+            text[position] = f"</{name}>" if closing else f"<{name}/>" if found[index][1] else f"<{name}>"
+        return Message(normalize_space("".join(text)), kind, shells, frozenset(placeholders))
 
 
 def normalize_space(text: str) -> str:
@@ -264,12 +292,9 @@ def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
     """The message of one inline run (text not yet checked for translatability)."""
     if not run.children:  # most runs: text alone, with no element to name or keep
         return Message(normalize_space(escape_text(_run_text(run))), kind)
-    found: list[tuple[etree._Element, bool]] = []
-    _inline_elements(run.children, skip_classes, found)
-    names = _assign_names(found)
-    parts = _MessageParts(zip(names, (placeholder for _, placeholder in found)), [escape_text(_run_text(run))])
+    parts = _MessageParts(skip_classes, [escape_text(_run_text(run))])
     parts.add(run.children)
-    return Message(normalize_space("".join(parts.text)), kind, parts.shells, frozenset(parts.placeholders))
+    return parts.message(kind)
 
 
 @dataclass(slots=True)
@@ -299,6 +324,8 @@ def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notransl
     while stack:
         element, inside_inline = stack.pop()
         tag = element.tag
+        if not isinstance(tag, str):
+            continue  # elements only: no comment or instruction
         names = element.keys()
         # without attributes only the tag can mark an element as skipped
         if tag in NEVER_TRANSLATED or (names and skipped(element, skip_classes)):
@@ -306,16 +333,17 @@ def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notransl
         # What _inside_inline would find for a child: its nearest ancestor that
         # is a block kind (not inside) or an inline element (inside); other
         # block-level containers (ul, table...) pass their own state on.
-        if tag in BLOCK_KINDS:
-            if not inside_inline:
-                _add_run_blocks(element, BLOCK_KINDS[tag], skip_classes, blocks)
-            children_inside = False
+        kind = BLOCK_KINDS.get(tag)
+        if kind is None:
+            children_inside = inside_inline or tag not in BLOCK_LEVEL
         else:
-            children_inside = tag not in BLOCK_LEVEL or inside_inline
+            if not inside_inline:
+                _add_run_blocks(element, kind, skip_classes, blocks)
+            children_inside = False
         if names and not _ATTRIBUTE_NAMES.isdisjoint(names):
             _add_attribute_blocks(element, blocks)
         if len(element):
-            stack.extend([(child, children_inside) for child in element.iterchildren(etree.Element, reversed=True)])
+            stack.extend(zip(element[::-1], repeat(children_inside)))  # a slice is made in C
     return blocks
 
 
@@ -327,12 +355,30 @@ def _add_run_blocks(element: etree._Element, kind: str, skip_classes: tuple[str,
     if not len(element):  # most blocks: their text alone, one run
         text = normalize_space(escape_text(element.text or ""))
         if is_translatable_text(text):
-            blocks.append(Block(message=Message(text, kind), run=Run(element, True, None, [])))
+            blocks.append(Block(Message(text, kind), Run(element, True, None, [])))
         return
     for run in iter_runs(element):
+        if run.children and _only_tags(run):
+            continue
         message = run_message(run, kind, skip_classes)
         if is_translatable_text(message.text):
-            blocks.append(Block(message=message, run=run))
+            blocks.append(Block(message, run))
+
+
+def _only_tags(run: Run) -> bool:
+    """Whether the run's message would be its tags alone, among spaces (never translatable).
+
+    Looks at runs of empty elements only (an image in a figure, line breaks),
+    whose message has no text but their tails: :func:`is_translatable_text`
+    finds nothing once the tags are taken out of it.
+    """
+    text = _run_text(run)
+    if text and not text.isspace():
+        return False
+    for child in run.children:
+        if child.text or len(child) or (child.tail and not child.tail.isspace()):
+            return False
+    return True
 
 
 def _add_attribute_blocks(element: etree._Element, blocks: list[Block]) -> None:

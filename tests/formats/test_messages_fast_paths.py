@@ -1,13 +1,17 @@
 """The shortcuts of :mod:`pipeline.formats.messages` give what the plain ways give.
 
-Finding the blocks takes a shortcut for a block with no child element, and
-applying a translation for a run of text alone; each is checked here against
-the general way, on documents and translations made of awkward pieces.
+Finding the blocks takes a shortcut for a block with no child element and
+for a run of empty elements among spaces, deciding whether a text is
+translatable one for a text that starts with a letter, and applying a
+translation one for a run of text alone; each is checked here against the
+general way, on documents, texts and translations made of awkward pieces.
 """
 
 from __future__ import annotations
 
 import copy
+
+import re
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree, html
@@ -22,7 +26,7 @@ _MARKUP = st.lists(
         ["<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<em>", "</em>", '<a href="/x">', '<a href="/y">', "</a>",
          "<code>c</code>", "<br>", "<b>", "</b>", "<span>", "<table>", "<tr>", '<img alt="a picture" src="p.png">', '<span class="notranslate">', "</span>",
          '<p translate="no">', '<abbr title="a tip">', "</abbr>", "<div>", "</div>", "<td>", "</td>", "<h2>", "</h2>",
-         "<!-- c -->", " ", "\n  ", "text", "2025", "&lt;", "&amp;lt;", "a &amp; b", "é", "https://example.org/x"]
+         "<!-- c -->", " ", "\n  ", "\xa0", "<wbr>", "text", "2025", "&lt;", "&amp;lt;", "a &amp; b", "é", "https://example.org/x"]
     ),
     max_size=30,
 ).map(lambda pieces: "<article>" + "".join(pieces) + "</article>")
@@ -82,3 +86,21 @@ def test_a_translation_is_applied_as_the_general_way_applies_it(markup: str, tra
         _put_nodes(general_block.run, tree, general_block.message)
         assert html.tostring(shortcut) == html.tostring(general)
         assert [e.text for e in shortcut.iter()] == [e.text for e in general.iter()]  # None and "" told apart
+
+
+_TEXT = st.lists(
+    st.sampled_from(["h", "m", "w", "x", "é", "Ж", "中", "²", "_", "7", " ", "\xa0", "\n", "http://", "https://a.b", "www.",
+                     "mailto:", "/p", ".", "<a>", "</a>", "<img/>", "&lt;", "-"]),
+    max_size=8,
+).map("".join)
+_URL_ALONE = re.compile(r"^\s*(?:https?://|www\.|mailto:)\S*\s*$")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_TAG = re.compile(r"<(/?)([a-z][a-z]*[0-9]*)(/?)>")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_TEXT)
+def test_a_text_is_translatable_as_the_patterns_say(text: str) -> None:
+    stripped = _TAG.sub(" ", text).strip()
+    expected = bool(stripped) and not _URL_ALONE.match(stripped) and bool(_LETTER.search(stripped))
+    assert is_translatable_text(text) == expected
