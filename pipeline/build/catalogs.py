@@ -24,10 +24,14 @@ from pipeline.catalogs.model import PoCatalog, is_finished, messages
 from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
 from pipeline.formats.po_wrap import ESCAPES
 
-_STRINGS = r'(?:"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n)+'
+#: Possessive repeats: what follows each one cannot start with what it would give
+#: back (a string's text where its quote must come, a line of strings or comments
+#: where a keyword must), so going back never made a match; not keeping the places
+#: to go back to is quicker.
+_STRINGS = r'(?:"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"\n)++'
 #: One entry: its comments (blank lines may come among them), then msgctxt, msgid, msgstr.
 _ENTRY = re.compile(
-    r"(?P<comments>(?:#(?![~|])[^\n]*\n|\n)*)"
+    r"(?P<comments>(?:#(?![~|])[^\n]*+\n|\n)*+)"
     rf"(?:msgctxt (?P<context>{_STRINGS}))?"
     rf"msgid (?P<id>{_STRINGS})"
     rf"msgstr (?P<string>{_STRINGS})"
@@ -129,19 +133,22 @@ def _text(strings: str) -> str:
     body = strings[1:-2]
     if '"\n"' in body:
         body = body.replace('"\n"', "")
-    return _ESCAPE.sub(_unescaped, body) if "\\" in body else body
-
-
-#: A comment line other than extracted comments (``#.``) and references (``#:``):
-#: flags or a translator's comment. Every line of an entry's comments starts with "#".
-_FLAGS_OR_COMMENT = re.compile(r"^#(?![.:])", re.MULTILINE)
+    if "\\" not in body:
+        return body
+    if body.count("\\") == body.count('\\"') + body.count("\\n"):
+        # Every backslash starts \" or \n (so none is escaped itself): the escapes
+        # of most text, each replaced where it stands.
+        return body.replace('\\"', '"').replace("\\n", "\n")
+    return _ESCAPE.sub(_unescaped, body)
 
 
 def _comments(block: str) -> tuple[set[str], list[str]]:
     """The flags and translator comments of an entry's comment lines (as :mod:`pipeline.formats.po` takes them)."""
     flags: set[str] = set()
     user_comments: list[str] = []
-    if not _FLAGS_OR_COMMENT.search(block):
+    # Every line of the block that is not blank starts with "#": when each "#" is
+    # followed by "." or ":", every line is an extracted comment or a reference.
+    if block.count("#") == block.count("#.") + block.count("#:"):
         return flags, user_comments
     for line in block.split("\n"):
         line = line.strip()
