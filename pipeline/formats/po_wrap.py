@@ -252,7 +252,7 @@ def _breaks(portion: _Portion, width: int, start_column: int) -> list[int]:
     if start_column + columns[-1] <= width:
         return []  # fits: no break is possible (most messages)
     if portion.simple():
-        return _simple_breaks(portion, width, start_column)
+        return _simple_breaks(portion.text, portion.classes, portion.prohibited, columns, width, start_column)
     breaks: list[int] = []
     last_break = None
     line_column = start_column  # column where the current piece starts
@@ -275,24 +275,31 @@ def _breaks(portion: _Portion, width: int, start_column: int) -> list[int]:
 #: ``_PAIR_ROWS`` with each row as long as a byte: in a simple portion the only class beyond the
 #: table's is a space, before which no line breaks.
 _ADJACENT_ROWS = [row.ljust(256, bytes((_PROHIBITED,))) for row in _PAIR_ROWS]
+#: Whether a line may break before a class after spaces that follow ``last`` (any but a space):
+#: ``_SPACED_ROWS[last][prop]``, true for a possible break and one possible only after spaces.
+_SPACED_ROWS = [bytes(entry != _PROHIBITED for entry in row).ljust(256, b"\0") for row in _PAIR_ROWS]
 
 
-def _simple_breaks(portion: _Portion, width: int, start_column: int) -> list[int]:
-    """:func:`_breaks` of a simple portion (no mandatory break).
+def _simple_breaks(
+    text: str, classes: bytes, prohibited: AbstractSet[int], columns: Sequence[int], width: int, start_column: int
+) -> list[int]:
+    """:func:`_breaks` of a simple portion (no mandatory break), given its parts.
 
     The greedy rule then amounts to: each line ends at the last opportunity
     that fits, or when none does at the first one; only the few positions
     before where each line reaches the width are examined (most of a long
     message is never looked at).
     """
-    columns, size = portion.columns, len(portion.text)
+    size = len(text)
+    one_column_each = isinstance(columns, range)  # then a position is its column: no search for it
     breaks: list[int] = []
     line_start, column = 0, start_column
     while columns[size] > columns[line_start] + width - column:
-        fits = bisect.bisect_right(columns, columns[line_start] + width - column) - 1  # the furthest that fits
-        position = _first_opportunity(portion, range(fits, line_start, -1))
+        reach = columns[line_start] + width - column
+        fits = reach if one_column_each else bisect.bisect_right(columns, reach) - 1  # the furthest that fits
+        position = _first_opportunity(text, classes, prohibited, range(fits, line_start, -1))
         if position is None:  # no opportunity fits: the line overflows to the first one
-            position = _first_opportunity(portion, range(max(fits, line_start) + 1, size))
+            position = _first_opportunity(text, classes, prohibited, range(max(fits, line_start) + 1, size))
             if position is None:
                 return breaks
         breaks.append(position)
@@ -300,19 +307,28 @@ def _simple_breaks(portion: _Portion, width: int, start_column: int) -> list[int
     return breaks
 
 
-def _first_opportunity(portion: _Portion, positions: range) -> int | None:
+def _first_opportunity(text: str, classes: bytes, prohibited: AbstractSet[int], positions: range) -> int | None:
     """The first of ``positions`` where a simple portion's line may break, or None.
 
-    Where the character before a position is no space (nor ``IS``, whose rule
-    looks at the text) it is the last class :func:`_may_break` looks for, with
-    no space between, so the pair table alone decides, without a call: most
-    positions looked at are inside words.
+    What :func:`_may_break` decides, without a call where the character
+    before is no ``IS`` (whose rule looks at the text): after a space the
+    last class that is no space and the pair table's row for spaces decide
+    (a word's start, where most lines end); after another class the pair
+    table alone does (most positions looked at are inside words).
     """
-    text, classes, prohibited, rows = portion.text, portion.classes, portion.prohibited, _ADJACENT_ROWS
+    adjacent, spaced = _ADJACENT_ROWS, _SPACED_ROWS
     for position in positions:
         before = classes[position - 1]
-        if before != SP and before != IS:
-            if rows[before][classes[position]] == _POSSIBLE and position not in prohibited:
+        if before == SP:
+            k = position - 2
+            while k >= 0 and classes[k] == SP:
+                k -= 1
+            if k >= 0 and position not in prohibited:
+                last = classes[k]
+                if spaced[last][classes[position]] or (last == IS and text[position] == "<"):
+                    return position
+        elif before != IS:
+            if adjacent[before][classes[position]] == _POSSIBLE and position not in prohibited:
                 return position
         elif _may_break(classes, text, prohibited, position):
             return position
@@ -408,36 +424,103 @@ def _first_portion_breaks(portion: _Portion, width: int, start_column: int, own_
 def _wrapped(name: str, value: str, prefix: str, width: int, language: str | None) -> tuple[str, ...]:
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
-    if "\n" not in value and value.isascii() and value.isprintable():
-        text, _ = _escaped_portion(value)
-        if len(name) + 1 + len(text) <= line_width:  # fits: no break is possible (most short messages)
-            return (f'{prefix}{name} "{text}"',)
+    if "\n" not in value:
+        lines = _plain_lines(name, value, prefix, line_width, language)
+        if lines is not None:
+            return lines
+    return _portions_lines(name, value, prefix, line_width, language)
+
+
+def _portions_lines(name: str, value: str, prefix: str, line_width: int, language: str | None) -> tuple[str, ...]:
+    """The general form of :func:`_wrapped`: portion by portion, each laid out as a :class:`_Portion`."""
     inside = protected_positions(value, language)
     portions = _PORTIONS.findall(value) or [""] if "\n" in value else [value]
     lines: list[str] = []
-    first_line = True
     offset = 0
     for number, portion in enumerate(portions):
         end = offset + len(portion)
-        directives = [i - offset for i in inside if offset <= i < end]
+        directives = tuple(i - offset for i in inside if offset <= i < end)
+        offset = end
+        if lines:  # the name is written: the portion's lines depend on nothing else
+            if directives or len(portion) > _REMEMBERED_PORTION:
+                lines += _later_portion_lines(portion, directives, prefix, line_width)
+            else:
+                lines += _remembered_later_portion_lines(portion, prefix, line_width)
+            continue
         if directives or len(portion) > _REMEMBERED_PORTION:
             text, prohibited = _escaped_portion(portion, directives)
         else:
             text, prohibited = _escaped_without_directives(portion)
-        offset = end
-        more_follow = number < len(portions) - 1
         layout = _Portion(text, prohibited)
-        if first_line and text:
-            start = len(name) + 1
-            own_line, breaks = _first_portion_breaks(layout, line_width, start, more_follow or start > line_width)
+        start = len(name) + 1
+        breaks: list[int] = []
+        if text:
+            own_line_first = number < len(portions) - 1 or start > line_width
+            own_line, breaks = _first_portion_breaks(layout, line_width, start, own_line_first)
             if own_line:
                 lines.append(f'{prefix}{name} ""')
-                first_line = False
         else:
-            breaks = _breaks(layout, line_width, len(name) + 1 if first_line else 0)
+            breaks = _breaks(layout, line_width, start)
         pieces = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
         for piece in pieces:
-            head = f"{prefix}{name} " if first_line else prefix
-            lines.append(f'{head}"{piece}"')
-            first_line = False
+            lines.append(f'{prefix}{name} "{piece}"' if not lines else f'{prefix}"{piece}"')
     return tuple(lines)
+
+
+def _later_portion_lines(portion: str, directives: Iterable[int], prefix: str, line_width: int) -> tuple[str, ...]:
+    """The lines of a portion after a field's first line: each starts with ``prefix``, from column 0."""
+    text, prohibited = _escaped_portion(portion, directives)
+    breaks = _breaks(_Portion(text, prohibited), line_width, 0)
+    return tuple(f'{prefix}"{text[a:b]}"' for a, b in zip([0, *breaks], [*breaks, len(text)]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_later_portion_lines(portion: str, prefix: str, line_width: int) -> tuple[str, ...]:
+    """:func:`_later_portion_lines` of a short portion without directives, remembered: the
+    lines of a header's fields after its first are the same in most catalogs."""
+    return _later_portion_lines(portion, (), prefix, line_width)
+
+
+#: The cells of plain characters: one column wide, of no class in ``_LONG_REACH``.
+_PLAIN_CELLS = bytes(cell for cell in range(256) if cell % 3 == 1 and cell // 3 not in _LONG_REACH)
+#: The class of each ASCII (and Latin-1) character, for bytes.translate.
+_LATIN1_CLASSES = _LATIN1_CELLS.translate(_CLASS_OF_CELL)
+
+
+def _plain_lines(name: str, value: str, prefix: str, line_width: int, language: str | None) -> tuple[str, ...] | None:
+    """:func:`_wrapped` of a one-portion field (no ``\\n``) when it is plain, else None.
+
+    Plain: no directive, and its escaped text is plain characters (most
+    messages of Latin, Greek or Cyrillic text). This is what the general loop
+    does for one such portion: the same escaped text and forbidden positions,
+    but a simple portion whose columns are its positions, laid out without a
+    :class:`_Portion`; its first line is decided as :func:`_first_portion_breaks`
+    decides it.
+    """
+    if language is not None and protected_positions(value, language):
+        return None
+    if len(value) > _REMEMBERED_PORTION:
+        text, prohibited = _escaped_portion(value)
+    else:
+        text, prohibited = _escaped_without_directives(value)
+    start, size = len(name) + 1, len(text)
+    if text.isascii():
+        if start + size <= line_width or not text:  # an ASCII character is at most one column
+            return (f'{prefix}{name} "{text}"',)
+        if not text.isprintable():  # a control character: not plain
+            return None
+        classes = text.encode("ascii").translate(_LATIN1_CLASSES)
+    else:
+        cells = _cells_of(text)
+        if cells.translate(None, _PLAIN_CELLS):
+            return None
+        if start + size <= line_width:
+            return (f'{prefix}{name} "{text}"',)
+        classes = cells.translate(_CLASS_OF_CELL)
+    columns = range(size + 1)
+    breaks = _simple_breaks(text, classes, prohibited, columns, line_width, 0)
+    if not breaks:
+        if start > line_width or _simple_breaks(text, classes, prohibited, columns, line_width, start):
+            return (f'{prefix}{name} ""', f'{prefix}"{text}"')
+        return (f'{prefix}{name} "{text}"',)
+    return (f'{prefix}{name} ""', *[f'{prefix}"{text[a:b]}"' for a, b in zip([0, *breaks], [*breaks, size])])
