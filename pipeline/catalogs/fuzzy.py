@@ -69,9 +69,11 @@ class MsgmergeIndex:
     def _ordered(self, msgid: str, hits: list[int]) -> list[int]:
         """``hits`` that msgmerge would look at, in the order it looks at them."""
         if len(msgid) >= GRAM:
-            grams = [msgid[i : i + GRAM] for i in range(len(msgid) - GRAM + 1)]
+            starts = range(len(msgid) - GRAM + 1)
             if len(hits) == 1:  # a single candidate needs no count, only one shared gram (one in its text)
-                return [index for index in hits if any(map(self.msgids[index].__contains__, grams))]
+                text = self.msgids[hits[0]]
+                return hits if any(msgid[start : start + GRAM] in text for start in starts) else []
+            grams = [msgid[start : start + GRAM] for start in starts]
             shared = {}
             for index in hits:
                 count = sum(map(_grams_of(self.msgids[index]).__contains__, grams))
