@@ -11,6 +11,7 @@ rewritten.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pipeline.formats.messages import TOKEN, iter_blocks, normalize_space, is_tr
 from pipeline.formats.po import format_catalog, format_template
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project
+from pipeline.templatestrings import Found, packaged_messages
 
 #: The options of the page templates' Babel extraction method (Jinja2's
 #: ``babel_extract``); the same as in the repository's ``babel.cfg``, so
@@ -233,21 +235,18 @@ def site_template_files(project: Project) -> list[tuple[Path, str]]:
 
 
 def site_template(project: Project, files: list[tuple[Path, str]] | None = None) -> Catalog:
-    """The template of the page templates' strings, extracted with Babel's Jinja2 extractor."""
-    from babel.messages.extract import extract_from_file
-    # The function itself rather than its entry-point name: looking the name up
-    # scans every installed package's metadata on every run.
-    from jinja2.ext import babel_extract
+    """The template of the page templates' strings, extracted with Babel's Jinja2 extractor.
 
+    The packaged templates' strings are kept from one run to the next
+    (:mod:`pipeline.templatestrings`); a project's own are extracted each time.
+    """
+    files = site_template_files(project) if files is None else files
+    packaged = [path for path, _reference in files if path.is_relative_to(PACKAGE_TEMPLATES)]
+    kept = packaged_messages(packaged, _template_messages, {"options": JINJA_OPTIONS, "comment_tags": COMMENT_TAGS})
     catalog = new_template(SITE_DOMAIN, FALLBACK_DATE, _header_comment("the page templates"))
-    for path, reference in site_template_files(project) if files is None else files:
-        try:
-            found = list(
-                extract_from_file(babel_extract, str(path), comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS)
-            )
-        except Exception as exc:  # the template's own syntax error: name it, no traceback
-            raise CatalogError(f"{path}: cannot extract messages: {exc}") from None
-        for _lineno, msgid, comments, context in found:
+    for path, reference in files:
+        found = kept[path] if path in kept else _template_messages(path)
+        for msgid, comments, context in found:
             message = Message(msgid, ("", "") if isinstance(msgid, tuple) else "",
                               locations=[(reference, None)], auto_comments=comments, context=context)
             catalog[msgid] = message
@@ -256,6 +255,21 @@ def site_template(project: Project, files: list[tuple[Path, str]] | None = None)
         # The site's name is a setting, shown in every page's header and title.
         _add(catalog, site_name, "the site's name (site_name in setup.cfg)", "setup.cfg")
     return catalog
+
+
+def _template_messages(path: Path, data: bytes | None = None) -> list[Found]:
+    """The messages of one page template (``data`` read from ``path``, or read now), as Babel's extractor finds them."""
+    from babel.messages.extract import extract as extract_messages
+    # The function itself rather than its entry-point name: looking the name up
+    # scans every installed package's metadata on every run.
+    from jinja2.ext import babel_extract
+
+    try:
+        source = io.BytesIO(path.read_bytes() if data is None else data)
+        found = list(extract_messages(babel_extract, source, comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS))
+    except Exception as exc:  # the template's own syntax error: name it, no traceback
+        raise CatalogError(f"{path}: cannot extract messages: {exc}") from None
+    return [(msgid, comments, context) for _lineno, msgid, comments, context in found]
 
 
 def extract(project: Project, slugs: list[str], site: bool = True) -> ExtractResult:
