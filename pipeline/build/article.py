@@ -51,12 +51,15 @@ class _LazyArticle:
         self,
         project: Project,
         slug: str,
+        document_path: str,
         errors: list[str],
         hashes: FileHashes,
         preview: bool = False,
         page_of: Callable[[str], Path] | None = None,
     ) -> None:
         self.project, self.slug, self.errors = project, slug, errors
+        #: The clean document's path as :func:`input_paths` gives it, which ``hashes`` reads.
+        self.document_path = document_path
         self.hashes = hashes
         self.preview = preview
         self.page_of = page_of  # a locale's page file in the output, to tell whether a preview has one to keep
@@ -68,7 +71,7 @@ class _LazyArticle:
     @property
     def doc(self) -> document_format.Document:
         if self._doc is None:
-            data = self.hashes.contents(self.project.clean_document_path(self.slug))
+            data = self.hashes.contents(self.document_path)
             self._doc = read_document(self.project, self.slug, self.doc_warnings, data)
         return self._doc
 
@@ -128,15 +131,17 @@ def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> Art
     """
     outcome = ArticleOutcome(work.slug)
     hashes = FileHashes(plan.project.root, work.old_files, plan.started_ns, keep_contents=True)
+    document_path, catalog_paths = input_paths(plan, work.slug)
     article = _LazyArticle(
         plan.project,
         work.slug,
+        document_path,
         outcome.errors,
         hashes,
         plan.preview,
         lambda locale: Path(plan.page_file(locale, work.slug)),
     )
-    inputs = _article_inputs(plan, work, article, hashes, outcome)
+    inputs = _article_inputs(plan, work, article, hashes, outcome, catalog_paths)
     outcome.file_records = hashes.records
     build = _ArticleBuild(plan, work, article, inputs, renderer, outcome)
     for locale in inputs.unreadable:  # a page never shows what its catalog no longer says
@@ -180,13 +185,15 @@ class _ArticleInputs:
 
 
 def _article_inputs(
-    plan: BuildPlan, work: ArticleWork, article: _LazyArticle, hashes: FileHashes, outcome: ArticleOutcome
+    plan: BuildPlan, work: ArticleWork, article: _LazyArticle, hashes: FileHashes, outcome: ArticleOutcome,
+    catalog_paths: dict[str, str],
 ) -> _ArticleInputs:
     """The article's input hashes and each locale's completion, from the manifest's records where the catalog is unchanged."""
     settings = plan.project.settings
     source = plan.locales[0]
-    document_path, catalog_paths = input_paths(plan, work.slug)
-    inputs = _ArticleInputs(hashes.hash(document_path), catalog_paths, completion={source: 100.0}, published=[source])
+    inputs = _ArticleInputs(
+        hashes.hash(article.document_path), catalog_paths, completion={source: 100.0}, published=[source]
+    )
     for locale in plan.locales[1:]:
         digest = inputs.catalog_hashes[locale] = hashes.hash(catalog_paths[locale])
         if not digest:

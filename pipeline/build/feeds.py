@@ -13,6 +13,7 @@ feed and entry ids are provisional ``urn:uuid`` names (the build warns).
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -69,6 +70,80 @@ def day_time(day: str) -> str:
 
 def feed_xml(feed: Feed) -> bytes:
     """The feed as UTF-8 XML."""
+    text = _plain_feed_xml(feed)
+    return _feed_tree_xml(feed) if text is None else text.encode("utf-8")
+
+
+#: Text lxml writes as it is, but for ``&``, ``<``, ``>`` (and ``"`` in an attribute): no control
+#: character (lxml refuses most and writes line breaks and tabs in attributes as references), no
+#: C1 control, no lone surrogate and no noncharacter U+FFFE or U+FFFF.
+_PLAIN_TEXT = re.compile("[ -~\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
+
+
+def _plain_feed_xml(feed: Feed) -> str | None:
+    """:func:`_feed_tree_xml`'s text, written directly, when every value is plain text (:data:`_PLAIN_TEXT`); else None.
+
+    The elements, attributes and indentation are those the tree gets (an element
+    without text closed as ``<name/>``, an attribute left out when empty), so the
+    bytes are the same; any other value takes the tree, which also refuses what
+    XML cannot hold as lxml does.
+    """
+    values = [feed.id, feed.lang, feed.title, feed.author, feed.self_url, feed.home_url]
+    for item in feed.entries:
+        values += (item.id, item.title, item.url, item.updated, item.published, item.summary, item.author,
+                   item.title_lang, item.summary_lang)
+    if not _PLAIN_TEXT.fullmatch("".join(values)):  # one character class: the whole matches when each part does
+        return None
+    hreflang = _attribute(" hreflang", feed.lang)
+    lines = [
+        "<?xml version='1.0' encoding='UTF-8'?>",
+        f'<feed xmlns="{ATOM_NS}" xml:lang="{_attribute_text(feed.lang)}">',
+        _leaf("  ", "id", feed.id),
+        _leaf("  ", "title", feed.title),
+        _leaf("  ", "updated", max((e.updated for e in feed.entries), default=UNKNOWN_TIME)),
+        f'  <link rel="self" type="application/atom+xml"{_attribute(" href", feed.self_url)}/>',
+        f'  <link rel="alternate" type="text/html"{hreflang}{_attribute(" href", feed.home_url)}/>',
+        "  <author>", _leaf("    ", "name", feed.author), "  </author>",
+        "  <generator>pipeline</generator>",
+    ]
+    for item in feed.entries:
+        lines += ("  <entry>", _leaf("    ", "id", item.id),
+                  _leaf("    ", "title", item.title, _attribute(" xml:lang", item.title_lang)),
+                  _leaf("    ", "updated", item.updated))
+        if item.published:
+            lines.append(_leaf("    ", "published", item.published))
+        lines.append(f'    <link rel="alternate" type="text/html"{hreflang}{_attribute(" href", item.url)}/>')
+        if item.author:
+            lines += ("    <author>", _leaf("      ", "name", item.author), "    </author>")
+        if item.summary:
+            lines.append(_leaf("    ", "summary", item.summary, _attribute(" xml:lang", item.summary_lang)))
+        lines.append("  </entry>")
+    lines.append("</feed>\n")
+    return "\n".join(lines)
+
+
+def _leaf(indent: str, tag: str, text: str, attributes: str = "") -> str:
+    """An element without children as lxml writes it (``attributes``: written already, each after a space)."""
+    if not text:
+        return f"{indent}<{tag}{attributes}/>"
+    return f"{indent}<{tag}{attributes}>{_element_text(text)}</{tag}>"
+
+
+def _attribute(name: str, value: str) -> str:
+    """`` name="value"``, or "" for an empty value (:func:`_feed_tree_xml` leaves it out)."""
+    return f'{name}="{_attribute_text(value)}"' if value else ""
+
+
+def _element_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute_text(text: str) -> str:
+    return _element_text(text).replace('"', "&quot;")
+
+
+def _feed_tree_xml(feed: Feed) -> bytes:
+    """The feed made as an lxml tree and serialized."""
     from lxml import etree
 
     def add(parent, tag: str, text: str = "", lang: str = "", **attributes: str):

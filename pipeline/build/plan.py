@@ -38,7 +38,11 @@ def read_document(
     from pipeline.sanitize import sanitize_document
 
     path = project.clean_document_path(slug)
-    if not path.is_file():
+    if data is not None:  # read from the file at this path: it was there
+        document = document_format.parse(document_format.decode_text(data, path), str(path))
+    elif path.is_file():
+        document = document_format.read(path)
+    else:
         has_snapshot = project.snapshot_path(slug) is not None
         hint = (
             f"run `pipeline clean {slug}` to make it from the snapshot"
@@ -46,10 +50,6 @@ def read_document(
             else f"run `pipeline scrape URL` and then `pipeline clean {slug}`"
         )
         raise MissingDocumentError(f"no clean document {path}: {hint}, then build again")
-    if data is None:
-        document = document_format.read(path)
-    else:
-        document = document_format.parse(document_format.decode_text(data, path), str(path))
     # people edit and review this file: it passes the same gate as clean's output
     removals = sanitize_document(document)
     if warnings is not None:

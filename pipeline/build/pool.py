@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from pipeline.build import distributed
 from pipeline.build.article import build_article
 from pipeline.build.plan import ArticleOutcome, ArticleWork, BuildPlan
 from pipeline.build.rendering import Renderer
@@ -31,7 +30,10 @@ def run_works(plan: BuildPlan, works: list[ArticleWork], jobs: int | None, rende
     """Each article's outcome, in order; in ``jobs`` processes (None: decided as it goes, see above),
     or on the Dask cluster whose scheduler is at ``scheduler`` (:mod:`pipeline.build.distributed`)."""
     if scheduler:
-        yield from distributed.run_on_cluster(plan, works, scheduler)
+        # imported for a build on a cluster only: its thread pool loads concurrent.futures and logging
+        from pipeline.build.distributed import run_on_cluster
+
+        yield from run_on_cluster(plan, works, scheduler)
         return
     processes = available_cpus() if jobs is None else jobs
     rendered = 0
