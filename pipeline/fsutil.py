@@ -10,10 +10,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import itertools
 import os
 import re
 import stat
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,31 +23,29 @@ from pipeline import crashpoints
 from pipeline.errors import FileAccessError, LockedError, file_problem
 
 
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
 
     ``durable`` flushes the data to disk before the rename, so that even a
     power cut cannot leave an empty file where a user's file was. Files the
     tool can make again from the user's files (built pages) pass False: the
     rename alone keeps readers from a half-written file, and an fsync per page
-    was a tenth of a cold build.
+    was a tenth of a cold build. ``mode``: the new file's permissions, when
+    the caller knows them already; by default those of the file it replaces.
     """
     try:
-        if _made_folder(path.parent):  # just made: no leftovers of a killed write to sweep
-            _swept_folders.add(os.fspath(path.parent))
-        else:
-            remove_stale_temporaries(path.parent)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = _create_temporary(path)
     except OSError as exc:
         raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # held while it is written: a cleanup elsewhere sees a live write
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held while it is written: a cleanup elsewhere sees a live write
+            _write_all(fd, data)
             if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp_name, _mode_to_keep(path))
+                os.fsync(fd)
+            os.fchmod(fd, _mode_to_keep(path) if mode is None else mode)
+        finally:
+            os.close(fd)
         os.replace(tmp_name, path)
         crashpoints.reached("write")
     except BaseException as exc:
@@ -56,6 +54,72 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         if isinstance(exc, OSError):  # a folder where the file goes, a full disk: one line, no traceback
             raise FileAccessError(f"cannot write {file_problem(path, exc)}") from None
         raise
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file next to ``path``, open for writing, made with its folder if missing: (fd, its path).
+
+    The folder is made, or swept of the leftovers of killed writes, at this
+    process's first write into it; later writes open the file straight away
+    and make the folder again only when it has gone since.
+    """
+    folder = os.fspath(path.parent)
+    if folder not in _swept_folders:
+        _prepare_folder(path.parent)
+    for _ in range(_TEMPORARY_TRIES):
+        tmp_name = os.path.join(folder, f".{path.name}.{_temporary_suffix()}.tmp")
+        try:
+            return os.open(tmp_name, _TEMPORARY_FLAGS, 0o600), tmp_name
+        except FileExistsError:
+            _draw_suffixes()  # another process counts from near here: count from elsewhere
+        except (FileNotFoundError, NotADirectoryError):
+            _prepare_folder(path.parent)  # removed since this process wrote there: made again, or the error why not
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", folder)
+
+
+def _prepare_folder(folder: Path) -> None:
+    """Make ``folder`` if missing, else sweep it (:func:`remove_stale_temporaries`); either way it is known from then on."""
+    if _made_folder(folder):  # just made: no leftovers of a killed write to sweep
+        _swept_folders.add(os.fspath(folder))
+    else:
+        remove_stale_temporaries(folder)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` at ``fd`` (one call, unless the system writes less than asked)."""
+    written = os.write(fd, data)
+    if written < len(data):  # a write cut short (a signal, a quota): the rest, until it fails or is done
+        rest = memoryview(data)[written:]
+        while rest:
+            rest = rest[os.write(fd, rest) :]
+
+
+#: mkstemp's flags: a new file only (never an existing one nor a link), not inherited by programs run.
+_TEMPORARY_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+#: As many names as mkstemp tries before it gives up.
+_TEMPORARY_TRIES = 10000
+#: This process's count of temporary names; drawn at its first write (a forked worker draws its own).
+_suffixes: Iterator[int] | None = None
+
+
+def _draw_suffixes() -> Iterator[int]:
+    """Count temporary names from a random start: unique within the process, and apart from other processes'."""
+    global _suffixes
+    _suffixes = itertools.count(int.from_bytes(os.urandom(4), "big"))
+    return _suffixes
+
+
+def _temporary_suffix() -> str:
+    """Eight lowercase hexadecimal digits, the next of this process's count (:data:`TEMPORARY_NAME`)."""
+    return f"{next(_suffixes or _draw_suffixes()) & 0xFFFFFFFF:08x}"
+
+
+def _forget_suffixes() -> None:
+    global _suffixes
+    _suffixes = None
+
+
+os.register_at_fork(after_in_child=_forget_suffixes)
 
 
 def _made_folder(folder: Path) -> bool:
@@ -73,13 +137,17 @@ def _made_folder(folder: Path) -> bool:
     return True
 
 
+#: The permissions of a file a write makes where there was none.
+NEW_FILE_MODE = 0o644
+
+
 def _mode_to_keep(path: Path) -> int:
     """The permissions of the file a write replaces, or those of a new file (what ``path.exists()`` calls missing)."""
     try:
         return os.stat(path).st_mode & 0o7777
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
-            return 0o644
+            return NEW_FILE_MODE
         raise
 
 
@@ -87,7 +155,8 @@ def _mode_to_keep(path: Path) -> int:
 #: the next write into its folder once it is this old and no live process
 #: holds its lock: a write in progress is never touched.
 STALE_TEMPORARY_SECONDS = 60
-#: ``.<name>.<8 characters of mkstemp>.tmp``: what :func:`atomic_write_bytes` makes, nothing else.
+#: ``.<name>.<8 characters>.tmp``: what :func:`atomic_write_bytes` makes (hexadecimal digits; mkstemp's
+#: letters, digits and ``_`` before), nothing else.
 TEMPORARY_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 _swept_folders: set[str] = set()
 
@@ -134,15 +203,53 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
 
     Returns whether the file was written. Leaving unchanged files alone keeps
     their modification times, which editors and incremental builds rely on.
+    A file of another size is not read: it cannot hold ``data``.
     ``durable``: see :func:`atomic_write_bytes`.
     """
     try:
-        if path.read_bytes() == data:
-            return False
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        pass  # nothing to compare with; the write says what is in the way, if anything
-    atomic_write_bytes(path, data, durable=durable)
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        # nothing to compare with; the write says what is in the way, if anything
+        atomic_write_bytes(path, data, durable, mode=NEW_FILE_MODE)
+        return True
+    if not stat.S_ISREG(info.st_mode):  # a folder, a pipe: read as any file, and the write says what is in the way
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            if read_file(path) == data:
+                return False
+        atomic_write_bytes(path, data, durable)
+        return True
+    if info.st_size == len(data):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            if read_file(path, info.st_size) == data:
+                return False
+    atomic_write_bytes(path, data, durable, mode=info.st_mode & 0o7777)
     return True
+
+
+def read_file(path: str | os.PathLike[str], size: int | None = None) -> bytes:
+    """A file's bytes, as ``Path.read_bytes`` reads them, in four system calls rather than its nine.
+
+    ``size``: what a stat of the file just said, which saves the fstat; the
+    file is read to its end whatever its size is by then.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if size is None:
+            size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)
+        if len(data) == size:  # asked for one byte more than there is: this is the end of the file
+            return data
+        chunks = [data]
+        while data:
+            data = os.read(fd, max(size, _READ_CHUNK))
+            chunks.append(data)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+#: The most a read asks for past the expected size (a file that grew since its stat): as io's own reads.
+_READ_CHUNK = 64 * 1024
 
 
 LOCK_FILE_NAME = ".pipeline.lock"

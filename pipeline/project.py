@@ -26,11 +26,20 @@ def confine(root: Path, path: Path, checked: set[str], within: str = "the projec
     followed to its real path, which must lie inside ``root``. Parts that do
     not exist yet end the walk (nothing there to follow). ``checked`` holds
     the parts already found harmless, so that a build asking for ten thousand
-    catalog paths looks at each folder once.
+    catalog paths looks at each folder once, and at each file in it once.
+
+    What that guarantees: a link in place when this process first meets a
+    part is refused. A part found harmless is not looked at again, so a
+    folder replaced by a link after that is not seen; guarding against such
+    a race would take opening every part without following links.
     """
     path_text = str(path)
     if path_text in checked:
         return path  # every part on the way was checked with it
+    folder = path_text.rpartition(os.sep)[0]
+    if folder in checked:  # the parts of its folder were checked with it: only the last part is new
+        _check_part(root, path_text, checked, within)
+        return path
     current = str(root)
     prefix = current if current.endswith(os.sep) else current + os.sep
     if path_text.startswith(prefix) and len(path_text) > len(prefix):
@@ -40,21 +49,26 @@ def confine(root: Path, path: Path, checked: set[str], within: str = "the projec
         parts = path.relative_to(root).parts
     for part in parts:
         current = os.path.join(current, part)
-        if current in checked:
-            continue
-        try:
-            mode = os.lstat(current).st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            return path
-        if stat.S_ISLNK(mode):
-            target, real_root = os.path.realpath(current), os.path.realpath(root)
-            if target != real_root and not target.startswith(real_root + os.sep):
-                raise LinkOutsideProjectError(
-                    f"{current} is a symbolic link to {target}, outside {within} {root}; pipeline reads and "
-                    f"writes only inside {within}: put the file or folder itself there"
-                )
-        checked.add(current)
+        if current not in checked and not _check_part(root, current, checked, within):
+            break
     return path
+
+
+def _check_part(root: Path, part: str, checked: set[str], within: str) -> bool:
+    """Whether ``part`` exists; added to ``checked`` when it does (LinkOutsideProjectError when it leads outside ``root``)."""
+    try:
+        mode = os.lstat(part).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if stat.S_ISLNK(mode):
+        target, real_root = os.path.realpath(part), os.path.realpath(root)
+        if target != real_root and not target.startswith(real_root + os.sep):
+            raise LinkOutsideProjectError(
+                f"{part} is a symbolic link to {target}, outside {within} {root}; pipeline reads and "
+                f"writes only inside {within}: put the file or folder itself there"
+            )
+    checked.add(part)
+    return True
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from typing import Iterable
 import orjson
 
 from pipeline.errors import FileAccessError, file_problem
+from pipeline.fsutil import read_file
 
 MANIFEST_NAME = ".build-manifest.json"
 SHARDS_FOLDER = ".build-shards"
@@ -67,10 +68,10 @@ def file_hash(path: Path) -> str:
     return "" if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _input_bytes(path: Path) -> bytes | None:
-    """A file's bytes; None when it does not exist."""
+def _input_bytes(path: str | Path, size: int | None = None) -> bytes | None:
+    """A file's bytes; None when it does not exist. ``size``: what its stat just said (:func:`read_file`)."""
     try:
-        return path.read_bytes()
+        return read_file(path, size)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:  # a folder where a catalog should be, no permission
@@ -127,7 +128,7 @@ class FileHashes:
         if isinstance(old, list) and len(old) == 5 and old[:4] == signature:  # a damaged record is ignored
             self.records[key] = old
             return old[4]
-        data = _input_bytes(Path(path))
+        data = _input_bytes(path, stat.st_size)
         if data is None:
             return ""
         if self._keep_contents:
@@ -218,7 +219,7 @@ def empty_manifest() -> dict:
 def read_manifest(path: Path) -> dict:
     """The manifest at ``path``, or an empty one when it is missing, damaged or of another version."""
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(read_file(path))
     except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return empty_manifest()
     if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
