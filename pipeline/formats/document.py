@@ -229,11 +229,6 @@ def _document_parser() -> html.HTMLParser:
 _PARSER = _document_parser()
 
 
-def make_element(tag: str, attributes: dict[str, str]) -> etree._Element:
-    """A new element, of the classes the document parser gives (a ``ValueError`` for a name lxml refuses)."""
-    return _PARSER.makeelement(tag, attributes)
-
-
 def parse(text: str, source: str = "article.html") -> Document:
     """Read the text of an ``article.html`` (``source`` names it in messages).
 
