@@ -87,7 +87,11 @@ def translation_table(catalog_messages) -> dict[str, str]:
     """msgid -> msgstr for the singular messages that are translated and not fuzzy (errors are refused when used)."""
     table: dict[str, str] = {}
     for message in catalog_messages:
-        if not isinstance(message.id, str) or not is_finished(message):
+        if not isinstance(message.id, str):
+            continue
+        string = message.string
+        # is_finished's answer for a translation of one form, without making the list of its forms
+        if not (string and not message.fuzzy if isinstance(string, str) else is_finished(message)):
             continue
         if message.context and message.id in table:
             continue  # the context-free entry wins; articles do not use contexts
