@@ -21,7 +21,6 @@ import importlib.util
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable, Union
 
@@ -139,6 +138,8 @@ def _store(cache: Path, record: dict[str, object]) -> None:
     file (no sweep of the folder, no fsync, no crash point of the project's
     writes), and failing to write it is no error.
     """
+    import tempfile  # only when the file is written: a run that finds it needs no tempfile
+
     data = json.dumps(record, ensure_ascii=True).encode("ascii")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
