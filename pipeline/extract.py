@@ -118,14 +118,17 @@ def _comment(kind: str, text: str, shells: dict | None = None) -> str:
 
 
 def source_date(project: Project, slug: str, doc: document_format.Document) -> datetime.datetime:
-    """The template's creation date: the article's own dates, never the clock."""
-    candidates = [doc.modified, doc.published]
-    candidates.append(fetched_at(read_provenance_if_readable(project.article_dir(slug))))
-    for value in candidates:
+    """The template's creation date: the article's own dates, never the clock.
+
+    The fetch time in the provenance is the last resort, so it is read only
+    when the document carries neither date.
+    """
+    for value in (doc.modified, doc.published):
         parsed = _parse_date(value or "")
         if parsed is not None:
             return parsed
-    return FALLBACK_DATE
+    fetched = _parse_date(fetched_at(read_provenance_if_readable(project.article_dir(slug))))
+    return FALLBACK_DATE if fetched is None else fetched
 
 
 def _parse_date(value: str) -> datetime.datetime | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers.catalogs import SLUG, make_project, msgcat, msgfmt_check
+from helpers.catalogs import SLUG, edit_article, make_project, msgcat, msgfmt_check
 from pipeline.cli import main
 from pipeline.errors import CatalogError
 from pipeline.extract import article_template, extract, site_template
@@ -111,6 +111,17 @@ def test_creation_date_comes_from_the_document_not_the_clock(tmp_path):
     project = make_project(tmp_path)
     extract(project, [SLUG])
     assert '"POT-Creation-Date: 2025-09-24 00:00+0000\\n"' in project.template_path(SLUG).read_text()
+
+
+def test_creation_date_falls_back_on_the_fetch_time_only_when_the_document_has_no_date(tmp_path):
+    project = make_project(tmp_path)
+    provenance = project.article_dir(SLUG) / "provenance.json"
+    provenance.write_text('{"fetched_at": "2024-03-05T10:20:30Z"}', encoding="utf-8")
+    extract(project, [SLUG])
+    assert '"POT-Creation-Date: 2025-09-24 00:00+0000\\n"' in project.template_path(SLUG).read_text()
+    edit_article(project, SLUG, '<meta name="dcterms.modified" content="2025-09-24">', "")
+    extract(project, [SLUG])
+    assert '"POT-Creation-Date: 2024-03-05 10:20+0000\\n"' in project.template_path(SLUG).read_text()
 
 
 def test_msgfmt_accepts_and_msgcat_writes_the_same_bytes(tmp_path):

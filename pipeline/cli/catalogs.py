@@ -42,6 +42,8 @@ def extract(slugs: tuple[str, ...], project_dir: Path, reporter: Reporter, lock)
     for template in result.templates:
         state = "wrote" if template.written else "unchanged"
         reporter.info(f"{state} {shown_path(template.path, project.root)} ({template.messages} messages)")
+        if not reporter.verbose:  # the detail's path is worked out only when it is shown
+            continue
         if template.domain == SITE_DOMAIN:
             reporter.detail("  from the page templates and the site settings")
         else:

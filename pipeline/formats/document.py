@@ -45,6 +45,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from pipeline.errors import DocumentError, file_problem
+from pipeline.fsutil import read_file
 
 #: Elements written as indented containers, one child per line.
 CONTAINER_TAGS = frozenset(
@@ -281,7 +282,7 @@ def read(path: Path) -> Document:
 def read_text(path: Path) -> str:
     """The text of a clean document: UTF-8, as ``clean`` writes it."""
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except FileNotFoundError:
         raise
     except OSError as exc:
