@@ -77,20 +77,62 @@ def _reindent(element, depth: int, containers: frozenset[str] | set[str]) -> Non
 
 
 def _inner_html(elements: Iterable) -> str:
-    from lxml import html
-
+    """The elements laid out (:func:`_reindent`), serialized one by one and joined by newlines."""
     from pipeline.formats.document import CONTAINER_TAGS
 
-    parts = []
+    elements = list(elements)
     for element in elements:
         _reindent(element, 0, CONTAINER_TAGS)
-        parts.append(html.tostring(element, encoding="unicode", method="html", with_tail=False))
-    return "\n".join(parts)
+    return _joined_html(elements)
+
+
+def _joined_html(elements: list) -> str:
+    from lxml import html
+
+    return "\n".join(html.tostring(element, encoding="unicode", method="html", with_tail=False) for element in elements)
+
+
+#: A noncharacter that ends each group of the body's children when the body is serialized in one call
+#: (:func:`_serialized_groups`); a body whose text holds one is serialized element by element.
+_GROUP_END = "\ufdd5"
+
+
+def _serialized_groups(body, groups: list[list]) -> list[str] | None:
+    """:func:`_joined_html` of each group of ``body``'s children (all of them, in order), in one call.
+
+    The body's text and its children's tails are set for the call (a newline between two elements of a
+    group, :data:`_GROUP_END` after the body's start tag and after each group) and put back. An element
+    is written the same inside its parent as alone (the serializer, and lxml.html's removal of a
+    Content-Type meta, work within the element), so each piece between two ends is the group's
+    :func:`_joined_html`. None when the body has children that are not elements (they would be written
+    too) or its text holds :data:`_GROUP_END` (there are more pieces than groups).
+    """
+    from lxml import html
+
+    filled = [group for group in groups if group]
+    if sum(len(group) for group in filled) != len(body):
+        return None
+    text, tails = body.text, [child.tail for child in body]
+    body.text = _GROUP_END
+    for group in filled:
+        for element in group:
+            element.tail = "\n"
+        group[-1].tail = _GROUP_END
+    try:
+        parts = html.tostring(body, encoding="unicode", method="html", with_tail=False).split(_GROUP_END)
+    finally:
+        body.text = text
+        for child, tail in zip(body, tails):
+            child.tail = tail
+    if len(parts) != len(filled) + 2:
+        return None
+    pieces = iter(parts[1:-1])
+    return [next(pieces) if group else "" for group in groups]
 
 
 def _split_article(body) -> dict[str, object]:
     """The article's heading, its text, and its sources section, for the template."""
-    from lxml import html
+    from pipeline.formats.document import CONTAINER_TAGS
 
     children = [c for c in body if isinstance(c.tag, str)]
     heading = children[0] if children and children[0].tag == "h1" else None
@@ -107,12 +149,14 @@ def _split_article(body) -> dict[str, object]:
         before, after = children[:at], children[at + 1 :]
         references_attrs = dict(references.attrib)
         references_html = _inner_html(c for c in references if isinstance(c.tag, str))
+    for element in before + after:
+        _reindent(element, 0, CONTAINER_TAGS)
+    groups = [[heading] if heading is not None else [], before, [references] if references is not None else [], after]
+    heading_html, body_html, _, after_html = _serialized_groups(body, groups) or [_joined_html(g) for g in groups]
     return {
-        "heading_html": html.tostring(heading, encoding="unicode", method="html", with_tail=False)
-        if heading is not None
-        else "",
-        "body_html": _inner_html(before),
-        "after_html": _inner_html(after),
+        "heading_html": heading_html,
+        "body_html": body_html,
+        "after_html": after_html,
         "has_references": references is not None,
         "references_html": references_html,
         "references_attrs": references_attrs,
