@@ -133,7 +133,31 @@ def _install(env, translations, mark_untranslated: bool = False) -> None:
         gettext, ngettext = marking(translations.gettext, singular), marking(translations.ngettext, plural)
     else:
         gettext, ngettext = _escaping(translations.gettext), _escaping(translations.ngettext)
-    env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
+    env.install_gettext_callables(gettext=_remembered(gettext, (str,)), ngettext=_remembered(ngettext, (str, str, int)),
+                                  newstyle=True)
+
+
+#: The answers a gettext function of :func:`_remembered` keeps: enough for the strings of a site's
+#: templates; a template that translates its data (a string a page) finds the rest asked again.
+_REMEMBERED_ANSWERS = 1024
+
+
+def _remembered(func: Callable[..., object], types: tuple[type, ...]) -> Callable[..., object]:
+    """``func`` (one locale's gettext, which answers a string the same at every page) with its answers kept,
+    for arguments of exactly ``types`` (others, as ``True`` and ``1``, may be equal and answered apart)."""
+    answers: dict[tuple, object] = {}
+
+    def remembered(*args: object) -> object:
+        if tuple(map(type, args)) != types:
+            return func(*args)
+        answer = answers.get(args)
+        if answer is None:
+            answer = func(*args)
+            if len(answers) < _REMEMBERED_ANSWERS:
+                answers[args] = answer
+        return answer
+
+    return remembered
 
 
 #: The environment's globals :func:`_install` sets (Jinja's ``install_gettext_callables``).
