@@ -211,6 +211,8 @@ def _assign_names(found: list[tuple[etree._Element, bool]]) -> list[str]:
     """The name in the message of each element of ``found``, in the same order."""
     # Grouped by the name's letters, not by tag: <h2> and <h3> both become "h"
     # and must be numbered apart, or the build would turn one into the other.
+    if len(found) == 1:
+        return [_base_name(found[0][0].tag)]  # many runs: one element, named by its letters
     bases = [_base_name(node.tag) for node, _ in found]
     if len(set(bases)) == len(bases):
         return bases  # most runs: each name once, none numbered
@@ -248,19 +250,22 @@ class _MessageParts:
             if not isinstance(node.tag, str):
                 continue  # elements only: a comment or an instruction is no part of a message
             index = len(found)
-            placeholder = skipped(node, self.skip_classes) or node.tag in VOID_ELEMENTS
+            # (each read of an element's tag, text or tail makes a new string: read once)
+            placeholder = node.tag in VOID_ELEMENTS or skipped(node, self.skip_classes)
             found.append((node, placeholder))
             slots.append((len(text), index, False))
             text.append("")
             if not placeholder:
-                if node.text:
-                    text.append(escape_text(node.text))
+                inner = node.text
+                if inner:
+                    text.append(escape_text(inner))
                 if len(node):
                     self.add(node[:])
                 slots.append((len(text), index, True))
                 text.append("")
-            if node.tail:
-                text.append(escape_text(node.tail))
+            tail = node.tail
+            if tail:
+                text.append(escape_text(tail))
 
     def message(self, kind: str) -> Message:
         """The message, its tags named, with each element's shell under its name."""
@@ -271,7 +276,7 @@ class _MessageParts:
         for (node, placeholder), name in zip(found, names):
             # a name shared by equal elements: the last one's shell, where the name first stood
             if placeholder:
-                shells[name] = shell = copy.copy(node)  # lxml copies an element whole, as deepcopy does
+                shells[name] = shell = node.__copy__()  # lxml copies an element whole, as deepcopy does
                 shell.tail = None
                 placeholders.add(name)
             else:
@@ -290,9 +295,14 @@ def normalize_space(text: str) -> str:
 
 def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
     """The message of one inline run (text not yet checked for translatability)."""
+    return _run_message(run, _run_text(run), kind, skip_classes)
+
+
+def _run_message(run: Run, run_text: str, kind: str, skip_classes: tuple[str, ...]) -> Message:
+    """:func:`run_message` given the run's first text (``_run_text(run)``), read once by the caller."""
     if not run.children:  # most runs: text alone, with no element to name or keep
-        return Message(normalize_space(escape_text(_run_text(run))), kind)
-    parts = _MessageParts(skip_classes, [escape_text(_run_text(run))])
+        return Message(normalize_space(escape_text(run_text)), kind)
+    parts = _MessageParts(skip_classes, [escape_text(run_text)])
     parts.add(run.children)
     return parts.message(kind)
 
@@ -358,21 +368,24 @@ def _add_run_blocks(element: etree._Element, kind: str, skip_classes: tuple[str,
             blocks.append(Block(Message(text, kind), Run(element, True, None, [])))
         return
     for run in iter_runs(element):
-        if run.children and _only_tags(run):
-            continue
-        message = run_message(run, kind, skip_classes)
+        text = _run_text(run)
+        if run.children:
+            if _only_tags(run, text):
+                continue
+        elif not text or text.isspace():
+            continue  # most runs between block children: spaces alone, stripped to nothing
+        message = _run_message(run, text, kind, skip_classes)
         if is_translatable_text(message.text):
             blocks.append(Block(message, run))
 
 
-def _only_tags(run: Run) -> bool:
+def _only_tags(run: Run, text: str) -> bool:
     """Whether the run's message would be its tags alone, among spaces (never translatable).
 
-    Looks at runs of empty elements only (an image in a figure, line breaks),
-    whose message has no text but their tails: :func:`is_translatable_text`
-    finds nothing once the tags are taken out of it.
+    ``text`` is the run's first text. Looks at runs of empty elements only (an
+    image in a figure, line breaks), whose message has no text but their tails:
+    :func:`is_translatable_text` finds nothing once the tags are taken out of it.
     """
-    text = _run_text(run)
     if text and not text.isspace():
         return False
     for child in run.children:
