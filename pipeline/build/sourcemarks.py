@@ -116,10 +116,8 @@ def _names_resolved(text: str, group: str) -> str:
     return _NAMES.sub(group, text) if NAME_OPEN in text else text
 
 
-def resolve(text: str, attributes: str) -> str:
-    """The rendered page with each marked run in a ``<span{attributes}>`` (or bare where no element can go)."""
-    if OPEN not in text and NAME_OPEN not in text:
-        return text
+def _runs_resolved(text: str, attributes: str) -> str:
+    """Each marked run in a ``<span{attributes}>`` (or bare), the values given both ways resolved."""
     parts: list[str] = []
     position = 0
     places = _ElementPlaces(text)
@@ -129,6 +127,14 @@ def resolve(text: str, attributes: str) -> str:
         parts.append(inside if places.no_element_at(match.start()) else f"<span{attributes}>{inside}</span>")
         position = match.end()
     parts.append(_names_resolved(text[position:], r"\1"))
-    joined = "".join(parts)
+    return "".join(parts)
+
+
+def resolve(text: str, attributes: str) -> str:
+    """The rendered page with each marked run in a ``<span{attributes}>`` (or bare where no element can go)."""
+    if OPEN not in text and NAME_OPEN not in text:
+        return text
+    # a page whose template strings are all translated has no marked run, only values given both ways
+    joined = _runs_resolved(text, attributes) if OPEN in text else _names_resolved(text, r"\1")
     # a sentinel is left only where a run was not closed: most pages have none to drop
     return _SENTINELS.sub("", joined) if any(sentinel in joined for sentinel in _SENTINEL_CHARACTERS) else joined

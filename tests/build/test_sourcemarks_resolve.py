@@ -59,3 +59,14 @@ def test_resolve_marks_text_but_not_the_title_or_an_attribute():
     )
     expected = '<title>Articles</title><a title="x"><span lang="en">All</span></a><script>s</script><p>fr <span lang="en">in en</span></p>'
     assert resolve(page, ' lang="en"') == expected == _resolve_by_looking_back(page, ' lang="en"')
+
+
+def test_a_page_without_marked_runs_resolves_its_values_as_the_page_writes_them():
+    """Every template string translated: no run, only values given both ways (resolved without the runs' search)."""
+    rng = random.Random(17)
+    pieces = [piece for piece in _PIECES if piece not in (OPEN, CLOSE)]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert resolve(text, ' lang="en"') == _resolve_by_looking_back(text, ' lang="en"'), repr(text)
+    page = f"<time>{NAME_OPEN}2 décembre{NAME_SPLIT}December 2{NAME_CLOSE}</time>"
+    assert resolve(page, ' lang="en"') == "<time>2 décembre</time>"
