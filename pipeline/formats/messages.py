@@ -207,14 +207,12 @@ def _base_name(tag: str) -> str:
     return re.sub(r"[^a-z]", "", tag.lower()) or "x"
 
 
-def _assign_names(found: list[tuple[etree._Element, bool]]) -> list[str]:
-    """The name in the message of each element of ``found``, in the same order."""
+def _assign_names(found: list[tuple[etree._Element, bool]], bases: list[str]) -> list[str]:
+    """The name in the message of each element of ``found``, in the same order, given
+    each one's :func:`_base_name`: ``bases`` itself when no name is numbered."""
     # Grouped by the name's letters, not by tag: <h2> and <h3> both become "h"
     # and must be numbered apart, or the build would turn one into the other.
-    if len(found) == 1:
-        return [_base_name(found[0][0].tag)]  # many runs: one element, named by its letters
-    bases = [_base_name(node.tag) for node, _ in found]
-    if len(set(bases)) == len(bases):
+    if len(bases) == 1 or len(set(bases)) == len(bases):
         return bases  # most runs: each name once, none numbered
     by_base: dict[str, list[int]] = {}
     for index, base in enumerate(bases):
@@ -231,30 +229,35 @@ def _assign_names(found: list[tuple[etree._Element, bool]]) -> list[str]:
 class _MessageParts:
     """A run's message as it is made in one walk of its elements.
 
-    The text's parts are in ``text``; where an element's tag stands, its
-    place is kept in ``slots`` (with which end of which element it is), and
-    the tag is written there once every element's name is known.
+    The text's parts are in ``text``; where an element's tag stands, the tag
+    of its base name is written, and its place is kept in ``slots`` (with which
+    end of which element it is) to write the tag again if the name is numbered,
+    which is known once every element is found.
     """
 
     skip_classes: tuple[str, ...]
     text: list[str]
     #: each element, in document order, with whether it is a placeholder (kept whole, not walked)
     found: list[tuple[etree._Element, bool]] = field(default_factory=list)
+    #: the base name of each element of ``found``
+    bases: list[str] = field(default_factory=list)
     #: (position in ``text``, index in ``found``, closing or not) of each tag to write
     slots: list[tuple[int, int, bool]] = field(default_factory=list)
 
     def add(self, nodes: Iterable[etree._Element]) -> None:
         """Write ``nodes`` (and what is inside them) into the message."""
-        text, found, slots = self.text, self.found, self.slots
+        text, found, bases, slots = self.text, self.found, self.bases, self.slots
         for node in nodes:
-            if not isinstance(node.tag, str):
+            tag = node.tag  # (each read of an element's tag, text or tail makes a new string: read once)
+            if not isinstance(tag, str):
                 continue  # elements only: a comment or an instruction is no part of a message
             index = len(found)
-            # (each read of an element's tag, text or tail makes a new string: read once)
-            placeholder = node.tag in VOID_ELEMENTS or skipped(node, self.skip_classes)
+            placeholder = tag in VOID_ELEMENTS or skipped(node, self.skip_classes)
+            base = _base_name(tag)
             found.append((node, placeholder))
+            bases.append(base)
             slots.append((len(text), index, False))
-            text.append("")
+            text.append(f"<{base}/>" if placeholder else f"<{base}>")
             if not placeholder:
                 inner = node.text
                 if inner:
@@ -262,7 +265,7 @@ class _MessageParts:
                 if len(node):
                     self.add(node[:])
                 slots.append((len(text), index, True))
-                text.append("")
+                text.append(f"</{base}>")
             tail = node.tail
             if tail:
                 text.append(escape_text(tail))
@@ -270,7 +273,7 @@ class _MessageParts:
     def message(self, kind: str) -> Message:
         """The message, its tags named, with each element's shell under its name."""
         found, text = self.found, self.text
-        names = _assign_names(found)
+        names = _assign_names(found, self.bases)
         shells: dict[str, etree._Element] = {}
         placeholders: set[str] = set()
         for (node, placeholder), name in zip(found, names):
@@ -281,9 +284,10 @@ class _MessageParts:
                 placeholders.add(name)
             else:
                 shells[name] = _shell(node)
-        for position, index, closing in self.slots:
-            name = names[index]
-            text[position] = f"</{name}>" if closing else f"<{name}/>" if found[index][1] else f"<{name}>"
+        if names is not self.bases:  # some names numbered: their tags written again
+            for position, index, closing in self.slots:
+                name = names[index]
+                text[position] = f"</{name}>" if closing else f"<{name}/>" if found[index][1] else f"<{name}>"
         return Message(normalize_space("".join(text)), kind, shells, frozenset(placeholders))
 
 

@@ -1,0 +1,54 @@
+"""A message's tags are written with their base names as its elements are found,
+and written again only when some name is numbered; runs of spaces alone between
+block children are passed over before a message is made. Checked here: every tag
+of a message names one of its shells (a placeholder's tag self-closing), so a
+numbered name never keeps the tag of its base name, and the blocks are those the
+general way finds.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from lxml import html
+
+from pipeline.formats.messages import TOKEN, _inside_inline, is_translatable_text, iter_blocks, iter_runs, run_message
+
+_MARKUP = st.lists(
+    st.sampled_from(
+        ['<a href="/x">', '<a href="/y">', "<a>", "</a>", "<h2>", "</h2>", "<h3>", "</h3>", "<em>", "</em>", "<b>",
+         "</b>", "<br>", '<img src="a.png">', '<img src="b.png">', "<code>c</code>", "<code>d</code>", "<x-y>", "</x-y>",
+         "<p>", "</p>", "<div>", "</div>", "<ul>", "<li>", "</li>", "</ul>", " ", "\n  ", "\xa0", "\u2003", "word", "<!-- c -->"]
+    ),
+    max_size=30,
+).map(lambda pieces: "<article>" + "".join(pieces) + "</article>")
+
+
+def _article(markup: str):
+    return copy.deepcopy(html.fragment_fromstring(markup))  # without the parser's <body>, an inline parent
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP)
+def test_every_tag_of_a_message_names_one_of_its_shells(markup: str) -> None:
+    for block in iter_blocks(_article(markup)):
+        message = block.message
+        for match in TOKEN.finditer(message.text):
+            closing, name, self_closing = match.groups()
+            assert name in message.shells
+            assert bool(self_closing) == (name in message.placeholders)
+            assert not (closing and self_closing)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP)
+def test_the_runs_passed_over_are_never_translatable(markup: str) -> None:
+    root = _article(markup)
+    found = {(b.run.owner, b.run.starts_with_text, b.run.anchor) for b in iter_blocks(root) if b.run is not None}
+    for element in root.iter("article", "p", "div", "li", "h2", "h3"):
+        if _inside_inline(element):
+            continue  # its runs belong to the message of the inline run it is in
+        for run in iter_runs(element):
+            if (run.owner, run.starts_with_text, run.anchor) not in found and not run.children:
+                assert not is_translatable_text(run_message(run, "text block", ("notranslate",)).text)
