@@ -349,13 +349,22 @@ def _escape_all(text: str) -> str:
 _ESCAPABLE = re.compile("[" + re.escape("".join(ESCAPES)) + "]")
 
 
+def _has_escapable(text: str) -> bool:
+    """Whether ``escape`` changes ``text``: a C-level search per character to escape beats one
+    regex search of the text (most texts hold none of them)."""
+    for char in _ESCAPE_ORDER:
+        if char in text:
+            return True
+    return False
+
+
 def _escaped_portion(portion: str, inside: Iterable[int] = ()) -> tuple[str, set[int]]:
     """The escaped text and the positions where GNU forbids a break.
 
     That is inside escapes, and at the characters ``inside`` (those of format
     directives, see :mod:`pipeline.formats.po_directives`).
     """
-    if not inside and _ESCAPABLE.search(portion) is None:
+    if not inside and not _has_escapable(portion):
         return portion, set()  # most portions: nothing to escape, no directive
     escaped = [m.start() for m in _ESCAPABLE.finditer(portion)]
     # The k-th escaped character lands k characters further right; its letter one more.
@@ -499,10 +508,7 @@ def _plain_lines(name: str, value: str, prefix: str, line_width: int, language: 
     """
     if language is not None and protected_positions(value, language):
         return None
-    if len(value) > _REMEMBERED_PORTION:
-        text, prohibited = _escaped_portion(value)
-    else:
-        text, prohibited = _escaped_without_directives(value)
+    text, prohibited = _escaped_portion(value)  # a field is seldom written twice: nothing to remember
     start, size = len(name) + 1, len(text)
     if text.isascii():
         if start + size <= line_width or not text:  # an ASCII character is at most one column
@@ -523,4 +529,10 @@ def _plain_lines(name: str, value: str, prefix: str, line_width: int, language: 
         if start > line_width or _simple_breaks(text, classes, prohibited, columns, line_width, start):
             return (f'{prefix}{name} ""', f'{prefix}"{text}"')
         return (f'{prefix}{name} "{text}"',)
-    return (f'{prefix}{name} ""', *[f'{prefix}"{text[a:b]}"' for a, b in zip([0, *breaks], [*breaks, size])])
+    lines = [f'{prefix}{name} ""']
+    line_start = 0
+    for line_end in breaks:
+        lines.append(f'{prefix}"{text[line_start:line_end]}"')
+        line_start = line_end
+    lines.append(f'{prefix}"{text[line_start:]}"')
+    return tuple(lines)

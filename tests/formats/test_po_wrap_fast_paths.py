@@ -53,3 +53,9 @@ def test_simple_matches_the_search_for_far_reaching_classes():
 def test_fast_paths_on_any_text(text):
     assert po_wrap._cells_of(text) == _general_cells(text)
     assert po_wrap._Portion(text, set()).simple() == _general_simple(text)
+
+
+def test_has_escapable_finds_what_the_escaping_pattern_finds():
+    texts = [chr(code) for code in range(0x3000)] + ["", "plain text", 'a "quote"', "back\\slash", "tab\there", "é’\v"]
+    for text in texts:
+        assert po_wrap._has_escapable(text) == (po_wrap._ESCAPABLE.search(text) is not None), repr(text)
