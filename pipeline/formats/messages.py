@@ -243,6 +243,10 @@ class _MessageParts:
     bases: list[str] = field(default_factory=list)
     #: (position in ``text``, index in ``found``, closing or not) of each tag to write
     slots: list[tuple[int, int, bool]] = field(default_factory=list)
+    #: the elements not skipped that carry a translatable attribute, in document order;
+    #: None once a placeholder not skipped (a void element) holds elements, not walked
+    #: here, or a block kind is found (its own runs may hold blocks of their own)
+    attributed: list[etree._Element] | None = field(default_factory=list)
 
     def add(self, nodes: Iterable[etree._Element]) -> None:
         """Write ``nodes`` (and what is inside them) into the message."""
@@ -252,7 +256,13 @@ class _MessageParts:
             if not isinstance(tag, str):
                 continue  # elements only: a comment or an instruction is no part of a message
             index = len(found)
-            placeholder = tag in VOID_ELEMENTS or skipped(node, self.skip_classes)
+            is_skipped = skipped(node, self.skip_classes)
+            placeholder = is_skipped or tag in VOID_ELEMENTS
+            if not is_skipped and self.attributed is not None:
+                if (placeholder and len(node)) or tag in BLOCK_KINDS:
+                    self.attributed = None
+                elif not _ATTRIBUTE_NAMES.isdisjoint(node.keys()):
+                    self.attributed.append(node)
             base = _base_name(tag)
             found.append((node, placeholder))
             bases.append(base)
@@ -299,16 +309,20 @@ def normalize_space(text: str) -> str:
 
 def run_message(run: Run, kind: str, skip_classes: tuple[str, ...]) -> Message:
     """The message of one inline run (text not yet checked for translatability)."""
-    return _run_message(run, _run_text(run), kind, skip_classes)
+    return _run_message(run, _run_text(run), kind, skip_classes)[0]
 
 
-def _run_message(run: Run, run_text: str, kind: str, skip_classes: tuple[str, ...]) -> Message:
-    """:func:`run_message` given the run's first text (``_run_text(run)``), read once by the caller."""
+def _run_message(
+    run: Run, run_text: str, kind: str, skip_classes: tuple[str, ...]
+) -> tuple[Message, list[etree._Element] | None]:
+    """:func:`run_message` given the run's first text (``_run_text(run)``), read once by the
+    caller, and the run's elements with translatable attributes (``_MessageParts.attributed``;
+    None for a run of text alone)."""
     if not run.children:  # most runs: text alone, with no element to name or keep
-        return Message(normalize_space(escape_text(run_text)), kind)
+        return Message(normalize_space(escape_text(run_text)), kind), None
     parts = _MessageParts(skip_classes, [escape_text(run_text)])
     parts.add(run.children)
-    return parts.message(kind)
+    return parts.message(kind), parts.attributed
 
 
 @dataclass(slots=True)
@@ -351,12 +365,16 @@ def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notransl
         if kind is None:
             children_inside = inside_inline or tag not in BLOCK_LEVEL
         else:
-            if not inside_inline:
-                _add_run_blocks(element, kind, skip_classes, blocks)
+            attributed = _add_run_blocks(element, kind, skip_classes, blocks) if not inside_inline else None
             children_inside = False
         if names and not _ATTRIBUTE_NAMES.isdisjoint(names):
             _add_attribute_blocks(element, blocks)
-        if len(element):
+        if kind is not None and attributed is not None:
+            # Its one run's message walked every element inside that the walk would
+            # look at: what they add is their attributes' blocks, in document order.
+            for node in attributed:
+                _add_attribute_blocks(node, blocks)
+        elif len(element):
             stack.extend(zip(element[::-1], repeat(children_inside)))  # a slice is made in C
     return blocks
 
@@ -364,23 +382,33 @@ def iter_blocks(root: etree._Element, skip_classes: tuple[str, ...] = ("notransl
 _ATTRIBUTE_NAMES = TRANSLATABLE_ATTRIBUTES.keys()
 
 
-def _add_run_blocks(element: etree._Element, kind: str, skip_classes: tuple[str, ...], blocks: list[Block]) -> None:
-    """The blocks of a block kind's inline runs."""
+def _add_run_blocks(
+    element: etree._Element, kind: str, skip_classes: tuple[str, ...], blocks: list[Block]
+) -> list[etree._Element] | None:
+    """The blocks of a block kind's inline runs.
+
+    When the element is one run whose message looked at every element inside it (no
+    block child), returns those with translatable attributes; else None.
+    """
     if not len(element):  # most blocks: their text alone, one run
         text = normalize_space(escape_text(element.text or ""))
         if is_translatable_text(text):
             blocks.append(Block(Message(text, kind), Run(element, True, None, [])))
-        return
+        return []
+    attributed: list[etree._Element] | None = None
+    runs = 0
     for run in iter_runs(element):
+        runs += 1
         text = _run_text(run)
         if run.children:
             if _only_tags(run, text):
                 continue
         elif not text or text.isspace():
             continue  # most runs between block children: spaces alone, stripped to nothing
-        message = _run_message(run, text, kind, skip_classes)
+        message, attributed = _run_message(run, text, kind, skip_classes)
         if is_translatable_text(message.text):
             blocks.append(Block(message, run))
+    return attributed if runs == 1 else None
 
 
 def _only_tags(run: Run, text: str) -> bool:

@@ -1,25 +1,31 @@
 """A message's tags are written with their base names as its elements are found,
 and written again only when some name is numbered; runs of spaces alone between
-block children are passed over before a message is made. Checked here: every tag
+block children are passed over before a message is made; the elements inside a
+block of one run are not walked again for their attributes when making its
+message looked at them all. Checked here: every tag
 of a message names one of its shells (a placeholder's tag self-closing), so a
-numbered name never keeps the tag of its base name, and the blocks are those the
-general way finds.
+numbered name never keeps the tag of its base name, and the blocks are those
+found element by element.
 """
 
 from __future__ import annotations
 
 import copy
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from lxml import html
 
-from pipeline.formats.messages import TOKEN, _inside_inline, is_translatable_text, iter_blocks, iter_runs, run_message
+from pipeline.formats.messages import (
+    BLOCK_KINDS, TOKEN, TRANSLATABLE_ATTRIBUTES, _inside_inline, is_translatable_text, iter_blocks, iter_runs,
+    normalize_space, run_message, skipped,
+)
 
 _MARKUP = st.lists(
     st.sampled_from(
         ['<a href="/x">', '<a href="/y">', "<a>", "</a>", "<h2>", "</h2>", "<h3>", "</h3>", "<em>", "</em>", "<b>",
          "</b>", "<br>", '<img src="a.png">', '<img src="b.png">', "<code>c</code>", "<code>d</code>", "<x-y>", "</x-y>",
-         "<p>", "</p>", "<div>", "</div>", "<ul>", "<li>", "</li>", "</ul>", " ", "\n  ", "\xa0", "\u2003", "word", "<!-- c -->"]
+         "<p>", "</p>", "<div>", "</div>", "<ul>", "<li>", "</li>", "</ul>", '<img alt="a picture">', '<abbr title="a tip">', "</abbr>",
+         '<span class="notranslate">', "</span>", '<em aria-label="a label">', "<td>", "</td>", "<figure>", "</figure>", " ", "\n  ", "\xa0", "\u2003", "word", "<!-- c -->"]
     ),
     max_size=30,
 ).map(lambda pieces: "<article>" + "".join(pieces) + "</article>")
@@ -52,3 +58,36 @@ def test_the_runs_passed_over_are_never_translatable(markup: str) -> None:
         for run in iter_runs(element):
             if (run.owner, run.starts_with_text, run.anchor) not in found and not run.children:
                 assert not is_translatable_text(run_message(run, "text block", ("notranslate",)).text)
+
+
+def _element_by_element(root, skip_classes: tuple[str, ...]) -> list[tuple[object, ...]]:
+    """The blocks as found element by element, each looking at its ancestors, every element walked."""
+    found = []
+    for element in root.iter("*"):
+        if any(skipped(e, skip_classes) for e in (element, *element.iterancestors())):
+            continue
+        if element.tag in BLOCK_KINDS and not _inside_inline(element):
+            for run in iter_runs(element):
+                message = run_message(run, BLOCK_KINDS[element.tag], skip_classes)
+                if is_translatable_text(message.text):
+                    found.append((message.text, message.kind, run.owner, run.anchor, run.children))
+        for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
+            value = element.get(attribute)
+            if value is not None and is_translatable_text(value):
+                found.append((normalize_space(value), kind, element, attribute))
+    return found
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP)
+@example("<article><li>a<em>b<div>c<p>word</p></div></em></li></article>")  # a block kind's runs inside a run
+@example('<article><td><b>x</b><div><span title="a tip">y</span></div></td></article>')  # a block child: two runs
+def test_the_blocks_are_those_found_walking_every_element(markup: str) -> None:
+    root = _article(markup)
+    for skip_classes in (("notranslate",), ()):
+        blocks = [
+            (b.message.text, b.message.kind, b.run.owner, b.run.anchor, b.run.children) if b.run is not None
+            else (b.message.text, b.message.kind, b.element, b.attribute)
+            for b in iter_blocks(root, skip_classes)
+        ]
+        assert blocks == _element_by_element(root, skip_classes)
