@@ -154,28 +154,33 @@ _SHORT_REACH = bytes(c for c in range(256) if c not in _LONG_REACH)
 
 #: The cell (class and width) of each Latin-1 character, as ``_CELL_TABLE`` gives it, for bytes.translate.
 _LATIN1_CELLS = bytes(ord(_CELL_TABLE[code]) for code in range(256))
-_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
+#: Windows-1252's characters by byte: Latin-1's, but curly quotes, dashes, the ellipsis and the
+#: like in place of the C1 controls (five bytes encode nothing: U+FFFD here).
+_CP1252_CHARS = bytes(range(256)).decode("cp1252", "replace")
+_CP1252_CELLS = bytes(ord(_CELL_TABLE[ord(char)]) for char in _CP1252_CHARS)
+_BEYOND_CP1252 = re.compile("[^" + re.escape(_CP1252_CHARS.replace("\ufffd", "")) + "]")
 
 
 def _cells_of(text: str) -> bytes:
-    """``text.translate(_CELL_TABLE).encode("latin-1")``, at C speed for text mostly in Latin-1.
+    """``text.translate(_CELL_TABLE).encode("latin-1")``, at C speed for text mostly in Windows-1252.
 
     ``str.translate`` looks each character of a text that is not ASCII up in the
-    table. Encoded as Latin-1 with ``replace`` the text is one byte a character
-    (``?`` for those beyond), which ``bytes.translate`` maps at once; only the
-    characters beyond Latin-1 (curly quotes, dashes) are then looked up. A text
-    mostly beyond it (CJK, Cyrillic) takes ``str.translate``: most characters
-    would be looked up either way.
+    table. Encoded as Windows-1252 with ``replace`` the text is one byte a
+    character (``?`` for those beyond), which ``bytes.translate`` maps at once;
+    that code page holds Latin-1's letters and the curly quotes and dashes of
+    most Western prose, so only the characters beyond it are then looked up. A
+    text mostly beyond it (CJK, Cyrillic) takes ``str.translate``: most
+    characters would be looked up either way.
     """
-    latin = text.encode("latin-1", "replace")
+    latin = text.encode("cp1252", "replace")
     beyond = latin.count(b"?") - text.count("?")
     if beyond * 4 > len(text):
         return text.translate(_CELL_TABLE).encode("latin-1")
-    cells = latin.translate(_LATIN1_CELLS)
+    cells = latin.translate(_CP1252_CELLS)
     if not beyond:
         return cells
     patched = bytearray(cells)
-    for match in _BEYOND_LATIN1.finditer(text):
+    for match in _BEYOND_CP1252.finditer(text):
         patched[match.start()] = ord(_CELL_TABLE[ord(match.group())])
     return bytes(patched)
 
