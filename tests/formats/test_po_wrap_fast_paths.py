@@ -1,7 +1,7 @@
 """The wrapper's fast paths give what their general forms give.
 
-``_cells_of`` translates Latin-1 text as bytes and looks up only the characters
-beyond it; ``_Portion.simple`` deletes the classes that do not reach far instead
+``_cells_of`` translates Windows-1252 text as bytes and looks up only the
+characters beyond it; ``_Portion.simple`` deletes the classes that do not reach far instead
 of searching for those that do. Both are compared here with the plain forms
 over mixed and hostile text (marks, joiners, surrogates, CJK, ``?`` itself).
 """
@@ -59,3 +59,11 @@ def test_has_escapable_finds_what_the_escaping_pattern_finds():
     texts = [chr(code) for code in range(0x3000)] + ["", "plain text", 'a "quote"', "back\\slash", "tab\there", "é’\v"]
     for text in texts:
         assert po_wrap._has_escapable(text) == (po_wrap._ESCAPABLE.search(text) is not None), repr(text)
+
+
+def test_cells_of_every_character_near_the_code_page():
+    """Each character up to U+2200 (Windows-1252's, the C1 controls it cannot encode, U+FFFD), alone and in prose."""
+    characters = [chr(code) for code in range(0x2200) if not 0xD800 <= code < 0xE000] + ["\ufffd", "\ufffe"]
+    for char in characters:
+        for text in (char, f"a {char} b", f"Les élèves {char}“x”{char}?"):
+            assert po_wrap._cells_of(text) == _general_cells(text), repr(text)
