@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -144,18 +144,11 @@ _REMEMBERED_ANSWERS = 1024
 
 def _remembered(func: Callable[..., object], types: tuple[type, ...]) -> Callable[..., object]:
     """``func`` (one locale's gettext, which answers a string the same at every page) with its answers kept,
-    for arguments of exactly ``types`` (others, as ``True`` and ``1``, may be equal and answered apart)."""
-    answers: dict[tuple, object] = {}
+    for arguments of exactly ``types`` (others may be unhashable; ``typed`` keeps ``True`` and ``1`` apart)."""
+    kept = lru_cache(maxsize=_REMEMBERED_ANSWERS, typed=True)(func)
 
     def remembered(*args: object) -> object:
-        if tuple(map(type, args)) != types:
-            return func(*args)
-        answer = answers.get(args)
-        if answer is None:
-            answer = func(*args)
-            if len(answers) < _REMEMBERED_ANSWERS:
-                answers[args] = answer
-        return answer
+        return kept(*args) if tuple(map(type, args)) == types else func(*args)
 
     return remembered
 
