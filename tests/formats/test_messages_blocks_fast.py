@@ -15,9 +15,10 @@ import copy
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from lxml import html
 
+from helpers.blocks import blocks_walking_every_element
 from pipeline.formats.messages import (
-    BLOCK_KINDS, TOKEN, TRANSLATABLE_ATTRIBUTES, _inside_inline, is_translatable_text, iter_blocks, iter_runs,
-    normalize_space, run_message, skipped,
+    TOKEN, _inside_inline, is_translatable_text, iter_blocks, iter_runs,
+    run_message,
 )
 
 _MARKUP = st.lists(
@@ -61,21 +62,12 @@ def test_the_runs_passed_over_are_never_translatable(markup: str) -> None:
 
 
 def _element_by_element(root, skip_classes: tuple[str, ...]) -> list[tuple[object, ...]]:
-    """The blocks as found element by element, each looking at its ancestors, every element walked."""
-    found = []
-    for element in root.iter("*"):
-        if any(skipped(e, skip_classes) for e in (element, *element.iterancestors())):
-            continue
-        if element.tag in BLOCK_KINDS and not _inside_inline(element):
-            for run in iter_runs(element):
-                message = run_message(run, BLOCK_KINDS[element.tag], skip_classes)
-                if is_translatable_text(message.text):
-                    found.append((message.text, message.kind, run.owner, run.anchor, run.children))
-        for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
-            value = element.get(attribute)
-            if value is not None and is_translatable_text(value):
-                found.append((normalize_space(value), kind, element, attribute))
-    return found
+    """The blocks as found element by element (:func:`helpers.blocks.blocks_walking_every_element`), with their runs."""
+    return [
+        (w.text, w.kind, w.run.owner, w.run.anchor, w.run.children) if w.run is not None
+        else (w.text, w.kind, w.element, w.attribute)
+        for w in blocks_walking_every_element(root, skip_classes)
+    ]
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

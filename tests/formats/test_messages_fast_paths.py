@@ -16,9 +16,10 @@ import re
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree, html
 
+from helpers.blocks import blocks_walking_every_element
 from pipeline.formats.messages import (
-    BLOCK_KINDS, TRANSLATABLE_ATTRIBUTES, _inside_inline, _put_nodes, apply_to_run, is_translatable_text, iter_blocks,
-    iter_runs, normalize_space, parse_translation, run_message, skipped,
+    _put_nodes, apply_to_run, is_translatable_text, iter_blocks,
+    parse_translation,
 )
 
 _MARKUP = st.lists(
@@ -36,21 +37,12 @@ _TRANSLATION = st.lists(
 
 
 def _plain_blocks(root: etree._Element, skip_classes: tuple[str, ...]) -> list[tuple[object, ...]]:
-    """The blocks as found element by element, each looking at its ancestors (the slow, plain way)."""
-    found = []
-    for element in root.iter(etree.Element):
-        if any(skipped(e, skip_classes) for e in (element, *element.iterancestors())):
-            continue
-        if element.tag in BLOCK_KINDS and not _inside_inline(element):
-            for run in iter_runs(element):
-                message = run_message(run, BLOCK_KINDS[element.tag], skip_classes)
-                if is_translatable_text(message.text):
-                    found.append((message.text, message.kind, sorted(message.shells), sorted(message.placeholders)))
-        for attribute, kind in TRANSLATABLE_ATTRIBUTES.items():
-            value = element.get(attribute)
-            if value is not None and is_translatable_text(value):
-                found.append((normalize_space(value), kind, [], []))
-    return found
+    """The blocks as found element by element (:func:`helpers.blocks.blocks_walking_every_element`), with their shells."""
+    return [
+        (w.text, w.kind, sorted(w.message.shells), sorted(w.message.placeholders)) if w.message is not None
+        else (w.text, w.kind, [], [])
+        for w in blocks_walking_every_element(root, skip_classes)
+    ]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
