@@ -56,8 +56,10 @@ class _LazyArticle:
         hashes: FileHashes,
         preview: bool = False,
         page_of: Callable[[str], Path] | None = None,
+        pages: int | None = None,
     ) -> None:
         self.project, self.slug, self.errors = project, slug, errors
+        self.pages = pages  # how many pages at most are made from the document (see ArticleBlocks)
         #: The clean document's path as :func:`input_paths` gives it, which ``hashes`` reads.
         self.document_path = document_path
         self.hashes = hashes
@@ -78,7 +80,7 @@ class _LazyArticle:
     @property
     def blocks(self) -> ArticleBlocks:
         if self._blocks is None:
-            self._blocks = ArticleBlocks(self.doc.body, self.project.settings.skip_classes)
+            self._blocks = ArticleBlocks(self.doc.body, self.project.settings.skip_classes, self.pages)
         return self._blocks
 
     def catalog(self, locale: str):
@@ -140,6 +142,7 @@ def build_article(plan: BuildPlan, work: ArticleWork, renderer: Renderer) -> Art
         hashes,
         plan.preview,
         lambda locale: Path(plan.page_file(locale, work.slug)),
+        len(work.wanted),
     )
     inputs = _article_inputs(plan, work, article, hashes, outcome, catalog_paths)
     outcome.file_records = hashes.records

@@ -138,27 +138,41 @@ class ArticleBlocks:
     copy of the same document, whose blocks sit at the same places. So the
     blocks are found in the document once, remembered by the positions of
     their elements in document order, and found in each copy by position.
+
+    ``pages``: how many pages at most are made from it, when the caller knows.
+    The last of them is given the document's body itself, not a copy: no later
+    page needs the pristine body, and a page made from the body is the page
+    made from a copy of it. Without ``pages`` every page is given a copy.
     """
 
-    def __init__(self, body, skip_classes: tuple[str, ...]) -> None:
+    def __init__(self, body, skip_classes: tuple[str, ...], pages: int | None = None) -> None:
         from pipeline.formats.messages import iter_blocks
 
         self.body = body
         self.blocks = iter_blocks(body, skip_classes)
-        position = {element: index for index, element in enumerate(body.iter())}
-        self._places = [
-            (
-                position[block.run.owner] if block.run is not None else position[block.element],
-                position[block.run.anchor] if block.run is not None and block.run.anchor is not None else None,
-                [position[child] for child in block.run.children] if block.run is not None else [],
-            )
-            for block in self.blocks
-        ]
+        self._pages_left = pages
+        self._places: list[tuple[int, int | None, list[int]]] | None = None  # found at the first copy
+
+    def for_page(self):
+        """The body and its blocks for one page to translate: a copy (:meth:`in_copy`), or the body
+        itself for the last page of ``pages``."""
+        if self._pages_left is not None:
+            if self._pages_left <= 0:
+                raise RuntimeError("more pages made from an article's blocks than it was told")
+            self._pages_left -= 1
+            if self._pages_left == 0:
+                body, self.body = self.body, None  # changed by the page: never handed out again
+                return body, self.blocks
+        return self.in_copy()
 
     def in_copy(self):
         """A deep copy of the body and its blocks (same messages, the copy's elements)."""
         from pipeline.formats.messages import Block, Run
 
+        if self.body is None:
+            raise RuntimeError("the article's body was given to its last page already")
+        if self._places is None:
+            self._places = self._positions()
         body = copy.deepcopy(self.body)
         elements = list(body.iter())  # the same order as the original's: the copy has its shape
         blocks = []
@@ -174,6 +188,19 @@ class ArticleBlocks:
             )
             blocks.append(Block(message=block.message, run=run))
         return body, blocks
+
+    def _positions(self) -> list[tuple[int, int | None, list[int]]]:
+        """Where each block's elements stand in the body, in document order: its owner (or attribute's
+        element), its run's anchor and its run's children."""
+        position = {element: index for index, element in enumerate(self.body.iter())}
+        return [
+            (
+                position[block.run.owner] if block.run is not None else position[block.element],
+                position[block.run.anchor] if block.run is not None and block.run.anchor is not None else None,
+                [position[child] for child in block.run.children] if block.run is not None else [],
+            )
+            for block in self.blocks
+        ]
 
 
 def translate_article(
@@ -197,7 +224,7 @@ def translate_article(
     """
     if article_blocks is None:
         article_blocks = ArticleBlocks(doc.body, skip_classes)
-    body, blocks = article_blocks.in_copy()
+    body, blocks = article_blocks.for_page()
     result = TranslatedArticle(body=body, title=doc.title, description=doc.description)
     result.blocks = len(blocks)
     if not translate:

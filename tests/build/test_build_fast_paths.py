@@ -13,6 +13,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html
 
@@ -77,6 +78,22 @@ def test_blocks_found_once_translate_every_locale_as_blocks_found_each_time() ->
         assert (reused.blocks, reused.fallbacks, reused.rejected) == (alone.blocks, alone.fallbacks, alone.rejected)
         assert reused.warnings == alone.warnings
     assert html.tostring(doc.body) == html.tostring(html.fragment_fromstring(BODY))  # the document is untouched
+
+
+def test_the_last_page_of_its_blocks_translates_the_body_itself_as_a_copy_would_be() -> None:
+    tables = _translations(html.fragment_fromstring(BODY))
+    doc = Document(title="What is it?", language="en", body=html.fragment_fromstring(BODY), description="About it.")
+    shared = ArticleBlocks(doc.body, ("notranslate",), pages=len(tables))
+    for number, table in enumerate(tables, start=1):
+        fresh = Document(title=doc.title, language="en", body=html.fragment_fromstring(BODY), description=doc.description)
+        alone = translate_article(fresh, table, "en", ("notranslate",), None)
+        reused = translate_article(doc, table, "en", ("notranslate",), None, article_blocks=shared)
+        assert (reused.body is doc.body) == (number == len(tables))  # the last page: no copy
+        assert html.tostring(reused.body) == html.tostring(alone.body)
+        assert (reused.blocks, reused.fallbacks, reused.rejected) == (alone.blocks, alone.fallbacks, alone.rejected)
+        assert reused.warnings == alone.warnings
+    with pytest.raises(RuntimeError):  # the body is no longer the source's: never handed out again
+        translate_article(doc, {}, "en", ("notranslate",), None, article_blocks=shared)
 
 
 # ---------------------------------------------------------------------------
