@@ -549,13 +549,67 @@ def apply_to_run(run: Run, translation: str, message: Message) -> None:
         # string (none when empty) and nothing would be removed or inserted.
         _set_run_text(run, unescape_text(translation) or None)
         return
-    _put_nodes(run, parse_translation(translation, message), message)
+    built = _built_in_source_order(translation, message)
+    if built is None:
+        built = _built(parse_translation(translation, message), message)
+    _put_built(run, *built)
 
 
-def _put_nodes(run: Run, tree: list[object], message: Message) -> None:
-    """Replace the content of ``run`` with a parsed translation."""
+def _built_in_source_order(translation: str, message: Message) -> tuple[str | None, list[etree._Element]] | None:
+    """What ``_built(parse_translation(translation, message), message)`` gives, made in one pass over the
+    translation's tags, when it has the message's tags in the message's order (most translations); None otherwise.
+
+    The message's own tags are well formed (each made from an element), so the same tags in the same
+    order leave :func:`parse_translation` nothing to refuse, and its tree is their nesting with the text
+    between them, unescaped. Anything unexpected on the way gives None: the general path decides.
+    """
+    if TOKEN.findall(translation) != TOKEN.findall(message.text):
+        return None
+    shells, placeholders = message.shells, message.placeholders
+    parts = TOKEN.split(translation)  # text, then closing, name, self-closing and the text after, for each tag
+    text: str | None = None
+    top: list[etree._Element] = []  # the run's own elements
+    parent: etree._Element | None = None  # the open element that takes what comes next (None: the run)
+    last: etree._Element | None = None  # the last element in it, whose tail takes text
+    opened: list[tuple[str, etree._Element, etree._Element | None]] = []  # name, element, its parent
+    for index in range(0, len(parts), 4):
+        chunk = parts[index]
+        if chunk:  # never two texts in a row: each is set once, as _built would join it to nothing
+            chunk = unescape_text(chunk)
+            if last is not None:
+                last.tail = chunk
+            elif parent is not None:
+                parent.text = chunk
+            else:
+                text = chunk
+        if index + 1 == len(parts):
+            break
+        closing, name, self_closing = parts[index + 1], parts[index + 2], parts[index + 3]
+        shell = shells.get(name)
+        if shell is None or (name in placeholders) != bool(self_closing) or (closing and self_closing):
+            return None
+        if closing:
+            if not opened or opened[-1][0] != name:
+                return None
+            _, last, parent = opened.pop()
+            continue
+        element = shell.__copy__()  # lxml copies an element whole, as copy.copy does
+        element.tail = None
+        if parent is None:
+            top.append(element)
+        else:
+            parent.append(element)
+        if self_closing:
+            last = element
+        else:
+            opened.append((name, element, parent))
+            parent, last = element, None
+    return None if opened else (text, top)
+
+
+def _put_built(run: Run, text: str | None, new_children: list[etree._Element]) -> None:
+    """Replace the content of ``run`` with ``text`` and the elements after it (:func:`_built`'s)."""
     owner = run.owner
-    text, new_children = _built(tree, message)
     _set_run_text(run, text)
     insert_at = 0 if run.starts_with_text else owner.index(run.anchor) + 1
     trailing_tail = run.children[-1].tail if run.children else None

@@ -18,7 +18,7 @@ from lxml import etree, html
 
 from helpers.blocks import blocks_walking_every_element
 from pipeline.formats.messages import (
-    _put_nodes, apply_to_run, is_translatable_text, iter_blocks,
+    TOKEN, _built, _built_in_source_order, _put_built, apply_to_run, is_translatable_text, iter_blocks,
     parse_translation,
 )
 
@@ -75,9 +75,39 @@ def test_a_translation_is_applied_as_the_general_way_applies_it(markup: str, tra
                 raise AssertionError("the shortcut took a translation the general way refuses") from exc
             continue
         apply_to_run(shortcut_block.run, translation, shortcut_block.message)
-        _put_nodes(general_block.run, tree, general_block.message)
+        _put_built(general_block.run, *_built(tree, general_block.message))
         assert html.tostring(shortcut) == html.tostring(general)
         assert [e.text for e in shortcut.iter()] == [e.text for e in general.iter()]  # None and "" told apart
+
+
+_PIECE = st.sampled_from(["", "texte", " ", "&lt;", "&amp;", "&amp;lt;", "<", "x<y", "é", "\n", "<zz>", "a&b", "<b/>"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MARKUP, st.lists(_PIECE, min_size=1, max_size=40))
+def test_a_translation_with_the_tags_in_the_message_order_is_built_as_the_general_way_builds_it(
+    markup: str, pieces: list[str]
+) -> None:
+    root = html.fragment_fromstring(markup)
+    for block in iter_blocks(root):
+        if block.run is None or not block.message.shells:
+            continue
+        message = block.message
+        tags = TOKEN.findall(message.text)
+        texts = iter(pieces * (len(tags) + 1))
+        translation = next(texts) + "".join(f"<{c}{n}{s}>" + next(texts) for c, n, s in tags)
+        shortcut = _built_in_source_order(translation, message)
+        try:
+            general = _built(parse_translation(translation, message), message)
+        except ValueError:  # MarkupMismatch: a literal tag among them (not the message's order); the shortcut passes
+            assert shortcut is None
+            continue
+        if TOKEN.findall(translation) == tags:
+            assert shortcut is not None  # the message's tags in its order: the one pass builds it
+        if shortcut is not None:
+            assert shortcut[0] == general[0]
+            assert [html.tostring(e) for e in shortcut[1]] == [html.tostring(e) for e in general[1]]
+            assert [[e.text for e in top.iter()] for top in shortcut[1]] == [[e.text for e in top.iter()] for top in general[1]]
 
 
 _TEXT = st.lists(
