@@ -171,10 +171,9 @@ def reading_minutes(body) -> int:
     # every character of _CJK_CHARACTERS is in U+3000-U+FFFF; their pattern is slow to compile
     # (it is compiled for the first text that may have some)
     if any("\u3000" <= character <= "\uffff" for character in beyond_ascii):
-        cjk_pattern = _cjk_pattern()
-        cjk = len(cjk_pattern.findall(text))
+        # each character of the pattern's one class is a match: as many replaced as found
+        text, cjk = _cjk_pattern().subn(" ", text)
         if cjk:
-            text = cjk_pattern.sub(" ", text)
             beyond_ascii = _characters_beyond_ascii(text)
     minutes = _count_words(text, beyond_ascii) / WORDS_PER_MINUTE + cjk / CJK_CHARACTERS_PER_MINUTE
     return max(1, int(minutes + 0.5))
