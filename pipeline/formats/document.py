@@ -102,6 +102,8 @@ _NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
 #: U+FFFE/U+FFFF are the only characters encoded as these three bytes.
 _FORBIDDEN_CONTROL_BYTES = bytes(code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D))
 _NONCHARACTER_BYTES = ("\ufffe".encode(), "\uffff".encode())
+#: What both begin with (and only the few characters from U+FFC0 on): one search where most texts have none.
+_NONCHARACTER_START = "\ufffe".encode()[:2]
 
 
 def remove_forbidden_characters(text: str) -> str:
@@ -112,8 +114,8 @@ def remove_forbidden_characters(text: str) -> str:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         return _FORBIDDEN_CHARACTERS.sub("", text)
-    if len(data.translate(None, _FORBIDDEN_CONTROL_BYTES)) == len(data) and not any(
-        noncharacter in data for noncharacter in _NONCHARACTER_BYTES
+    if len(data.translate(None, _FORBIDDEN_CONTROL_BYTES)) == len(data) and (
+        _NONCHARACTER_START not in data or not any(noncharacter in data for noncharacter in _NONCHARACTER_BYTES)
     ):
         return text
     return _FORBIDDEN_CHARACTERS.sub("", text)
@@ -244,22 +246,24 @@ def parse(text: str, source: str = "article.html") -> Document:
         root = html.document_fromstring(markup, parser=_PARSER)
     except etree.ParserError as exc:
         raise DocumentError(f"{source}: not an HTML document ({exc})") from None
-    head = root.find("head")
+    # each the first in document order, as find("head"), find(".//title") and find(".//article")
+    # find them, without the path expression's machinery
+    head = next(root.iterchildren("head"), None)
     meta: dict[str, str] = {}
     if head is not None:
         for element in head.iter("meta"):
             name = element.get("name")
             if name:
                 meta[name] = element.get("content", "")
-    title_element = root.find(".//title")
-    body = root.find(".//article")
+    title_element = next(root.iterdescendants("title"), None)
+    body = next(root.iterdescendants("article"), None)
     if body is None:
         raise DocumentError(
             f"{source}: no <article> element; a clean document holds its text in <article>...</article> "
             "(make it again with `pipeline clean`)"
         )
     return Document(
-        title=(title_element.text_content() if title_element is not None else "").strip(),
+        title=_text_content(title_element).strip(),
         language=root.get("lang", ""),
         body=body,
         description=meta.get("description", ""),
@@ -269,6 +273,15 @@ def parse(text: str, source: str = "article.html") -> Document:
         modified=meta.get("dcterms.modified", ""),
         extra_meta={k: v for k, v in meta.items() if k not in _KNOWN_META},
     )
+
+
+def _text_content(element: etree._Element | None) -> str:
+    """The element's text_content() ("" for None): its own text when it has no child node (most titles)."""
+    if element is None:
+        return ""
+    if not len(element):  # no element, comment, instruction nor entity inside: its text is all of it
+        return element.text or ""
+    return element.text_content()
 
 
 def read(path: Path) -> Document:
