@@ -36,27 +36,35 @@ _CJK = re.compile(
 )
 
 
-_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
-#: Each ASCII character as its part in ``_WORD``: a letter or digit "a", a mark
-#: that joins two of them "'", anything else " " (its ’ cannot occur in ASCII).
+#: What joins two runs of letters or digits into one word ("l'homme", "e.g.", "state-of-the-art").
+_JOINING_MARKS = "'’.-"
+_WORD = re.compile(rf"[^\W_]+(?:[{_JOINING_MARKS}][^\W_]+)*", re.UNICODE)
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]", re.UNICODE)
+#: Each Windows-1252 byte as its character's part in ``_WORD``: a letter or digit
+#: "a", a joining mark "'", anything else " " (asked of ``_WORD``'s own classes).
 _WORD_PARTS = bytes(
-    ord("a") if byte < 128 and chr(byte).isalnum() else ord("'") if chr(byte) in "'.-" else ord(" ") for byte in range(256)
+    ord("a") if _LETTER_OR_DIGIT.match(char) else ord("'") if char in _JOINING_MARKS else ord(" ")
+    for char in (bytes([byte]).decode("cp1252", errors="replace") for byte in range(256))
 )
 
 
-def _ascii_words(text: str) -> int:
-    """``len(_WORD.findall(text))`` for ASCII text, counted without a regular expression.
+def _windows_1252_words(data: bytes) -> int:
+    """``len(_WORD.findall(text))`` for text encoded as Windows-1252, counted without a regular expression.
 
-    A word starts at a letter or digit that follows neither a letter or digit
-    nor a joining mark that follows one: after a space, or after a mark that
-    follows a space or another mark (the text is read as starting with a space).
+    Windows-1252 holds Western European letters and the typographic punctuation
+    of English prose (curly quotes, dashes, the ellipsis, the no-break space),
+    and no CJK character. A word starts at a letter or digit that follows
+    neither a letter or digit nor a joining mark that follows one: after a
+    space, or after a mark that follows a space or another mark (the text is
+    read as starting with a space).
     """
-    parts = b" " + text.encode("ascii").translate(_WORD_PARTS)
+    parts = b" " + data.translate(_WORD_PARTS)
     return parts.count(b" a") + parts.count(b" 'a") + parts.count(b"''a")
 
 
-#: Typographic punctuation of otherwise ASCII text, as ASCII that counts the same:
-#: the apostrophe joins words as "'" does, the others separate them as a space does.
+#: Typographic punctuation of English prose, as ASCII that counts the same: the
+#: apostrophe joins words as "'" does, the others separate them as a space does
+#: (replacing them is quicker than encoding as Windows-1252, which also holds them).
 _TYPOGRAPHIC = (("’", "'"), ("“", " "), ("”", " "), ("‘", " "), ("—", " "), ("–", " "), ("…", " "), ("\u00a0", " "))
 
 
@@ -67,8 +75,12 @@ def count_words(text: str) -> int:
     if not text.isascii():
         for typographic, ascii_equivalent in _TYPOGRAPHIC:
             text = text.replace(typographic, ascii_equivalent)
-    if text.isascii():  # no CJK character either
-        return _ascii_words(text)
+    if text.isascii():  # ASCII is Windows-1252, encoded quicker
+        return _windows_1252_words(text.encode("ascii"))
+    try:  # Western letters
+        return _windows_1252_words(text.encode("cp1252"))
+    except UnicodeEncodeError:  # beyond Windows-1252: CJK characters may be among them
+        pass
     cjk = len(_CJK.findall(text))
     rest = _CJK.sub(" ", text) if cjk else text
     return cjk + len(_WORD.findall(rest))
