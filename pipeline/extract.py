@@ -15,19 +15,21 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
+from typing import TYPE_CHECKING, Union
 
 from pipeline.packaged import PACKAGE_TEMPLATES
-from pipeline.catalogs.model import new_template, template_header_fields
 from pipeline.names import SITE_DOMAIN
 from pipeline.errors import CatalogError, PipelineError
 from pipeline.formats import document as document_format
 from pipeline.formats.provenance import fetched_at, read_provenance_if_readable
 from pipeline.formats.messages import TOKEN, iter_blocks, normalize_space, is_translatable_text
-from pipeline.formats.po import format_catalog, format_template
+from pipeline.formats.po_write import format_messages, format_template, template_header_fields
 from pipeline.fsutil import write_if_changed
 from pipeline.project import Project
 from pipeline.templatestrings import Found, packaged_messages
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 #: The options of the page templates' Babel extraction method (Jinja2's
 #: ``babel_extract``); the same as in the repository's ``babel.cfg``, so
@@ -153,13 +155,6 @@ def _header_comment(description: str) -> str:
     )
 
 
-def _add(catalog: Catalog, text: str, comment: str, reference: str, keep_format_flags: bool = False) -> None:
-    message = Message(text, "", locations=[(reference, None)], auto_comments=[comment])
-    if not keep_format_flags:
-        message.flags = set()  # article text is not a format string ("50% of" is not "% o")
-    catalog[text] = message
-
-
 @dataclass
 class ArticleMessages:
     """An article's template as plain data: what its catalog would hold, without Babel's objects."""
@@ -202,12 +197,18 @@ def article_messages(project: Project, slug: str) -> ArticleMessages:
 
 
 def article_template(project: Project, slug: str) -> Catalog:
-    """The template of one article, from its clean document, as a catalog."""
+    """The template of one article, from its clean document, as a Babel catalog."""
+    from babel.messages.catalog import Message  # extract itself writes the plain data, without Babel
+
+    from pipeline.catalogs.model import new_template
+
     found = article_messages(project, slug)
     catalog = new_template(found.domain, found.created, found.header_comment)
     for text, comments in found.comments.items():
         for comment in comments:
-            _add(catalog, text, comment, found.reference)
+            message = Message(text, "", locations=[(found.reference, None)], auto_comments=[comment])
+            message.flags = set()  # article text is not a format string ("50% of" is not "% o")
+            catalog[text] = message
     return catalog
 
 
@@ -237,8 +238,44 @@ def site_template_files(project: Project) -> list[tuple[Path, str]]:
     return [files[name] for name in sorted(files)]
 
 
-def site_template(project: Project, files: list[tuple[Path, str]] | None = None) -> Catalog:
-    """The template of the page templates' strings, extracted with Babel's Jinja2 extractor.
+MessageId = Union[str, tuple[Union[str, None], ...]]
+
+
+@dataclass
+class SiteMessage:
+    """A message of the site template, with the attributes the writer reads of a Babel message."""
+
+    id: MessageId
+    context: str | None
+    flags: set[str]
+    auto_comments: list[str]
+    locations: list[tuple[str, int | None]]
+    string: str | tuple[str, str] = ""
+    user_comments: tuple[str, ...] = ()
+    previous_id: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str | None, str | None]:
+        """What tells messages apart: the (singular) msgid and the context."""
+        return (self.id[0] if isinstance(self.id, tuple) else self.id, self.context)
+
+
+def _add_site_message(messages: dict[tuple[str | None, str | None], SiteMessage], message: SiteMessage) -> None:
+    """Add ``message``, merged into the one of its key as Babel's ``Catalog.__setitem__`` merges:
+    that one stays in place, takes the plural msgid, the new places, comments and flags."""
+    current = messages.get(message.key)
+    if current is None:
+        messages[message.key] = message
+        return
+    if isinstance(message.id, tuple) and not isinstance(current.id, tuple):
+        current.id, current.string = message.id, message.string
+    current.locations = list(dict.fromkeys([*current.locations, *message.locations]))
+    current.auto_comments = list(dict.fromkeys([*current.auto_comments, *message.auto_comments]))
+    current.flags |= message.flags
+
+
+def site_template(project: Project, files: list[tuple[Path, str]] | None = None) -> list[SiteMessage]:
+    """The messages of the page templates' strings, extracted with Babel's Jinja2 extractor, in order.
 
     The packaged templates' strings are kept from one run to the next
     (:mod:`pipeline.templatestrings`); a project's own are extracted each time.
@@ -246,22 +283,30 @@ def site_template(project: Project, files: list[tuple[Path, str]] | None = None)
     files = site_template_files(project) if files is None else files
     packaged = [path for path, _reference in files if path.is_relative_to(PACKAGE_TEMPLATES)]
     kept = packaged_messages(packaged, _template_messages, {"options": JINJA_OPTIONS, "comment_tags": COMMENT_TAGS})
-    catalog = new_template(SITE_DOMAIN, FALLBACK_DATE, _header_comment("the page templates"))
+    messages: dict[tuple[str | None, str | None], SiteMessage] = {}
     for path, reference in files:
         found = kept[path] if path in kept else _template_messages(path)
-        for msgid, comments, context in found:
-            message = Message(msgid, ("", "") if isinstance(msgid, tuple) else "",
-                              locations=[(reference, None)], auto_comments=comments, context=context)
-            catalog[msgid] = message
+        for msgid, comments, context, flags in found:
+            string = ("", "") if isinstance(msgid, tuple) else ""
+            _add_site_message(messages, SiteMessage(msgid, context, set(flags), list(comments), [(reference, None)], string))
     site_name = project.settings.site_name
-    if site_name and site_name not in catalog:
-        # The site's name is a setting, shown in every page's header and title.
-        _add(catalog, site_name, "the site's name (site_name in setup.cfg)", "setup.cfg")
-    return catalog
+    if site_name and (site_name, None) not in messages:
+        # The site's name is a setting, shown in every page's header and title; no format flag: it is no format string.
+        _add_site_message(messages, SiteMessage(site_name, None, set(), ["the site's name (site_name in setup.cfg)"],
+                                                [("setup.cfg", None)]))
+    return list(messages.values())
+
+
+def format_site_template(messages: list[SiteMessage]) -> bytes:
+    """The bytes of ``locales/site.pot`` holding ``messages``."""
+    fields = template_header_fields(SITE_DOMAIN, FALLBACK_DATE)
+    return format_messages(_header_comment("the page templates"), True, fields, messages)
 
 
 def _template_messages(path: Path, data: bytes | None = None) -> list[Found]:
-    """The messages of one page template (``data`` read from ``path``, or read now), as Babel's extractor finds them."""
+    """The messages of one page template (``data`` read from ``path``, or read now), as Babel's extractor
+    finds them, each with the comments and flags a Babel message of it holds."""
+    from babel.messages.catalog import Message
     from babel.messages.extract import extract as extract_messages
     # The function itself rather than its entry-point name: looking the name up
     # scans every installed package's metadata on every run.
@@ -272,7 +317,12 @@ def _template_messages(path: Path, data: bytes | None = None) -> list[Found]:
         found = list(extract_messages(babel_extract, source, comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS))
     except Exception as exc:  # the template's own syntax error: name it, no traceback
         raise CatalogError(f"{path}: cannot extract messages: {exc}") from None
-    return [(msgid, comments, context) for _lineno, msgid, comments, context in found]
+    messages = []
+    for _lineno, msgid, comments, context in found:
+        # Babel's message finds the format flags (python-format, ...) and folds repeated comments.
+        message = Message(msgid, ("", "") if isinstance(msgid, tuple) else "", auto_comments=comments, context=context)
+        messages.append((msgid, message.auto_comments, context, sorted(message.flags)))
+    return messages
 
 
 def extract(project: Project, slugs: list[str], site: bool = True) -> ExtractResult:
@@ -285,8 +335,8 @@ def extract(project: Project, slugs: list[str], site: bool = True) -> ExtractRes
             result.warnings.append(f"{slug}: the clean document has nothing to translate")
     if site:
         files = site_template_files(project)
-        catalog = site_template(project, files)
-        result.templates.append(_write(project, SITE_DOMAIN, format_catalog(catalog), len(catalog)))
+        messages = site_template(project, files)
+        result.templates.append(_write(project, SITE_DOMAIN, format_site_template(messages), len(messages)))
         if not files:
             result.warnings.append("no page templates found: locales/site.pot is empty")
     return result

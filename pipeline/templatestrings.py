@@ -24,15 +24,13 @@ import sys
 from pathlib import Path
 from typing import Callable, Union
 
-import babel
-
 from pipeline import __version__
 
 #: A message as Babel's extraction gives it, without its line: (msgid or (msgid, plural...),
-#: extracted comments, context).
-Found = tuple[Union[str, tuple[Union[str, None], ...]], list[str], Union[str, None]]
+#: extracted comments, context, flags).
+Found = tuple[Union[str, tuple[Union[str, None], ...]], list[str], Union[str, None], list[str]]
 #: Made higher when what is kept, or how it is extracted, changes.
-_FORMAT = 1
+_FORMAT = 2
 _FILE_NAME = "template-strings.json"
 
 
@@ -60,23 +58,33 @@ def packaged_messages(
 
 
 def _key(options: dict[str, object]) -> dict[str, object] | None:
-    """What the extraction depends on besides the templates; None when Jinja cannot be found."""
-    spec = importlib.util.find_spec("jinja2")  # found, not imported: importing it is what is saved
-    if spec is None or spec.origin is None:
-        return None
-    try:
-        # Jinja's version is written in its __init__.py: the file tells one Jinja from another.
-        jinja = Path(spec.origin).read_bytes().decode("utf-8", "surrogateescape")
-    except OSError:
+    """What the extraction depends on besides the templates; None when Babel or Jinja cannot be found."""
+    babel, jinja = _package_source("babel"), _package_source("jinja2")
+    if babel is None or jinja is None:
         return None
     return {
         "format": _FORMAT,
         "pipeline": __version__,
         "python": list(sys.version_info[:2]),
-        "babel": babel.__version__,
+        "babel": babel,
         "jinja": jinja,
         "options": json.loads(json.dumps(options)),  # as it reads back from the file
     }
+
+
+def _package_source(name: str) -> str | None:
+    """The text of package ``name``'s ``__init__.py``, None when it cannot be found or read.
+
+    Found, not imported: importing Babel and Jinja is what the kept file
+    saves. Their versions are written in that file: it tells one release from another.
+    """
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        return Path(spec.origin).read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        return None
 
 
 def _cache_file() -> Path | None:
@@ -115,20 +123,25 @@ def _entries(entries: object) -> list[Found] | None:
         return None
     found: list[Found] = []
     for entry in entries:
-        if not (isinstance(entry, list) and len(entry) == 3):
+        if not (isinstance(entry, list) and len(entry) == 4):
             return None
-        msgid, comments, context = entry
+        msgid, comments, context, flags = entry
         if isinstance(msgid, list) and all(part is None or isinstance(part, str) for part in msgid):
             msgid = tuple(msgid)
         if not (
             isinstance(msgid, (str, tuple))
-            and isinstance(comments, list)
-            and all(isinstance(comment, str) for comment in comments)
+            and _strings(comments)
             and (context is None or isinstance(context, str))
+            and _strings(flags)
         ):
             return None
-        found.append((msgid, comments, context))
+        found.append((msgid, comments, context, flags))
     return found
+
+
+def _strings(value: object) -> bool:
+    """Whether ``value`` is a list of strings."""
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _store(cache: Path, record: dict[str, object]) -> None:

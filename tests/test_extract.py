@@ -216,8 +216,8 @@ def test_site_name_setting_is_a_site_message(tmp_path):
     project = make_project(tmp_path)
     (project.root / "setup.cfg").write_text("[pipeline]\nsite_name = Field Notes\n", encoding="utf-8")
     project = Project.load(project.root)
-    catalog = site_template(project)
-    message = catalog.get("Field Notes")
-    assert message is not None
+    found = [message for message in site_template(project) if message.id == "Field Notes"]
+    assert len(found) == 1
+    message = found[0]
     assert message.auto_comments == ["the site's name (site_name in setup.cfg)"]
     assert message.locations == [("setup.cfg", None)]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pipeline import templatestrings
-from pipeline.extract import site_template
-from pipeline.formats.po import format_catalog
+from pipeline.extract import format_site_template, site_template
 from pipeline.project import Project
 
 
 def _site_pot(root) -> bytes:
-    return format_catalog(site_template(Project.load(root)))
+    return format_site_template(site_template(Project.load(root)))
 
 
 def test_kept_strings_give_the_same_catalog_and_a_damaged_file_is_not_used(tmp_path, monkeypatch):

@@ -34,11 +34,8 @@ assignment, ``get``, ``delete``, ``obsolete``, ``mime_headers``).
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import TYPE_CHECKING, Callable
 
-from babel import Locale
-from babel.dates import format_datetime
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import InvalidNameError, PipelineError
@@ -194,33 +191,6 @@ def new_template(project: str, created: datetime.datetime, header_comment: str) 
         charset="UTF-8",
         header_comment=header_comment,
     )
-
-
-def template_header_fields(project: str, created: datetime.datetime) -> list[tuple[str, str]]:
-    """The header fields the writer writes for :func:`new_template` ``(project, created, ...)``.
-
-    Without building its Babel catalog: ``extract`` writes one template per
-    article and needs only these. The values are Babel's defaults and its
-    date format (in its local time zone), as the catalog's ``mime_headers``
-    gives them (``tests/catalogs/test_model.py`` compares the two).
-    """
-    return [
-        ("Project-Id-Version", f"{project} 1.0"),
-        ("Report-Msgid-Bugs-To", "EMAIL@ADDRESS"),
-        ("POT-Creation-Date", format_datetime(created, "yyyy-MM-dd HH:mmZ", locale=_english())),
-        ("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE"),
-        ("Last-Translator", "FULL NAME <EMAIL@ADDRESS>"),
-        ("Language-Team", "LANGUAGE <LL@li.org>"),
-        ("MIME-Version", "1.0"),
-        ("Content-Type", "text/plain; charset=UTF-8"),
-        ("Content-Transfer-Encoding", "8bit"),
-    ]
-
-
-@functools.cache
-def _english():
-    """The locale Babel formats a header's dates in, parsed once (not once per template)."""
-    return Locale.parse("en")
 
 
 def untranslated_strings(message: Message, num_plurals: int) -> object:

@@ -13,7 +13,8 @@ directions are done here rather than with Babel's ``read_po``/``write_po``:
   Chinese characters and never before ``。``. Every rewrite by a different
   tool would be a diff of the whole file. :func:`format_catalog` writes what
   ``msgcat`` writes, byte for byte (``tests/catalogs/test_catalogs.py`` compares them);
-  the line breaking is :mod:`pipeline.formats.po_wrap`.
+  the line breaking is :mod:`pipeline.formats.po_wrap`, the entries'
+  lines :mod:`pipeline.formats.po_write`.
 
 The writer also never writes a version or the clock into a file (no
 ``Generated-By``), so the same content always gives the same bytes.
@@ -23,16 +24,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
 
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import CatalogError
 from pipeline.catalogs.model import PoCatalog, PoMessage, has_translation, messages, obsolete_key, previous_context
-from pipeline.formats.po_directives import FORMAT_LANGUAGES, format_language
 from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, gettext_reads_charset, header_lines
-from pipeline.formats.po_wrap import ESCAPES, PAGE_WIDTH, wrap_field
+from pipeline.formats.po_wrap import ESCAPES
 from pipeline.formats.po_wrap import escape as escape  # callers of this module escape as it writes
+from pipeline.formats.po_write import header_entry_lines, message_lines
 from pipeline.fsutil import write_if_changed
 
 
@@ -40,79 +40,8 @@ from pipeline.fsutil import write_if_changed
 # Writing
 # --------------------------------------------------------------------------
 
-_FORMAT_ORDER = {name: index for index, name in enumerate(FORMAT_LANGUAGES)}
-
-
-def _flag_order(flag: str) -> tuple[int, int, str]:
-    """GNU's order: fuzzy, format flags by language (``python`` before ``python-brace``), range, the rest."""
-    if flag == "fuzzy":
-        return (0, 0, flag)
-    if flag.endswith("-format"):
-        language = flag[3:] if flag.startswith("no-") else flag
-        return (1, _FORMAT_ORDER.get(language[: -len("-format")], len(_FORMAT_ORDER)), flag)
-    if flag.startswith("range:"):
-        return (2, 0, flag)
-    return (3, 0, flag)
-
-
-def _references_lines(locations: Iterable[tuple[str, int | None]]) -> list[str]:
-    """``#:`` lines, filled up to the page width as GNU does."""
-    lines: list[str] = []
-    current = "#:"
-    for filename, lineno in locations:
-        ref = f"{filename}:{lineno}" if lineno else filename
-        if len(current) > 2 and len(current) + 1 + len(ref) > PAGE_WIDTH:
-            lines.append(current)
-            current = "#:"
-        current += " " + ref
-    if len(current) > 2:
-        lines.append(current)
-    return lines
-
-
-def _comment_lines(marker: str, comments: Iterable[str]) -> list[str]:
-    lines = []
-    for comment in comments:
-        for line in comment.split("\n"):
-            lines.append(f"{marker} {line}" if line else marker)
-    return lines
-
-
 def _message_lines(message: Message, obsolete: bool = False) -> list[str]:
-    lines = _comment_lines("#", message.user_comments)
-    if not obsolete:
-        lines += _comment_lines("#.", message.auto_comments)
-        lines += _references_lines(message.locations)
-    flags = {f for f in message.flags if f != "fuzzy" or has_translation(message)}
-    if obsolete:
-        flags = {f for f in flags if not f.startswith("range:")}  # as GNU: an obsolete entry has no range
-    if flags:
-        lines.append("#, " + ", ".join(sorted(flags, key=_flag_order)))
-    prefix = "#~ " if obsolete else ""
-    wrap = "no-wrap" not in flags
-    language = format_language(flags)
-    if message.previous_id:
-        previous = message.previous_id
-        previous = [previous] if isinstance(previous, str) else list(previous)
-        marker = "#~| " if obsolete else "#| "
-        context = previous_context(message)
-        if context is not None:
-            lines += wrap_field("msgctxt", context, marker, wrap=wrap, language=language)
-        lines += wrap_field("msgid", previous[0], marker, wrap=wrap, language=language)
-        if len(previous) > 1:
-            lines += wrap_field("msgid_plural", previous[1], marker, wrap=wrap, language=language)
-    if message.context is not None:
-        lines += wrap_field("msgctxt", message.context, prefix, wrap=wrap, language=language)
-    if isinstance(message.id, (list, tuple)):
-        lines += wrap_field("msgid", message.id[0], prefix, wrap=wrap, language=language)
-        lines += wrap_field("msgid_plural", message.id[1], prefix, wrap=wrap, language=language)
-        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string or ""]
-        for index, string in enumerate(strings):
-            lines += wrap_field(f"msgstr[{index}]", string or "", prefix, wrap=wrap, language=language)
-    else:
-        lines += wrap_field("msgid", message.id, prefix, wrap=wrap, language=language)
-        lines += wrap_field("msgstr", message.string or "", prefix, wrap=wrap, language=language)
-    return lines
+    return message_lines(message, has_translation(message), previous_context(message), obsolete)
 
 
 def header_fields(catalog: Catalog) -> list[tuple[str, str]]:
@@ -151,54 +80,17 @@ def stored_header_fields(catalog: Catalog) -> list[tuple[str, str]]:
     return header_fields(catalog) if raw is None else raw
 
 
-def _header_entry_lines(header_comment: str, fuzzy: bool, fields: Iterable[tuple[str, str]]) -> list[str]:
-    lines = [line.rstrip() for line in header_comment.splitlines()]
-    if fuzzy:
-        lines.append("#, fuzzy")
-    header_value = "".join(f"{name}: {value}\n" for name, value in fields)
-    lines += wrap_field("msgid", "")
-    lines += wrap_field("msgstr", header_value)
-    return lines
-
-
 def format_catalog(catalog: Catalog) -> bytes:
     """The catalog as the bytes of a ``.po`` file, as GNU ``msgcat`` would write them."""
     # Babel's own header_comment puts the clock in: a PoCatalog keeps the comment as written.
     header_comment = catalog.raw_header_comment if isinstance(catalog, PoCatalog) else catalog.header_comment
-    lines = _header_entry_lines(header_comment, catalog.fuzzy, header_fields(catalog))
+    lines = header_entry_lines(header_comment, catalog.fuzzy, header_fields(catalog))
     for message in messages(catalog):
         lines.append("")
         lines += _message_lines(message)
     for message in catalog.obsolete.values():
         lines.append("")
         lines += _message_lines(message, obsolete=True)
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-_UNTRANSLATED = wrap_field("msgstr", "")
-
-
-def format_template(
-    header_comment: str, fields: Iterable[tuple[str, str]], entries: Iterable[tuple[str, Iterable[str], Iterable[str]]]
-) -> bytes:
-    """A fuzzy-headed template's bytes from plain data, each entry (msgid, extracted comments, references).
-
-    The bytes :func:`format_catalog` writes for a template of such messages
-    (no flag, context or translation) with these header fields: ``extract``
-    writes one template per article, and a Babel catalog of each would only
-    be taken apart again here.
-    """
-    lines = _header_entry_lines(header_comment, True, fields)
-    reference_lines: dict[tuple[str, ...], list[str]] = {}  # an article's messages share their reference
-    for msgid, comments, references in entries:
-        lines.append("")
-        lines += _comment_lines("#.", comments)
-        references = tuple(references)
-        if references not in reference_lines:
-            reference_lines[references] = _references_lines((reference, None) for reference in references)
-        lines += reference_lines[references]
-        lines += wrap_field("msgid", msgid)
-        lines += _UNTRANSLATED
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

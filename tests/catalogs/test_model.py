@@ -18,9 +18,9 @@ from pipeline.catalogs.model import (
     messages,
     new_catalog,
     new_template,
-    template_header_fields,
 )
 from pipeline.formats.po import format_catalog, header_fields, parse_catalog
+from pipeline.formats.po_write import template_header_fields
 
 
 def test_the_rules_of_translated_and_finished() -> None:
@@ -80,8 +80,9 @@ def test_template_header_fields_follow_babels_local_time_zone():
     # Whatever the local time zone (Babel reads TZ), the plain fields are the catalog's.
     script = (
         "import datetime\n"
-        "from pipeline.catalogs.model import new_template, template_header_fields\n"
+        "from pipeline.catalogs.model import new_template\n"
         "from pipeline.formats.po import header_fields\n"
+        "from pipeline.formats.po_write import template_header_fields\n"
         "created = datetime.datetime(2025, 9, 24, 13, 5, tzinfo=datetime.timezone.utc)\n"
         "fields = template_header_fields('a', created)\n"
         "assert fields == header_fields(new_template('a', created, '#')), fields\n"
