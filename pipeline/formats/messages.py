@@ -117,6 +117,8 @@ def escape_text(text: str) -> str:
 
 
 def unescape_text(text: str) -> str:
+    if "&" not in text:
+        return text  # most texts: no escape to undo, one scan rather than the two replacements' two
     return text.replace("&lt;", "<").replace("&amp;", "&")
 
 

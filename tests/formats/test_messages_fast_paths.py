@@ -19,7 +19,7 @@ from lxml import etree, html
 from helpers.blocks import blocks_walking_every_element
 from pipeline.formats.messages import (
     TOKEN, _built, _built_in_source_order, _put_built, apply_to_run, is_translatable_text, iter_blocks,
-    parse_translation,
+    parse_translation, unescape_text,
 )
 
 _MARKUP = st.lists(
@@ -126,3 +126,9 @@ def test_a_text_is_translatable_as_the_patterns_say(text: str) -> None:
     stripped = _TAG.sub(" ", text).strip()
     expected = bool(stripped) and not _URL_ALONE.match(stripped) and bool(_LETTER.search(stripped))
     assert is_translatable_text(text) == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "&", "&lt;", "&amp;", "&amp;lt;", "lt;", "amp;", "<", " ", "é"]), max_size=10).map("".join))
+def test_a_text_is_unescaped_as_the_two_replacements_unescape_it(text: str) -> None:
+    assert unescape_text(text) == text.replace("&lt;", "<").replace("&amp;", "&")
