@@ -24,17 +24,23 @@ from pipeline.catalogs.model import PoCatalog, is_finished, messages
 from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
 from pipeline.formats.po_wrap import ESCAPES
 
+#: A field's lines of strings as the PO syntax has them: each string's text
+#: holds no line break, no quote and no backslash but in an escape.
 #: Possessive repeats: what follows each one cannot start with what it would give
 #: back (a string's text where its quote must come, a line of strings or comments
 #: where a keyword must), so going back never made a match; not keeping the places
 #: to go back to is quicker.
-_STRINGS = r'(?:"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"\n)++'
+_STRINGS = re.compile(r'(?:"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"\n)++')
+#: Lines that each start and end with a quote: the lines of :data:`_STRINGS` and
+#: more (quotes or backslashes amiss), matched quicker; :func:`_text` sends a
+#: field's lines that hold a quote or backslash within to :data:`_STRINGS`.
+_QUOTED_LINES = r'(?:"[^\n]*"\n)++'
 #: One entry: its comments (blank lines may come among them), then msgctxt, msgid, msgstr.
 _ENTRY = re.compile(
     r"(?P<comments>(?:#(?![~|])[^\n]*+\n|\n)*+)"
-    rf"(?:msgctxt (?P<context>{_STRINGS}))?"
-    rf"msgid (?P<id>{_STRINGS})"
-    rf"msgstr (?P<string>{_STRINGS})"
+    rf"(?:msgctxt (?P<context>{_QUOTED_LINES}))?"
+    rf"msgid (?P<id>{_QUOTED_LINES})"
+    rf"msgstr (?P<string>{_QUOTED_LINES})"
 )
 #: What may follow the last entry: comments that belong to none, blank lines.
 _END = re.compile(r"(?:#(?![~|])[^\n]*\n|\n)*\Z")
@@ -128,17 +134,22 @@ def _unescaped(match: re.Match) -> str:
 
 
 def _text(strings: str) -> str:
-    """The text of a field's strings.
+    """The text of a field's lines of strings (each line starts and ends with a quote).
 
-    No string holds a line break, so a quote, a line break and a quote only
-    ever join two; each string's escapes are whole, so they are the same in
-    the joined text.
+    No line holds a line break, so a quote, a line break and a quote only
+    ever join two (the leftmost such is a join: a quote ending a string is
+    followed by the join's quote, not a line break); each string's escapes
+    are whole, so they are the same in the joined text. Joined text without
+    a quote or backslash was strings of plain text; other text's lines must
+    be strings of :data:`_STRINGS`, or the entry is not one the lean reader reads.
     """
     body = strings[1:-2]
     if '"\n"' in body:
         body = body.replace('"\n"', "")
-    if "\\" not in body:
+    if "\\" not in body and '"' not in body:
         return body
+    if _STRINGS.fullmatch(strings) is None:
+        raise _Unusual  # a quote or backslash amiss: the full reader says where
     if body.count("\\") == body.count('\\"') + body.count("\\n"):
         # Every backslash starts \" or \n (so none is escaped itself): the escapes
         # of most text, each replaced where it stands.

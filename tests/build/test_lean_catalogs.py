@@ -48,6 +48,14 @@ SHAPES = {
     "stray spaces": HEADER + 'msgid  "A"\nmsgstr "B"\n',
     "empty msgid with context": HEADER + 'msgctxt "x"\nmsgid ""\nmsgstr "B"\n',
     "latin-1": HEADER.replace("UTF-8", "ISO-8859-1") + 'msgid "Caf\xe9"\nmsgstr "Caf\xe9"\n',
+    # Lines that start and end with a quote but are not strings (the lean reader's quick pattern takes them).
+    "quote inside a string": HEADER + 'msgid "a"b"\nmsgstr "c"\n',
+    "two strings on a line": HEADER + 'msgid "a" "b"\nmsgstr "c"\n',
+    "backslash before the closing quote": HEADER + 'msgid "a\\"\nmsgstr "c"\n',
+    "quote before a join": HEADER + 'msgid ""\n"a""\n"b"\nmsgstr "c"\n',
+    "quote amiss in the translation": HEADER + 'msgid "a"\nmsgstr ""\n"c"\n"d"e"\n',
+    "quote amiss in the header": HEADER.replace('"Language: fr\\n"', '"Language: "fr\\n"') + 'msgid "a"\nmsgstr "c"\n',
+    "escaped backslash before a join": HEADER + 'msgid "a\\\\"\n"b\\""\nmsgstr "\\"c\\"\\\\"\n',
 }
 
 
