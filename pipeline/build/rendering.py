@@ -135,6 +135,7 @@ def _install(env, translations, mark_untranslated: bool = False) -> None:
         gettext, ngettext = _escaping(translations.gettext), _escaping(translations.ngettext)
     env.install_gettext_callables(gettext=_remembered(gettext, (str,)), ngettext=_remembered(ngettext, (str, str, int)),
                                   newstyle=True)
+    env.globals["gettext"] = _answers_kept(env.globals["gettext"])
 
 
 #: The answers a gettext function of :func:`_remembered` keeps: enough for the strings of a site's
@@ -151,6 +152,29 @@ def _remembered(func: Callable[..., object], types: tuple[type, ...]) -> Callabl
         return kept(*args) if tuple(map(type, args)) == types else func(*args)
 
     return remembered
+
+
+def _answers_kept(newstyle_gettext: Callable[..., object]) -> Callable[..., object]:
+    """Jinja's new-style ``gettext`` (``newstyle_gettext``, made for one locale) with its answers to strings asked
+    without variables kept: under autoescaping such an answer is the locale's translation as Markup, %-formatted
+    with no values, the same at every page (``_("Skip to content")``). A call with variables, with a string of
+    another type or without autoescaping (``{% autoescape false %}``) is answered by Jinja's function itself."""
+    from jinja2 import pass_context
+
+    kept: dict[str, object] = {}
+
+    @pass_context
+    def gettext(__context, __string: object, **variables: object) -> object:
+        if variables or type(__string) is not str or not __context.eval_ctx.autoescape:
+            return newstyle_gettext(__context, __string, **variables)
+        answer = kept.get(__string)
+        if answer is None:
+            answer = newstyle_gettext(__context, __string)
+            if len(kept) < _REMEMBERED_ANSWERS:  # a template translating its data asks the rest again
+                kept[__string] = answer
+        return answer
+
+    return gettext
 
 
 #: The environment's globals :func:`_install` sets (Jinja's ``install_gettext_callables``).

@@ -47,3 +47,47 @@ def test_past_the_kept_answers_strings_are_still_answered():
     texts = [f"text {i}" for i in range(rendering._REMEMBERED_ANSWERS + 50)]
     for _ in range(2):
         assert [remembered(text) for text in texts] == [plain_gettext(text) for text in texts]
+
+
+def _environments():
+    """An environment with the build's gettext (kept answers) and one with Jinja's own new-style gettext, for one
+    marking locale."""
+    import jinja2
+
+    def environment():
+        return jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined)
+
+    kept, own = environment(), environment()
+    rendering._install(kept, gettext.NullTranslations(), mark_untranslated=True)
+    plain_gettext, plain_ngettext = _marking_gettext()
+    own.install_gettext_callables(gettext=plain_gettext, ngettext=plain_ngettext, newstyle=True)
+    return kept, own
+
+
+_TEMPLATES = [
+    '{{ _("Skip to content") }}|{{ gettext("a < b & c") }}|{{ _("100%% sure") }}|{{ _("") }}',
+    '{% trans %}Read in{% endtrans %}|{% trans name=who %}By {{ name }}{% endtrans %}',
+    '{{ _("By %(name)s", name=who) }}|{{ gettext(who) }}|{{ _(number) }}',
+    '{% autoescape false %}{{ _("a < b") }}{{ gettext("x & y") }}{% endautoescape %}{{ _("a < b") }}',
+    '{% for i in range(3) %}{{ _("Languages") }}{% set x = i %}{{ _("Languages") }}{% endfor %}',
+]
+
+
+def test_kept_answers_render_as_jinja_own_gettext():
+    """``rendering._answers_kept``: every call asked twice (kept, then answered from what is kept), with variables,
+    other types, autoescape off and strings with %-escapes, renders as Jinja's own function does."""
+    kept, own = _environments()
+    context = {"who": "<Ann & Bob>", "number": 3}
+    for source in _TEMPLATES:
+        for _ in range(2):
+            assert kept.from_string(source).render(context) == own.from_string(source).render(context), source
+
+
+def test_a_string_asked_without_its_variables_fails_as_jinja_own_each_time():
+    import pytest
+
+    kept, own = _environments()
+    for _ in range(2):
+        for environment in (kept, own):
+            with pytest.raises(KeyError):
+                environment.from_string('{{ _("By %(name)s") }}').render()
