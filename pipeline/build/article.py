@@ -114,9 +114,9 @@ def _oversized_catalog_warnings(project: Project, slug: str, locale: str, catalo
 
 
 def _completion_of(catalog, locale: str, slug: str, path: Path, settings) -> float:
-    from pipeline.catalogs.stats import catalog_stats
+    from pipeline.catalogs.stats import completion_percent
 
-    return float(catalog_stats(catalog, locale, slug, path, settings).percent)
+    return float(completion_percent(catalog, locale, slug, path, settings))
 
 
 def _counting_rule(settings, locale: str) -> str:

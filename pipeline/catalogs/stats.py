@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from pipeline.catalogs import completion
 from pipeline.catalogs.completion import floored_percent
-from pipeline.catalogs.derivation import is_derived
+from pipeline.catalogs.derivation import Derivation, is_derived
 from pipeline.catalogs.model import messages, singular, site_last
 from pipeline.formats.messages import TOKEN
 from pipeline.formats.po import read_catalog
@@ -156,13 +156,44 @@ def catalog_stats(
     With ``settings``, the unreviewed text of a derived locale is counted apart, and left out of
     the percentage when ``count_derived`` is off.
     """
-    derivation = settings.derived.get(locale) if settings is not None else None
-    stats = CatalogStats(locale, domain, path, count_derived=settings.count_derived if settings else True)
+    return _tallied(_message_states(catalog, domain), *_empty_stats(locale, domain, path, settings))
+
+
+def completion_percent(
+    catalog: Catalog, locale: str, domain: str, path: Path, settings: Settings | None = None
+) -> float:
+    """``catalog_stats(...).percent``, without counting words when every message is translated.
+
+    Then the translated words are all the words, whatever their number, so
+    the share is 100 (also of no words), unless the derived text is left out
+    of it: that share is counted.
+    """
+    states = _message_states(catalog, domain)
+    stats, derivation = _empty_stats(locale, domain, path, settings)
+    if (stats.count_derived or derivation is None) and all(state == completion.TRANSLATED for _, state in states):
+        return 100.0  # floored_percent(words, words), for any number of words
+    return _tallied(states, stats, derivation).percent
+
+
+def _message_states(catalog: Catalog, domain: str) -> list[tuple[Message, str]]:
+    """Each message of the catalog with its :func:`pipeline.catalogs.completion.state`."""
     shape = completion.shape_of(catalog, domain)
-    state_of, translated = completion.state, completion.TRANSLATED
-    for message in messages(catalog):  # not iter(catalog): Babel would format its header's dates
+    state_of = completion.state
+    # not iter(catalog): Babel would format its header's dates
+    return [(message, state_of(message, shape)) for message in messages(catalog)]
+
+
+def _empty_stats(locale: str, domain: str, path: Path, settings: Settings | None) -> tuple[CatalogStats, Derivation | None]:
+    """Stats of nothing yet, counting as ``settings`` say, and how the locale is derived (None: it is not)."""
+    derivation = settings.derived.get(locale) if settings is not None else None
+    return CatalogStats(locale, domain, path, count_derived=settings.count_derived if settings else True), derivation
+
+
+def _tallied(states: list[tuple[Message, str]], stats: CatalogStats, derivation: Derivation | None) -> CatalogStats:
+    """``stats`` with the messages and words of each state added."""
+    translated = completion.TRANSLATED
+    for message, state in states:
         words = _msgid_words(message.id if isinstance(message.id, str) else singular(message))
-        state = state_of(message, shape)
         if state == translated:
             stats.translated += 1
             stats.translated_words += words
