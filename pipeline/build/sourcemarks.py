@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 from markupsafe import Markup, escape
 
 OPEN, CLOSE = "\ufdd0", "\ufdd1"
 NAME_OPEN, NAME_SPLIT, NAME_CLOSE = "\ufdd2", "\ufdd3", "\ufdd4"
-_MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 _NAMES = re.compile(f"{NAME_OPEN}(.*?){NAME_SPLIT}(.*?){NAME_CLOSE}", re.S)
 _SENTINEL_CHARACTERS = (OPEN, CLOSE, NAME_OPEN, NAME_SPLIT, NAME_CLOSE)
 _SENTINELS = re.compile(f"[{''.join(_SENTINEL_CHARACTERS)}]")
@@ -121,13 +120,26 @@ def _runs_resolved(text: str, attributes: str) -> str:
     parts: list[str] = []
     position = 0
     places = _ElementPlaces(text)
-    for match in _MARKED.finditer(text):
-        parts.append(_names_resolved(text[position : match.start()], r"\1"))
-        inside = _names_resolved(match.group(1), r"\2")  # an untranslated sentence names the language in its own words
-        parts.append(inside if places.no_element_at(match.start()) else f"<span{attributes}>{inside}</span>")
-        position = match.end()
+    for start, end in _marked_runs(text):
+        parts.append(_names_resolved(text[position:start], r"\1"))
+        inside = _names_resolved(text[start + 1 : end - 1], r"\2")  # an untranslated sentence names the language in its own words
+        parts.append(inside if places.no_element_at(start) else f"<span{attributes}>{inside}</span>")
+        position = end
     parts.append(_names_resolved(text[position:], r"\1"))
     return "".join(parts)
+
+
+def _marked_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Where each marked run starts and ends, as ``OPEN(.*?)CLOSE`` finds them (searching for the two characters
+    is quicker than the pattern): a run ends at the first CLOSE after its OPEN, and once an OPEN has no CLOSE
+    after it, no later one has."""
+    start = text.find(OPEN)
+    while start != -1:
+        end = text.find(CLOSE, start + 1)
+        if end == -1:
+            return
+        yield start, end + 1
+        start = text.find(OPEN, end + 1)
 
 
 def resolve(text: str, attributes: str) -> str:
