@@ -261,8 +261,11 @@ def _nplurals(value: str) -> int:
     return count
 
 
-def _first_problem(tree: _Node, nplurals: int) -> str | None:
-    """What ``msgfmt -c`` says of the expression's values for n = 0 .. 1000, or None."""
+def _first_problem(tree: _Node, nplurals: int, forms: list[int]) -> str | None:
+    """What ``msgfmt -c`` says of the expression's values for n = 0 .. 1000, or None.
+
+    ``forms`` gets the values, in order, as they are worked out.
+    """
     if nplurals == 0:
         return "nplurals = 0: every language has at least one form"
     for n in CHECKED_NUMBERS:
@@ -274,7 +277,24 @@ def _first_problem(tree: _Node, nplurals: int) -> str | None:
             return f"the plural expression can produce negative values (for n = {n})"
         if value >= nplurals:
             return f"nplurals = {nplurals} but the plural expression gives {value} for n = {n} (forms are 0 to {nplurals - 1})"
+        forms.append(value)
     return None
+
+
+#: The forms of :data:`CHECKED_NUMBERS` of each expression that passed the check,
+#: as the check worked them out: :func:`plural_function` looks them up rather
+#: than evaluate the expression again (the checks of plural translations ask
+#: each of those numbers, a page's counts are mostly among them). A site has a
+#: few expressions, one a language; the bound keeps a run over many headers
+#: from growing it (a forgotten expression is evaluated, with the same answers).
+_CHECKED_FORMS: dict[str, tuple[int, ...]] = {}
+_CHECKED_FORMS_KEPT = 64
+
+
+def _keep_checked_forms(expression: str, forms: list[int]) -> None:
+    if len(_CHECKED_FORMS) >= _CHECKED_FORMS_KEPT:
+        del _CHECKED_FORMS[next(iter(_CHECKED_FORMS))]  # the oldest
+    _CHECKED_FORMS[expression] = tuple(forms)
 
 
 def _parse(expression: str) -> _Node:
@@ -301,10 +321,14 @@ def parse_plural_forms(value: str) -> PluralForms:
     start = value.find("plural=") + len("plural=")
     tree = _parse(value[start:])
     end = _END.search(value, start)
+    # The text the tree was parsed from: the parser reads up to the same end and
+    # skips the spaces and tabs around tokens (any other space is an error).
     expression = value[start : end.start() if end else len(value)].strip()
-    problem = _first_problem(tree, nplurals)
+    forms: list[int] = []
+    problem = _first_problem(tree, nplurals, forms)
     if problem:
         raise PluralFormsError(problem)
+    _keep_checked_forms(expression, forms)
     return PluralForms(nplurals=nplurals, expression=expression)
 
 
@@ -317,10 +341,14 @@ def plural_function(expression: str) -> Callable[[int], int]:
     out up to 1000, gives form 0 instead of an exception.
     """
     tree = _parse(expression)
+    checked_forms = _CHECKED_FORMS.get(expression, ())
 
     def form(n: int) -> int:
+        n = int(n) % _ULONG
+        if n < len(checked_forms):
+            return checked_forms[n]
         try:
-            return tree.value(int(n) % _ULONG)
+            return tree.value(n)
         except ZeroDivisionError:
             return 0
 

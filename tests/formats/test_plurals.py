@@ -222,3 +222,28 @@ def test_update_reads_a_template_with_xgettexts_placeholder(project: Path) -> No
     result = run(project, "update")
     assert_no_traceback(result)
     assert result.exit_code == 0, result.output
+
+
+@settings(max_examples=300, deadline=None)
+@given(expression=_expressions(), spaces=_SPACE, end=st.sampled_from([";", "", " ;", "; junk", "\t;\n"]))
+def test_the_forms_kept_from_the_check_are_the_expressions_values(expression: str, spaces: str, end: str) -> None:
+    """plural_function looks up the forms the check worked out: they must be what evaluating gives, for every number."""
+    from pipeline.formats import plurals
+
+    try:
+        parsed = parse_plural_forms(f"nplurals=3; plural={spaces}({expression}) % 3{spaces}{end}")
+    except PluralFormsError:
+        assume(False)
+        return
+    assert parsed.expression in plurals._CHECKED_FORMS  # the check's forms are kept for this very text
+    tree = plurals._parse(parsed.expression)
+
+    def evaluated(n: int) -> int:
+        try:
+            return tree.value(n % 2**64)
+        except ZeroDivisionError:
+            return 0
+
+    form = plural_function(parsed.expression)
+    for n in [*plurals.CHECKED_NUMBERS, 1001, 1002, 10**6, 2**64 - 1, 2**64, -1]:
+        assert form(n) == evaluated(n), (parsed.expression, n)
