@@ -297,19 +297,23 @@ def render_page(
 def _translated(
     project: Project, article: Article, locale: str, source: LocaleInfo, info: LocaleInfo, is_source: bool
 ) -> TranslatedArticle:
-    """The article in the locale, its refused translations' warnings with their lines in the catalog."""
+    """The article in the locale, its refused translations' warnings with the catalog's path and their lines in it."""
+    import dataclasses
+
     translated = translate_article(
         article.doc,
         usable_translations(article.catalogs.get(locale)),
         source.tag,
         project.settings.skip_classes,
-        None if is_source else project.catalog_path(locale, article.slug),
+        None,  # the catalog's path is put on the warnings below, made only for a page that has some
         translate=not is_source,
         article_blocks=article.blocks,
         source_direction=source.direction if source.direction != info.direction else "",
     )
-    if translated.rejected:
-        translated.warnings = _with_lines(translated.warnings, article.catalogs.get(locale))
+    if translated.rejected:  # (never on the source's page: nothing is translated there)
+        path = project.catalog_path(locale, article.slug)
+        warnings = [dataclasses.replace(warning, path=path) for warning in translated.warnings]
+        translated.warnings = _with_lines(warnings, article.catalogs.get(locale))
     return translated
 
 
