@@ -144,7 +144,7 @@ class CatalogStats:
 
 #: The words of a msgid, counted once for all locales: a build or ``stats`` looks
 #: at each article's msgids once per locale (ten times on a ten-locale site), and
-#: counting is two regular expressions over the text.
+#: counting goes over the whole text several times.
 _msgid_words = lru_cache(maxsize=65536)(count_words)
 
 
