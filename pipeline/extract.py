@@ -214,11 +214,11 @@ def article_template(project: Project, slug: str) -> Catalog:
 
 def _format_article(found: ArticleMessages) -> bytes:
     """The bytes of :func:`article_template`'s catalog, written from the plain data."""
-    references = (found.reference,)
     return format_template(
         found.header_comment,
         template_header_fields(found.domain, found.created),
-        ((text, comments, references) for text, comments in found.comments.items()),
+        found.comments.items(),
+        (found.reference,),
     )
 
 

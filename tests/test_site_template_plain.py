@@ -16,11 +16,11 @@ from jinja2.ext import babel_extract
 
 from pipeline.catalogs.model import new_template
 from pipeline.extract import (
-    COMMENT_TAGS, FALLBACK_DATE, JINJA_OPTIONS, _header_comment, format_site_template, site_template,
+    COMMENT_TAGS, FALLBACK_DATE, JINJA_OPTIONS, SiteMessage, _header_comment, format_site_template, site_template,
     site_template_files,
 )
 from pipeline.formats.po import format_catalog, header_fields
-from pipeline.formats.po_write import template_header_fields
+from pipeline.formats.po_write import format_messages, format_template, template_header_fields
 from pipeline.names import SITE_DOMAIN
 from pipeline.project import Project
 
@@ -88,3 +88,20 @@ def test_site_pot_is_the_babel_catalogs(templates, name):
 def test_template_header_fields_are_babels_for_any_offset(moment, offset_seconds):
     created = moment.replace(tzinfo=datetime.timezone(datetime.timedelta(seconds=offset_seconds)))
     assert template_header_fields("a", created) == header_fields(new_template("a", created, "#"))
+
+
+comment_text = st.text(st.sampled_from("ab <>\n\t\"\\é日"), max_size=12)
+msgid_text = st.text(st.sampled_from("ab %{}\n\t\"\\é日-/。 "), min_size=1, max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(msgid_text, st.lists(comment_text, max_size=3).map(lambda c: dict.fromkeys(c)), max_size=6),
+    st.lists(st.sampled_from(["a/article.html", "x" * 70, "setup.cfg"]), min_size=1, max_size=3),
+)
+def test_format_template_is_format_messages_of_the_same_messages(entries, references):
+    """extract's article writer (plain data, one-line comments written directly) against the general one."""
+    fields = template_header_fields("a", FALLBACK_DATE)
+    messages = [SiteMessage(msgid, None, set(), list(comments), [(r, None) for r in references])
+                for msgid, comments in entries.items()]
+    assert format_template("# H\n#", fields, entries.items(), references) == format_messages("# H\n#", True, fields, messages)

@@ -405,14 +405,19 @@ def wrap_field(
     is the message's format language (:func:`~pipeline.formats.po_directives.format_language`):
     GNU never breaks inside one of its directives.
     """
-    if not wrap:
-        width = _UNLIMITED
+    return list(wrapped_lines(name, value, prefix, width if wrap else _UNLIMITED, language))
+
+
+def wrapped_lines(
+    name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH, language: str | None = None
+) -> tuple[str, ...]:
+    """:func:`wrap_field`'s lines of a wrapped field, as a tuple: no copy for a caller that only reads them."""
     # Only source texts are remembered: update writes each msgid once per locale
     # (a thousand-article site has some 25,000), while a translation is written
     # once and would only push them out. A huge message is not kept in memory.
     if name.startswith("msgstr") or len(value) > 4096:
-        return list(_wrapped.__wrapped__(name, value, prefix, width, language))
-    return list(_wrapped(name, value, prefix, width, language))
+        return _wrapped.__wrapped__(name, value, prefix, width, language)
+    return _wrapped(name, value, prefix, width, language)
 
 
 #: A field's portions: each up to and with a "\n", and what follows the last.

@@ -14,7 +14,7 @@ import datetime
 from typing import Iterable, Protocol
 
 from pipeline.formats.po_directives import FORMAT_LANGUAGES, format_language
-from pipeline.formats.po_wrap import PAGE_WIDTH, wrap_field
+from pipeline.formats.po_wrap import PAGE_WIDTH, wrap_field, wrapped_lines
 
 _FORMAT_ORDER = {name: index for index, name in enumerate(FORMAT_LANGUAGES)}
 
@@ -153,9 +153,13 @@ _UNTRANSLATED = wrap_field("msgstr", "")
 
 
 def format_template(
-    header_comment: str, fields: Iterable[tuple[str, str]], entries: Iterable[tuple[str, Iterable[str], Iterable[str]]]
+    header_comment: str,
+    fields: Iterable[tuple[str, str]],
+    entries: Iterable[tuple[str, Iterable[str]]],
+    references: Iterable[str],
 ) -> bytes:
-    """A fuzzy-headed template's bytes from plain data, each entry (msgid, extracted comments, references).
+    """A fuzzy-headed template's bytes from plain data: each entry (msgid, extracted comments), all
+    found at ``references``.
 
     The bytes :func:`format_messages` writes for a template of such messages
     (no flag, context or translation) with these header fields: ``extract``
@@ -163,15 +167,16 @@ def format_template(
     only be taken apart again here.
     """
     lines = header_entry_lines(header_comment, True, fields)
-    reference_lines: dict[tuple[str, ...], list[str]] = {}  # an article's messages share their reference
-    for msgid, comments, references in entries:
+    reference_lines = references_lines((reference, None) for reference in references)
+    for msgid, comments in entries:
         lines.append("")
-        lines += comment_lines("#.", comments)
-        references = tuple(references)
-        if references not in reference_lines:
-            reference_lines[references] = references_lines((reference, None) for reference in references)
-        lines += reference_lines[references]
-        lines += wrap_field("msgid", msgid)
+        for comment in comments:
+            if comment and "\n" not in comment:
+                lines.append("#. " + comment)  # most comments: one line, as comment_lines writes it
+            else:
+                lines += comment_lines("#.", (comment,))
+        lines += reference_lines
+        lines += wrapped_lines("msgid", msgid)
         lines += _UNTRANSLATED
     return ("\n".join(lines) + "\n").encode("utf-8")
 
