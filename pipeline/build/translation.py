@@ -263,6 +263,10 @@ def _translate_blocks(
     from pipeline.catalogs.completion import pair_errors
     from pipeline.formats.messages import MarkupMismatch, apply_to_run
 
+    # The source children of each run rebuilt from its translation, with what finds the
+    # elements built in their place: an attribute block of an element inside such a run
+    # comes after the run's block (iter_blocks' order) and belongs on the built element.
+    rebuilt: dict = {}
     for block in blocks:
         msgid = block.message.text
         msgstr = translations.get(msgid)
@@ -274,13 +278,29 @@ def _translate_blocks(
             reject(msgid, "; ".join(problem.message for problem in errors))
             fall_back(block)
         elif block.run is None:
-            block.element.set(block.attribute, msgstr)
+            _shown_element(block.element, rebuilt).set(block.attribute, msgstr)
         else:
             try:
-                apply_to_run(block.run, msgstr, block.message)
+                replaced = apply_to_run(block.run, msgstr, block.message)
             except MarkupMismatch as exc:
                 reject(msgid, str(exc))
                 fall_back(block)
+            else:
+                if replaced is not None:
+                    rebuilt.update(dict.fromkeys(replaced.source, replaced))
+
+
+def _shown_element(element, rebuilt: dict):
+    """The element the page shows in place of ``element``: the one built for it when it was inside a
+    run rebuilt from its translation (``rebuilt``: that run's source children), else itself."""
+    holder = element
+    while rebuilt and holder is not None:
+        replaced = rebuilt.get(holder)
+        if replaced is not None:
+            counterpart = replaced.counterpart(element)
+            return element if counterpart is None else counterpart
+        holder = holder.getparent()
+    return element
 
 
 def translated_field(text: str, translations: dict[str, str]) -> str:

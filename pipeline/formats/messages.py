@@ -538,23 +538,101 @@ def _built(nodes: list[object], message: Message) -> tuple[str | None, list[etre
     return text, elements
 
 
-def apply_to_run(run: Run, translation: str, message: Message) -> None:
+def apply_to_run(run: Run, translation: str, message: Message) -> RebuiltRun | None:
     """Replace the content of ``run`` with ``translation`` (already checked).
 
     The inline children of the run are removed and rebuilt from the message's
     shells: only the source's own elements and attributes come back, and all
-    translated text is set as text, so it is escaped on output.
+    translated text is set as text, so it is escaped on output. Returns what
+    finds the element built in place of one of the run's (None when the run had
+    no element to replace).
     """
     if not message.shells and not run.children and "<" not in message.text:
         # Most runs: text alone. The message has no tag for the translation to
         # use, so parse_translation would return its text unescaped as one
         # string (none when empty) and nothing would be removed or inserted.
         _set_run_text(run, unescape_text(translation) or None)
-        return
+        return None
     built = _built_in_source_order(translation, message)
     if built is None:
         built = _built(parse_translation(translation, message), message)
     _put_built(run, *built)
+    return RebuiltRun(run.children, built[1], message, translation)
+
+
+@dataclass(slots=True)
+class RebuiltRun:
+    """A run whose elements a translation replaced by elements made from its message's shells.
+
+    The page shows the built elements, not the source's: what is set on an element of the
+    source run afterwards (an attribute's translation) must be set on its counterpart.
+    """
+
+    source: list[etree._Element]  # the run's children in the source, detached from the page
+    built: list[etree._Element]  # the run's children the translation's markup made
+    message: Message
+    translation: str
+
+    def counterpart(self, element: etree._Element) -> etree._Element | None:
+        """The built element in place of ``element`` (one of the source run's, at any depth), else None.
+
+        An element stands in the message as its tag's name; the translation has each name as
+        often as the message (parse_translation refuses any other), maybe in another order, so
+        the n-th element of a name in the source is the n-th built one of that name. Inside a
+        placeholder, copied whole from an equal element, it is the one at the same place.
+        """
+        shells = self.message.shells
+        place: dict[etree._Element, tuple[str, int]] = {}
+        seen: dict[str, int] = {}
+        for node, name in _named_elements(self.source, _opening_names(self.message.text), self.message.placeholders):
+            place[node] = (name, seen.get(name, 0))
+            seen[name] = place[node][1] + 1
+        holder = element  # the element itself, or the placeholder it is inside
+        while holder is not None and holder not in place:
+            holder = holder.getparent()
+        if holder is None:
+            return None
+        names = (name for name in _opening_names(self.translation) if name in shells)
+        wanted, count = place[holder], 0
+        for node, name in _named_elements(self.built, names, self.message.placeholders):
+            if name == wanted[0]:
+                if count == wanted[1]:
+                    if holder is element:
+                        return node
+                    return _same_place(holder, element, node)
+                count += 1
+        return None
+
+
+def _opening_names(text: str) -> Iterator[str]:
+    """The names of a message's or translation's tags in order, each once (where it opens or stands)."""
+    return (match.group(2) for match in TOKEN.finditer(text) if not match.group(1))
+
+
+def _named_elements(
+    nodes: list[etree._Element], names: Iterator[str], placeholders: frozenset[str]
+) -> Iterator[tuple[etree._Element, str]]:
+    """The elements of a run's message in the order their tags stand in it (as :class:`_MessageParts`
+    walks them: a placeholder's inside is not walked), each with its name, taken from ``names``."""
+    stack = nodes[::-1]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node.tag, str):
+            continue  # a comment or an instruction: no tag in the message
+        name = next(names, None)
+        if name is None:
+            return
+        yield node, name
+        if name not in placeholders:
+            stack.extend(node[::-1])
+
+
+def _same_place(holder: etree._Element, element: etree._Element, copy_of_holder: etree._Element) -> etree._Element | None:
+    """The node of ``copy_of_holder`` (an equal copy of ``holder``) at ``element``'s place in ``holder``."""
+    for source_node, copied_node in zip(holder.iter(), copy_of_holder.iter()):
+        if source_node is element:
+            return copied_node
+    return None
 
 
 def _built_in_source_order(translation: str, message: Message) -> tuple[str | None, list[etree._Element]] | None:
