@@ -93,6 +93,15 @@ def _merged(definition: Message, reference: Message, force_fuzzy: bool, nplurals
     """
     merged = PoMessage(reference.id, "", context=reference.context)
     _comments_of(merged, reference, translator=definition)
+    if not (force_fuzzy or definition.fuzzy or is_plural(reference) or is_plural(definition)) and not (
+        _has_range(reference) or _has_range(definition)
+    ):
+        # The common shape (a singular translation, not fuzzy, no range): nothing below could
+        # make it fuzzy, so it keeps its translation and the template's flags, without #|.
+        merged.string = strings_of(definition)[0]
+        merged.flags = {f for f in reference.flags if f != "fuzzy"}
+        _set_previous(merged, None, [])
+        return merged
     merged.string, reshaped = _definition_strings(definition, reference, nplurals)
     fuzzy = definition.fuzzy or force_fuzzy or reshaped or (
         is_plural(reference) and reference.id[1] != definition.id[1]  # type: ignore[index]
@@ -115,6 +124,11 @@ def _range_of(message: Message) -> tuple[int, int] | None:
         if found:
             return int(found.group(1)), int(found.group(2))
     return None
+
+
+def _has_range(message: Message) -> bool:
+    """Whether ``message`` may have a ``range:`` flag (:func:`_range_of` finds none otherwise)."""
+    return any(flag.startswith("range:") for flag in message.flags)
 
 
 def _range_within(new: tuple[int, int] | None, old: tuple[int, int] | None) -> bool:

@@ -251,6 +251,48 @@ def test_known_cases_equal_msgmerge(tmp_path, name):
     assert_same_as_msgmerge(tmp_path, HEADER + catalog, [POT + template])
 
 
+#: A template message with its own msgid in the catalog, in the shapes around the merge's
+#: shortcut for a singular translation that is not fuzzy and has no range (catalog, template).
+EXACT_MATCH_CASES = {
+    "finished, flags from the template": (
+        '\n#, no-wrap\nmsgid "Train the model"\nmsgstr "Entraîner le modèle"\n',
+        '\n#, python-format\nmsgid "Train the model"\nmsgstr ""\n',
+    ),
+    "finished with a stale #|: it goes": (
+        '\n#| msgid "Train a model"\nmsgid "Train the model"\nmsgstr "Entraîner le modèle"\n',
+        '\nmsgid "Train the model"\nmsgstr ""\n',
+    ),
+    "fuzzy with #|: both stay": (
+        '\n#, fuzzy\n#| msgid "Train a model"\nmsgid "Train the model"\nmsgstr "Entraîner un modèle"\n',
+        '\nmsgid "Train the model"\nmsgstr ""\n',
+    ),
+    "untranslated": ('\n#| msgid "Train a model"\nmsgid "Train the model"\nmsgstr ""\n', '\nmsgid "Train the model"\nmsgstr ""\n'),
+    "a range in the catalog only": (
+        '\n#, range: 1..5\nmsgid "Pick %d"\nmsgstr "Choisir %d"\n', '\nmsgid "Pick %d"\nmsgstr ""\n'
+    ),
+    "a range in the template only": (
+        '\nmsgid "Pick %d"\nmsgstr "Choisir %d"\n', '\n#, range: 1..5\nmsgid "Pick %d"\nmsgstr ""\n'
+    ),
+    "a range within the catalog's": (
+        '\n#, range: 1..5\nmsgid "Pick %d"\nmsgstr "Choisir %d"\n', '\n#, range: 2..3\nmsgid "Pick %d"\nmsgstr ""\n'
+    ),
+    "a plural translation for a singular message": (
+        '\nmsgid "one node"\nmsgid_plural "%d nodes"\nmsgstr[0] "un nœud"\nmsgstr[1] "%d nœuds"\n',
+        '\nmsgid "one node"\nmsgstr ""\n',
+    ),
+    "a singular translation for a plural message": (
+        '\nmsgid "one node"\nmsgstr "un nœud"\n',
+        '\nmsgid "one node"\nmsgid_plural "%d nodes"\nmsgstr[0] ""\nmsgstr[1] ""\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXACT_MATCH_CASES))
+def test_exact_matches_equal_msgmerge(tmp_path, name):
+    catalog, template = EXACT_MATCH_CASES[name]
+    assert_same_as_msgmerge(tmp_path, HEADER + catalog, [POT + template])
+
+
 @pytest.mark.parametrize("plural_forms", ["nplurals =3; plural=(n%10==1 ? 0 : n%10>=2 ? 1 : 2);", "nplurals= 3; plural=(n%10==1 ? 0 : n%10>=2 ? 1 : 2);"])
 def test_forms_of_a_new_plural_message_read_nplurals_as_msgmerge_does(tmp_path, plural_forms):
     """msgmerge takes ``nplurals=`` literally (spaces only after the "="): without it, the template's forms."""
