@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import os
 
@@ -275,6 +276,23 @@ def test_unchanged_catalog_is_not_rewritten(translated):
     result = update(project)
     assert not any(f.written for f in result.files)
     assert path.read_bytes() == before and path.stat().st_mtime == 1
+
+
+def test_update_leaves_the_cycle_collector_as_it_found_it(translated):
+    project, path = translated
+    assert gc.isenabled()
+    update(project)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        update(project)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    path.write_text('msgid "unterminated\n', encoding="utf-8")
+    with pytest.raises(CatalogError):
+        update(project)
+    assert gc.isenabled()
 
 
 def test_translation_memory_across_articles(tmp_path):
