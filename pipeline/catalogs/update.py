@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator
 from pipeline.catalogs.init import interface_labels, locale_catalog, seed_site_catalog
 from pipeline.catalogs.memory import read_locale_catalogs, translation_memory
 from pipeline.catalogs.merge import FileUpdate, merge_file
-from pipeline.catalogs.model import PoCatalog, require_templates
+from pipeline.catalogs.model import PoCatalog, messages, require_templates
 from pipeline.errors import PipelineError
 from pipeline.formats.po import read_catalog
 from pipeline.formats.templatefit import (
@@ -155,7 +155,8 @@ def _update_locale(project: Project, locale: str, domains: list[str], templates:
         seed = counts.created and domain == SITE_DOMAIN and locale not in project.settings.derived
         fill = (lambda merged: seed_site_catalog(merged, locale, interface_labels(project))) if seed else None
         catalog = merge_file(catalog, template, counts, memory, fill)
-        excess = entries_not_in_template(catalog, template)
-        if excess > MAX_ENTRIES_NOT_IN_TEMPLATE:
-            result.warnings.append(f"{path}: {excess_entries_warning(excess, project.template_path(domain))}")
+        if len(messages(catalog)) + len(catalog.obsolete) > MAX_ENTRIES_NOT_IN_TEMPLATE:  # else none can be past it
+            excess = entries_not_in_template(catalog, template)
+            if excess > MAX_ENTRIES_NOT_IN_TEMPLATE:
+                result.warnings.append(f"{path}: {excess_entries_warning(excess, project.template_path(domain))}")
         result.files.append(counts)
