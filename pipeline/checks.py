@@ -179,6 +179,16 @@ _FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800
 _CONTROL = re.compile(f"{_FORBIDDEN_CHARACTER.pattern}|{_BIDI_CONTROL.pattern}")
 
 
+def _without_control(text: str) -> bool:
+    """Whether ``text`` has none of the characters of :data:`_CONTROL`.
+
+    Each of them is of a Unicode category that ``str.isprintable`` refuses
+    (Cc, Cf, Cs, Cn), so printable text, most of it, is not searched; other
+    text (a no-break space, a tab) is.
+    """
+    return text.isprintable() or _CONTROL.search(text) is None
+
+
 def unclosed_bidi_controls(text: str) -> list[str]:
     """Names of the bidi embeddings, overrides and isolates ``text`` leaves open.
 
@@ -216,7 +226,7 @@ def unclosed_bidi_controls(text: str) -> list[str]:
 def check_characters(msgid: str, msgstr: str) -> list[Problem]:
     """Control characters a page cannot hold, and bidi controls left open."""
     problems: list[Problem] = []
-    if not _CONTROL.search(msgstr):
+    if _without_control(msgstr):
         return problems
     bad = _FORBIDDEN_CHARACTER.search(msgstr)
     if bad:  # even when the source has one: no page can hold it (lxml refuses it)
@@ -345,8 +355,8 @@ def translation_errors(msgid: str, msgstr: str) -> list[Problem]:
     checks that can only warn (numbers, web addresses); a test keeps the two
     functions agreeing on errors.
     """
-    if not msgstr:
-        return []
+    if not msgstr or _plainly_without_error(msgid, msgstr):
+        return []  # what _erring_checks would give, without its lists
     return [p for p in _erring_checks(msgid, msgstr) if p.severity == ERROR]
 
 
@@ -357,9 +367,9 @@ def _erring_checks(msgid: str, msgstr: str) -> list[Problem]:
     return check_characters(msgid, msgstr) + check_markup(msgid, msgstr) + check_placeholders(msgid, msgstr)
 
 
-#: What the error checks look for in a translation besides its message tags: tags
-#: or their pieces, references, placeholders, control characters.
-_CHECKED_CHARACTER = re.compile(f"[<>&%{{{_FORBIDDEN_CHARACTER.pattern[1:-1]}{_BIDI_CONTROL.pattern[1:-1]}]")
+#: The message tags of :data:`TOKEN`, each as spelled (its groups made non-capturing: ``findall``
+#: gives the tags' text, which hashes once, instead of a tuple of groups per tag).
+_SPELLED_TAG = re.compile(TOKEN.pattern.replace("(", "(?:"))
 
 
 def _plainly_without_error(msgid: str, msgstr: str) -> bool:
@@ -367,27 +377,50 @@ def _plainly_without_error(msgid: str, msgstr: str) -> bool:
 
     The shape: the source has no "%" or "{" (no placeholder to keep); the
     translation uses only the source's tags, in an order :func:`_tag_mismatch`
-    accepts; and its text between tags has none of the characters the checks
-    look for (:data:`_CHECKED_CHARACTER`: so no raw HTML, comment, reference,
-    placeholder or control) and no script address or event handler
-    (:func:`_dangerous`). Then each check passes: the tags hold none of those
-    characters, so the checks of the whole translation see what they would
-    see in that text. False says nothing: the checks decide.
+    accepts; and its text between tags has no "<", ">", "&", "%" or "{" and
+    no control character (so no raw HTML, comment, reference, placeholder or
+    control) and no script address or event handler (:func:`_dangerous`).
+    Then each check passes: the tags hold none of those characters, so the
+    checks of the whole translation see what they would see in that text.
+    Every tag holds one "<" and one ">" and none of the others, nor ":" or
+    "=", so those are counted or looked for in the whole translation; only
+    one with ":" or "=" has its tags taken out, for :func:`_dangerous`.
+    False says nothing: the checks decide.
     """
-    if "%" in msgid or "{" in msgid:
+    if "%" in msgid or "{" in msgid or "&" in msgstr or "%" in msgstr or "{" in msgstr:
         return False
-    text = msgstr
+    tags = 0
     if "<" in msgid or "<" in msgstr:
-        source_tokens, target_tokens = _tokens(msgid), _tokens(msgstr)
-        if target_tokens:
-            names = {name for _, name, _ in source_tokens}
-            if any(name not in names for _, name, _ in target_tokens):
-                return False
-            text = TOKEN.sub("", msgstr)
-        if source_tokens and _tag_mismatch(tuple(source_tokens), tuple(target_tokens)) is not None:
+        target_tags = _SPELLED_TAG.findall(msgstr)
+        if not _tags_accepted(tuple(_SPELLED_TAG.findall(msgid)), tuple(target_tags)):
             return False
-    # Without "<", ":" or "=" no script address or event handler (see _dangerous).
-    return _CHECKED_CHARACTER.search(text) is None and (":" not in text and "=" not in text or _dangerous(text) is None)
+        tags = len(target_tags)
+        if msgstr.count("<") != tags or msgstr.count(">") != tags:
+            return False  # a "<" or ">" outside the tags
+    elif ">" in msgstr:
+        return False
+    if not _without_control(msgstr):
+        return False
+    if ":" not in msgstr and "=" not in msgstr:
+        return True  # no script address or event handler (see _dangerous)
+    return _dangerous(TOKEN.sub("", msgstr) if tags else msgstr) is None
+
+
+#: Bounded as :func:`_tag_mismatch` is, for the same reason (tags as spelled, not parsed).
+@lru_cache(maxsize=1024)
+def _tags_accepted(source_tags: tuple[str, ...], target_tags: tuple[str, ...]) -> bool:
+    """Whether a translation with ``target_tags`` uses only the tags of a message with
+    ``source_tags``, in an order :func:`_tag_mismatch` accepts."""
+    source_tokens = tuple(_token(tag) for tag in source_tags)
+    target_tokens = tuple(_token(tag) for tag in target_tags)
+    names = {name for _, name, _ in source_tokens}
+    if any(name not in names for _, name, _ in target_tokens):
+        return False
+    return not source_tokens or _tag_mismatch(source_tokens, target_tokens) is None
+
+
+def _token(tag: str) -> tuple[str, str, str]:
+    return TOKEN.fullmatch(tag).groups()  # type: ignore[union-attr, return-value]
 
 
 def _catalog_error_finding(path: Path, error: CatalogError) -> Finding:

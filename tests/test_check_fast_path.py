@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from pipeline import checks
+from pipeline.formats.messages import TOKEN
 
 SOURCES = [
     "Read the <a>report</a> and <em>this</em>.", "Press <code/> then <a1>here</a1> or <a2>there</a2>.",
@@ -17,7 +18,8 @@ PIECES = [
     "<", ">", "-->", "<!--", "<?x", "<p class=x>", "&lt;", "&amp;", "&#60;", "&#x3C;script", "&nbsp;", "&", "%s", "%",
     "{", "{0}", "}", "javascript:", "java\u017fcript:", "data:text/html", "onclick=", "ON\u212aX=", "=", ":",
     "\u202e", "\u202c", "\u2066", "\u2069", "\x00", "\x1f", "\ufffe", "\ud800", "\u0130", "\u0131", "\u00a0",
-    " ", "word ", "é", "’",
+    " ", "word ", "é", "’", "{name}", "<a1/>", "<br/>", "<script>", "\t", "\n", "\u202f", "\u2060", "\u200e", "\xad",
+    "JavaScript :", "data :x,html", "on x =",
 ]
 
 
@@ -28,7 +30,14 @@ def _general(msgid: str, msgstr: str) -> list:
 def _mutated(rng: random.Random, text: str) -> str:
     for _ in range(rng.randint(0, 4)):
         at = rng.randint(0, len(text))
-        if rng.random() < 0.7:
+        chance = rng.random()
+        tags = list(TOKEN.finditer(text))
+        if chance < 0.15 and tags:  # a tag moved elsewhere
+            tag = rng.choice(tags)
+            text = text[: tag.start()] + text[tag.end() :]
+            at = min(at, len(text))
+            text = text[:at] + tag.group(0) + text[at:]
+        elif chance < 0.7:
             text = text[:at] + rng.choice(PIECES) + text[at:]
         else:
             text = text[:at] + text[at + rng.randint(1, 6):]
@@ -38,7 +47,7 @@ def _mutated(rng: random.Random, text: str) -> str:
 def test_the_shortcut_passes_only_translations_the_checks_find_nothing_in() -> None:
     rng = random.Random(16)
     passed = 0
-    for _ in range(20000):
+    for _ in range(30000):
         msgid = _mutated(rng, rng.choice(SOURCES))
         msgstr = _mutated(rng, rng.choice([msgid, msgid, *SOURCES]))
         if msgstr and checks._plainly_without_error(msgid, msgstr):
@@ -53,3 +62,18 @@ def test_the_shortcut_takes_the_common_shapes() -> None:
     assert checks._plainly_without_error("<a>One</a> and <em>two</em>", "<em>deux</em> et <a>un</a>")
     assert not checks._plainly_without_error("Read the <a>report</a>.", "Lisez le rapport.")
     assert not checks._plainly_without_error("50% off", "50 % de remise")
+
+
+def test_the_shortcut_finds_the_tags_the_checks_find() -> None:
+    """Its tags are :data:`TOKEN`'s matches, as spelled, on any text (and so each holds one "<" and one ">")."""
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = _mutated(rng, rng.choice(SOURCES))
+        assert checks._SPELLED_TAG.findall(text) == [match.group(0) for match in TOKEN.finditer(text)], text
+
+
+def test_printable_text_holds_no_control_the_checks_look_for() -> None:
+    """The shortcut leaves printable text unsearched: no character of ``_CONTROL`` is printable."""
+    printable_controls = [code for code in range(0x110000) if chr(code).isprintable() and checks._CONTROL.match(chr(code))]
+    assert printable_controls == []
+    assert checks._without_control("Prix\u00a0: 5\u202f€\tnet") and not checks._without_control("a\u202eb")
