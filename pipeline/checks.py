@@ -57,19 +57,24 @@ def _dangerous(text: str) -> re.Match[str] | None:
 
     The search is the dearest of the checks the build runs on every translation.
     Without "<", a match is a ``...script:`` or ``data:`` address, which needs a
-    ":" and, in any case, "script" or "data", or an ``on...=`` handler, which
-    needs "=" and "on"; lowercasing keeps those words, unless the text holds a
-    lookalike letter, whose text is searched.
+    ":" after "script" or "data" in any case and any spaces, or an ``on...=``
+    handler, which needs "=" and "on"; lowercasing keeps those words, unless
+    the text holds a lookalike letter, whose text is searched.
     """
     if "<" not in text:
         if ":" not in text and "=" not in text:
             return None
         if not any(letter in text for letter in _LETTER_LOOKALIKES):
-            lowered = text.lower()
-            address = ":" in text and ("script" in lowered or "data" in lowered)
-            if not address and not ("=" in text and "on" in lowered):
+            address = ":" in text and _colon_after_address_word(text)
+            if not address and not ("=" in text and "on" in text.lower()):
                 return None
     return _DANGEROUS.search(text)
+
+
+def _colon_after_address_word(text: str) -> bool:
+    """Whether a ":" of ``text`` follows "script" or "data" (any case, then spaces as ``\\s``
+    takes them): the words are looked at where an address needs them, not the whole text lowered."""
+    return any(before.rstrip()[-6:].lower().endswith(("script", "data")) for before in text.split(":")[:-1])
 
 
 def _tokens(text: str) -> list[tuple[str, str, str]]:
