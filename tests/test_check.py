@@ -7,7 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline.checks import Finding, Problem, check_catalog, check_pair
+from pipeline.checks import Finding, Problem, check_catalog
+from pipeline.pairchecks import check_pair
 from pipeline.cli import main
 
 LINK = "Read the <a1>report</a1> and the <a2>data</a2>."

@@ -21,7 +21,8 @@ from lxml import html
 from helpers.build import SLUG, make_project
 from pipeline.build.rendering import site_translations
 from pipeline.build.translation import translation_errors, usable_translations
-from pipeline.checks import ERROR, check_catalog, check_pair
+from pipeline.checks import ERROR, check_catalog
+from pipeline.pairchecks import check_pair
 from pipeline.cli import main
 from pipeline.errors import CatalogError
 from pipeline.formats.po import messages, read_catalog

@@ -1,11 +1,11 @@
-"""The error checks' shortcut (:func:`pipeline.checks._plainly_without_error`) says a translation has no
+"""The error checks' shortcut (:func:`pipeline.pairchecks._plainly_without_error`) says a translation has no
 error only when every one of the checks it stands for finds none."""
 
 from __future__ import annotations
 
 import random
 
-from pipeline import checks
+from pipeline import pairchecks
 from pipeline.formats.messages import TOKEN
 
 SOURCES = [
@@ -24,7 +24,7 @@ PIECES = [
 
 
 def _general(msgid: str, msgstr: str) -> list:
-    return checks.check_characters(msgid, msgstr) + checks.check_markup(msgid, msgstr) + checks.check_placeholders(msgid, msgstr)
+    return pairchecks.check_characters(msgid, msgstr) + pairchecks.check_markup(msgid, msgstr) + pairchecks.check_placeholders(msgid, msgstr)
 
 
 def _mutated(rng: random.Random, text: str) -> str:
@@ -50,18 +50,18 @@ def test_the_shortcut_passes_only_translations_the_checks_find_nothing_in() -> N
     for _ in range(30000):
         msgid = _mutated(rng, rng.choice(SOURCES))
         msgstr = _mutated(rng, rng.choice([msgid, msgid, *SOURCES]))
-        if msgstr and checks._plainly_without_error(msgid, msgstr):
+        if msgstr and pairchecks._plainly_without_error(msgid, msgstr):
             passed += 1
             assert _general(msgid, msgstr) == [], (msgid, msgstr)
     assert passed > 500  # the shortcut is taken often enough for the comparison to mean something
 
 
 def test_the_shortcut_takes_the_common_shapes() -> None:
-    assert checks._plainly_without_error("Read the report.", "Lisez le rapport.")
-    assert checks._plainly_without_error("Read the <a>report</a>.", "Lisez le <a>rapport</a> : voilà.")
-    assert checks._plainly_without_error("<a>One</a> and <em>two</em>", "<em>deux</em> et <a>un</a>")
-    assert not checks._plainly_without_error("Read the <a>report</a>.", "Lisez le rapport.")
-    assert not checks._plainly_without_error("50% off", "50 % de remise")
+    assert pairchecks._plainly_without_error("Read the report.", "Lisez le rapport.")
+    assert pairchecks._plainly_without_error("Read the <a>report</a>.", "Lisez le <a>rapport</a> : voilà.")
+    assert pairchecks._plainly_without_error("<a>One</a> and <em>two</em>", "<em>deux</em> et <a>un</a>")
+    assert not pairchecks._plainly_without_error("Read the <a>report</a>.", "Lisez le rapport.")
+    assert not pairchecks._plainly_without_error("50% off", "50 % de remise")
 
 
 def test_the_shortcut_finds_the_tags_the_checks_find() -> None:
@@ -69,11 +69,11 @@ def test_the_shortcut_finds_the_tags_the_checks_find() -> None:
     rng = random.Random(3)
     for _ in range(5000):
         text = _mutated(rng, rng.choice(SOURCES))
-        assert checks._SPELLED_TAG.findall(text) == [match.group(0) for match in TOKEN.finditer(text)], text
+        assert pairchecks._SPELLED_TAG.findall(text) == [match.group(0) for match in TOKEN.finditer(text)], text
 
 
 def test_printable_text_holds_no_control_the_checks_look_for() -> None:
     """The shortcut leaves printable text unsearched: no character of ``_CONTROL`` is printable."""
-    printable_controls = [code for code in range(0x110000) if chr(code).isprintable() and checks._CONTROL.match(chr(code))]
+    printable_controls = [code for code in range(0x110000) if chr(code).isprintable() and pairchecks._CONTROL.match(chr(code))]
     assert printable_controls == []
-    assert checks._without_control("Prix\u00a0: 5\u202f€\tnet") and not checks._without_control("a\u202eb")
+    assert pairchecks._without_control("Prix\u00a0: 5\u202f€\tnet") and not pairchecks._without_control("a\u202eb")

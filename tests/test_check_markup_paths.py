@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from pipeline import checks
+from pipeline import pairchecks
 from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
 
 PIECES = ["<a>", "</a>", "<a1>", "</a1>", "<a2>", "</a2>", "<em>", "</em>", "<b/>", "<code/>", "<code>", "</code>",
@@ -41,7 +41,7 @@ def test_the_tags_alone_get_the_verdict_of_the_whole_translation() -> None:
         msgid = _mutated(rng, rng.choice(SOURCES))
         msgstr = _mutated(rng, rng.choice([msgid, *SOURCES]))
         expected = _whole_verdict(msgid, msgstr)
-        found = [p.message for p in checks.check_markup(msgid, msgstr) if "keep every tag of the source" in p.message]
+        found = [p.message for p in pairchecks.check_markup(msgid, msgstr) if "keep every tag of the source" in p.message]
         assert found == ([f"{expected}; keep every tag of the source, each opened and closed in order"] if expected else []), (msgid, msgstr)
 
 
@@ -53,5 +53,5 @@ def test_dangerous_is_searched_whenever_the_pattern_could_match() -> None:
               "\t", "\u00a0", "\u3000", "scr", "ipt", "da", "ta", "Sſ"]
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
-        found, expected = checks._dangerous(text), checks._DANGEROUS.search(text)
+        found, expected = pairchecks._dangerous(text), pairchecks._DANGEROUS.search(text)
         assert (found and found.group(0), found and found.start()) == (expected and expected.group(0), expected and expected.start()), text

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from lxml import html
 
 from helpers.build import SLUG, make_project
-from pipeline.checks import check_pair
+from pipeline.pairchecks import check_pair
 from pipeline.cli import main
 from pipeline.formats.po import read_catalog
 from pipeline.pseudo import CLOSE, OPEN, PDF, RLO, accented, mirrored

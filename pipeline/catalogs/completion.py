@@ -17,7 +17,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pipeline.catalogs.model import is_translated
-from pipeline.checks import CatalogShape, Problem, message_problems, translation_errors
+from pipeline.checks import CatalogShape, Problem, message_problems
+from pipeline.pairchecks import translation_errors
 
 #: Decimals of a completion figure, everywhere it is shown or compared.
 DECIMALS = 1

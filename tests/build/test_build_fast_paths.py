@@ -20,7 +20,8 @@ from lxml import html
 from helpers.build import build, make_site
 from pipeline.build.translation import ArticleBlocks, translate_article
 from pipeline.build.state import RACY_SECONDS, FileHashes
-from pipeline.checks import ERROR, check_pair, translation_errors
+from pipeline.checks import ERROR
+from pipeline.pairchecks import check_pair, translation_errors
 from pipeline.formats.document import Document
 from pipeline.formats.messages import iter_blocks
 

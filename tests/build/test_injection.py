@@ -247,7 +247,7 @@ def test_pipeline_check_fails_naming_file_and_line(builds) -> None:
 
 
 def test_bidi_controls_that_close_are_allowed_and_unclosed_ones_are_not() -> None:
-    from pipeline.checks import check_pair, unclosed_bidi_controls
+    from pipeline.pairchecks import check_pair, unclosed_bidi_controls
 
     assert check_pair("Call 555", "اتصل \u2066555\u2069") == []
     assert check_pair("Read it", "\u202bاقرأه\u202c") == []

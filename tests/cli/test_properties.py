@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html
 
 from pipeline.build.translation import translate_article
-from pipeline.checks import check_pair
+from pipeline.pairchecks import check_pair
 from pipeline.cleaning.htmlpage import clean_html
 from pipeline.cleaning.textdump import clean_text
 from pipeline.errors import PipelineError
