@@ -77,6 +77,21 @@ def test_alt_of_an_image_inside_a_translated_paragraph_is_translated(tmp_path: P
     assert (image.get("src"), image.get("alt")) == ("cat.png", "Un chat endormi")
 
 
+def test_accessible_label_is_kept_extracted_and_translated(tmp_path: Path) -> None:
+    """An ``aria-label`` (a link's accessible name) survives the clean document's sanitizing, is a
+    message of its own, and the page shows its translation, inside a translated run or alone."""
+    body = ('<article><p>Read <a href="/report" aria-label="The annual report">it</a> today.</p>'
+            '<p><a href="/next" aria-label="Next article">→</a></p></article>')
+    root = make_project(tmp_path / "site", body)
+    assert '#. accessible label\n#: who/article.html\nmsgid "The annual report"' in template(root)
+    assert 'msgid "Next article"' in template(root)
+    translate(root, "fr", {"Read <a>it</a> today.": "Lisez-<a>le</a> aujourd’hui.",
+                           "The annual report": "Le rapport annuel", "Next article": "Article suivant"})
+    links = built_page(root).xpath("//article//a[@href]")
+    assert [(link.get("href"), link.get("aria-label")) for link in links] == [
+        ("/report", "Le rapport annuel"), ("/next", "Article suivant")]
+
+
 def test_reordered_elements_each_keep_their_own_attribute(tmp_path: Path) -> None:
     root = make_project(
         tmp_path / "site",
