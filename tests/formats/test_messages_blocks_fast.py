@@ -10,6 +10,7 @@ found element by element.
 
 from __future__ import annotations
 
+import pytest
 import copy
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
@@ -18,7 +19,7 @@ from lxml import html
 from helpers.blocks import blocks_walking_every_element
 from pipeline.formats.messages import (
     TOKEN, _inside_inline, is_translatable_text, iter_blocks, iter_runs,
-    run_message,
+    run_message, skipped,
 )
 
 _MARKUP = st.lists(
@@ -36,6 +37,7 @@ def _article(markup: str):
     return copy.deepcopy(html.fragment_fromstring(markup))  # without the parser's <body>, an inline parent
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_MARKUP)
 def test_every_tag_of_a_message_names_one_of_its_shells(markup: str) -> None:
@@ -48,14 +50,18 @@ def test_every_tag_of_a_message_names_one_of_its_shells(markup: str) -> None:
             assert not (closing and self_closing)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_MARKUP)
+@example('<article><span class="notranslate"><h2><h2>word</article>')
 def test_the_runs_passed_over_are_never_translatable(markup: str) -> None:
     root = _article(markup)
     found = {(b.run.owner, b.run.starts_with_text, b.run.anchor) for b in iter_blocks(root) if b.run is not None}
     for element in root.iter("article", "p", "div", "li", "h2", "h3"):
         if _inside_inline(element):
             continue  # its runs belong to the message of the inline run it is in
+        if any(skipped(e, ("notranslate",)) for e in (element, *element.iterancestors())):
+            continue  # left out with the skipped element it is in, however deep
         for run in iter_runs(element):
             if (run.owner, run.starts_with_text, run.anchor) not in found and not run.children:
                 assert not is_translatable_text(run_message(run, "text block", ("notranslate",)).text)
@@ -70,6 +76,7 @@ def _element_by_element(root, skip_classes: tuple[str, ...]) -> list[tuple[objec
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_MARKUP)
 @example("<article><li>a<em>b<div>c<p>word</p></div></em></li></article>")  # a block kind's runs inside a run
