@@ -186,6 +186,7 @@ def plural_entries(draw):
     return language, source, forms
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(MSGFMT is None, reason="GNU gettext (msgfmt) is not installed")
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entry=plural_entries())

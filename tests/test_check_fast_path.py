@@ -3,6 +3,7 @@ error only when every one of the checks it stands for finds none."""
 
 from __future__ import annotations
 
+import pytest
 import random
 
 from pipeline import pairchecks
@@ -44,6 +45,7 @@ def _mutated(rng: random.Random, text: str) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_the_shortcut_passes_only_translations_the_checks_find_nothing_in() -> None:
     rng = random.Random(16)
     passed = 0

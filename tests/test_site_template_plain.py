@@ -3,6 +3,7 @@ extraction gives (format flags, contexts, plurals, comments and places merged ac
 
 from __future__ import annotations
 
+import pytest
 import datetime
 import io
 import shutil
@@ -65,6 +66,7 @@ def _babel_site_pot(project: Project) -> bytes:
     return format_catalog(catalog)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(template, min_size=1, max_size=3), site_name)
 def test_site_pot_is_the_babel_catalogs(templates, name):
@@ -94,6 +96,7 @@ comment_text = st.text(st.sampled_from("ab <>\n\t\"\\é日"), max_size=12)
 msgid_text = st.text(st.sampled_from("ab %{}\n\t\"\\é日-/。 "), min_size=1, max_size=120)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(msgid_text, st.lists(comment_text, max_size=3).map(lambda c: dict.fromkeys(c)), max_size=6),

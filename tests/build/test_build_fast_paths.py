@@ -36,6 +36,7 @@ _PIECE = st.one_of(
 TEXT = st.lists(_PIECE, max_size=20).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXT, TEXT)
 def test_translation_errors_are_the_errors_of_check_pair(msgid: str, msgstr: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.build.feeds import Feed, FeedEntry, _feed_tree_xml, _plain_feed_xml, feed_xml
@@ -24,6 +25,7 @@ def _feeds(text: st.SearchStrategy[str]) -> st.SearchStrategy[Feed]:
                      entries=st.lists(entry, max_size=4).map(tuple))
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_feeds(PLAIN))
 def test_a_feed_of_plain_values_is_written_as_text_with_the_tree_s_bytes(feed: Feed) -> None:
@@ -32,6 +34,7 @@ def test_a_feed_of_plain_values_is_written_as_text_with_the_tree_s_bytes(feed: F
     assert text.encode("utf-8") == _feed_tree_xml(feed)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_feeds(ANY))
 def test_any_feed_gives_the_tree_s_bytes_or_its_error(feed: Feed) -> None:

@@ -1,5 +1,6 @@
 """reading_minutes looks for CJK characters only in texts whose UTF-8 may hold some; it must count as the plain pattern does."""
 
+import pytest
 import random
 import re
 
@@ -22,6 +23,7 @@ def _by_pattern(body) -> int:
     return max(1, int(words / page.WORDS_PER_MINUTE + cjk / page.CJK_CHARACTERS_PER_MINUTE + 0.5))
 
 
+@pytest.mark.slow
 def test_reading_minutes_counts_as_the_plain_pattern_in_every_script():
     rng = random.Random(16)
     for _ in range(1500):

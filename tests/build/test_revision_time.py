@@ -1,5 +1,6 @@
 """A catalog's PO-Revision-Date is read by hand; it must give what strptime gives, and refuse what it refuses."""
 
+import pytest
 import datetime
 import itertools
 
@@ -14,6 +15,7 @@ def _by_strptime(text: str) -> str:
     return when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@pytest.mark.slow
 def test_revision_time_is_strptimes_for_edge_dates_times_and_offsets(tmp_path):
     catalog = tmp_path / "a.po"
     years, months, days = ("0000", "0999", "1900", "2000", "2024"), ("00", "02", "12", "13"), ("00", "28", "29", "31", "32")

@@ -9,6 +9,7 @@ general way, on documents, texts and translations made of awkward pieces.
 
 from __future__ import annotations
 
+import pytest
 import copy
 
 import re
@@ -55,6 +56,7 @@ def test_the_blocks_are_those_found_element_by_element(markup: str) -> None:
         assert blocks == _plain_blocks(root, skip_classes)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_MARKUP, _TRANSLATION)
 def test_a_translation_is_applied_as_the_general_way_applies_it(markup: str, translation: str) -> None:
@@ -120,6 +122,7 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _TAG = re.compile(r"<(/?)([a-z][a-z]*[0-9]*)(/?)>")
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(_TEXT)
 def test_a_text_is_translatable_as_the_patterns_say(text: str) -> None:
@@ -128,6 +131,7 @@ def test_a_text_is_translatable_as_the_patterns_say(text: str) -> None:
     assert is_translatable_text(text) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(st.sampled_from(["a", "&", "&lt;", "&amp;", "&amp;lt;", "lt;", "amp;", "<", " ", "é"]), max_size=10).map("".join))
 def test_a_text_is_unescaped_as_the_two_replacements_unescape_it(text: str) -> None:

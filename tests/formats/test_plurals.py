@@ -224,6 +224,7 @@ def test_update_reads_a_template_with_xgettexts_placeholder(project: Path) -> No
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(expression=_expressions(), spaces=_SPACE, end=st.sampled_from([";", "", " ;", "; junk", "\t;\n"]))
 def test_the_forms_kept_from_the_check_are_the_expressions_values(expression: str, spaces: str, end: str) -> None:

@@ -7,6 +7,7 @@ for anything else; the two must never disagree on a file the fast one accepts.
 
 from __future__ import annotations
 
+import pytest
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -97,6 +98,7 @@ _PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(st.lists(_PIECES, max_size=14), st.booleans())
 def test_fast_reader_never_disagrees(lines, final_newline):

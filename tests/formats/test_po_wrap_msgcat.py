@@ -80,6 +80,7 @@ def strings(count: int, seed: int) -> list[str]:
     return [random_text(rng) for _ in range(count)]
 
 
+@pytest.mark.slow
 def test_msgcat_wraps_12000_random_strings_as_we_do(tmp_path):
     assert_msgcat_writes_the_same(tmp_path, catalog_of(strings(12000, 14), random.Random(2)))
 

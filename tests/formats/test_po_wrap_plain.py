@@ -11,6 +11,7 @@ prose, hostile text and random text, at page widths down to a few columns.
 
 from __future__ import annotations
 
+import pytest
 import random
 
 from helpers.random_text import random_text
@@ -65,6 +66,7 @@ def test_plain_lines_are_the_general_lines():
     assert taken > len(texts) // 3  # the plain path is not left untested
 
 
+@pytest.mark.slow
 def test_plain_lines_at_every_width_and_length():
     """Fields just fitting after the name or not, longer than the line or not, a name wider than it."""
     texts = (_PROSE, _PROSE.replace(" ", "-"), "x" * 100 + " y", "(" + "a " * 50, "“" + "b" * 99, "é " * 50, "’" + "word " * 20)

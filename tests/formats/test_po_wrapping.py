@@ -116,6 +116,7 @@ def _check_mixed(library: ctypes.CDLL, count: int, seed: int) -> None:
         _check(library, random_text(rng), rng.choice((None, "python", "python-brace")))
 
 
+@pytest.mark.slow
 def test_same_breaks_on_2000_mixed_strings(library):
     _check_mixed(library, 2000, 12)
 
