@@ -13,7 +13,8 @@ from collections import Counter
 from functools import lru_cache
 
 from pipeline.findings import ERROR, WARNING, Problem
-from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
+from pipeline.formats.messages import TOKEN, MarkupMismatch, Message
+from pipeline.formats.rebuild import parse_translation
 
 
 # Markup that a translation may not bring in: only the message's own short tags are markup.

@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 
 from pipeline import pairchecks
-from pipeline.formats.messages import TOKEN, MarkupMismatch, Message, parse_translation
+from pipeline.formats.messages import TOKEN, MarkupMismatch, Message
+from pipeline.formats.rebuild import parse_translation
 
 PIECES = ["<a>", "</a>", "<a1>", "</a1>", "<a2>", "</a2>", "<em>", "</em>", "<b/>", "<code/>", "<code>", "</code>",
           "<br/>", "<x>", "</x/>", "<A>", "<", ">", "&lt;", "&amp;", "text ", " ", "<a9>", "</a9>"]

@@ -261,7 +261,8 @@ def _translate_blocks(
     statement costs as much as the rest of a block's work.
     """
     from pipeline.catalogs.completion import pair_errors
-    from pipeline.formats.messages import MarkupMismatch, apply_to_run
+    from pipeline.formats.messages import MarkupMismatch
+    from pipeline.formats.rebuild import apply_to_run
 
     # The source children of each run rebuilt from its translation, with what finds the
     # elements built in their place: an attribute block of an element inside such a run

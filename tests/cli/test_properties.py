@@ -21,7 +21,8 @@ from pipeline.cleaning.htmlpage import clean_html
 from pipeline.cleaning.textdump import clean_text
 from pipeline.errors import PipelineError
 from pipeline.formats.document import Document
-from pipeline.formats.messages import MarkupMismatch, apply_to_run, iter_blocks
+from pipeline.formats.messages import MarkupMismatch, iter_blocks
+from pipeline.formats.rebuild import apply_to_run
 from pipeline.formats.po import format_catalog, parse_catalog
 from pipeline.settings import CleanRules
 

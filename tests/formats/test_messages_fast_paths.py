@@ -18,10 +18,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree, html
 
 from helpers.blocks import blocks_walking_every_element
-from pipeline.formats.messages import (
-    TOKEN, _built, _built_in_source_order, _put_built, apply_to_run, is_translatable_text, iter_blocks,
-    parse_translation, unescape_text,
-)
+from pipeline.formats.messages import TOKEN, is_translatable_text, iter_blocks, unescape_text
+from pipeline.formats.rebuild import _built, _built_in_source_order, _put_built, apply_to_run, parse_translation
 
 _MARKUP = st.lists(
     st.sampled_from(
