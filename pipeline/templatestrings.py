@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Union
 
 from pipeline import __version__
+from pipeline.packaged import code_fingerprint
 
 #: A message as Babel's extraction gives it, without its line: (msgid or (msgid, plural...),
 #: extracted comments, context, flags).
@@ -65,6 +66,7 @@ def _key(options: dict[str, object]) -> dict[str, object] | None:
     return {
         "format": _FORMAT,
         "pipeline": __version__,
+        "code": code_fingerprint(),
         "python": list(sys.version_info[:2]),
         "babel": babel,
         "jinja": jinja,

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.packaged import PACKAGE_TEMPLATES
+from pipeline.packaged import PACKAGE_TEMPLATES, code_fingerprint
 from pipeline.build.results import BuildWarning, MissingDocumentError, PageResult, SkippedPage
 from pipeline.build.state import FileHashes, Shard, combined_hash, folder_hash, page_key
 from pipeline.errors import PipelineError
@@ -75,7 +75,7 @@ class BuildPlan:
     base_url: str
     include_drafts: bool
     preview: bool
-    #: Hash of what every page depends on: tool version, settings, templates, stylesheet, flags.
+    #: Hash of what every page depends on: tool version and code, settings, templates, stylesheet, flags.
     site_hash: str
     #: locale -> hash of its site.po.
     site_catalogs: dict[str, str]
@@ -153,6 +153,7 @@ def site_hash_of(project: Project, base_url: str, include_drafts: bool, preview:
 
     return combined_hash(
         __version__,
+        code_fingerprint(),
         project.settings.output_fingerprint(),
         base_url,
         include_drafts,

@@ -2,7 +2,8 @@
 
 A page is rebuilt only when the hash of everything it is made from changed:
 the clean document, the article's catalog, the locale's ``site.po``, the page
-templates and stylesheet, the settings, the tool's version, and which locales
+templates and stylesheet, the settings, the tool's version and code
+(:func:`pipeline.packaged.code_fingerprint`), and which locales
 of the article are published (the language switcher). Hashes, not
 modification times: a ``git checkout`` or a copy that keeps the bytes rebuilds
 nothing, and a change that keeps the time still rebuilds.
