@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 from typing import Callable, Union
 
-from pipeline import __version__
 from pipeline.packaged import code_fingerprint
 
 #: A message as Babel's extraction gives it, without its line: (msgid or (msgid, plural...),
@@ -65,8 +64,7 @@ def _key(options: dict[str, object]) -> dict[str, object] | None:
         return None
     return {
         "format": _FORMAT,
-        "pipeline": __version__,
-        "code": code_fingerprint(),
+        "code": code_fingerprint(),  # the version too: it is written in pipeline/__init__.py
         "python": list(sys.version_info[:2]),
         "babel": babel,
         "jinja": jinja,

@@ -305,12 +305,12 @@ def _translated(
         usable_translations(article.catalogs.get(locale)),
         source.tag,
         project.settings.skip_classes,
-        None,  # the catalog's path is put on the warnings below, made only for a page that has some
         translate=not is_source,
         article_blocks=article.blocks,
         source_direction=source.direction if source.direction != info.direction else "",
     )
     if translated.rejected:  # (never on the source's page: nothing is translated there)
+        # the catalog's path, made only for a page that has warnings
         path = project.catalog_path(locale, article.slug)
         warnings = [dataclasses.replace(warning, path=path) for warning in translated.warnings]
         translated.warnings = _with_lines(warnings, article.catalogs.get(locale))

@@ -148,11 +148,12 @@ def input_paths(plan: BuildPlan, slug: str) -> tuple[str, dict[str, str]]:
 
 
 def site_hash_of(project: Project, base_url: str, include_drafts: bool, preview: bool, stylesheet: bytes) -> str:
-    """What every page depends on besides its own article: a change here rebuilds all."""
-    from pipeline import __version__
+    """What every page depends on besides its own article: a change here rebuilds all.
 
+    The tool's version is in its code's fingerprint (``pipeline/__init__.py``); the packaged
+    templates are in it too, and hashed again as they are now: ``serve`` rebuilds when they are edited.
+    """
     return combined_hash(
-        __version__,
         code_fingerprint(),
         project.settings.output_fingerprint(),
         base_url,

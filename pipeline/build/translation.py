@@ -208,12 +208,15 @@ def translate_article(
     translations: dict[str, str],
     source_language: str,
     skip_classes: tuple[str, ...],
-    catalog_path: Path | None,
     translate: bool = True,
     article_blocks: ArticleBlocks | None = None,
     source_direction: str = "",
 ) -> TranslatedArticle:
-    """A copy of the article with each block translated, or marked as in the source language.
+    """The article with each block translated, or marked as in the source language.
+
+    Its body is a copy of the document's, or the document's own for the last page
+    ``article_blocks`` was told of. Refused translations' warnings name no file:
+    the caller knows the catalog they came from.
 
     ``source_direction``: the source's ``dir`` (``ltr``) when the page's differs
     (an Arabic page of an English article), set with ``lang`` on source text, so
@@ -233,7 +236,7 @@ def translate_article(
     def reject(msgid: str, reason: str) -> None:
         result.rejected += 1
         result.warnings.append(
-            BuildWarning(f"translation not used ({reason}); the source text is shown", catalog_path, msgid)
+            BuildWarning(f"translation not used ({reason}); the source text is shown", None, msgid)
         )
 
     def fall_back(block) -> None:

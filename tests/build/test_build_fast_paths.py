@@ -74,8 +74,8 @@ def test_blocks_found_once_translate_every_locale_as_blocks_found_each_time() ->
     doc = Document(title="What is it?", language="en", body=body, description="About it.")
     shared = ArticleBlocks(doc.body, ("notranslate",))
     for table in _translations(body):  # one after another on the same shared blocks, as a build's locales
-        alone = translate_article(doc, table, "en", ("notranslate",), None)
-        reused = translate_article(doc, table, "en", ("notranslate",), None, article_blocks=shared)
+        alone = translate_article(doc, table, "en", ("notranslate",))
+        reused = translate_article(doc, table, "en", ("notranslate",), article_blocks=shared)
         assert html.tostring(reused.body) == html.tostring(alone.body)
         assert (reused.blocks, reused.fallbacks, reused.rejected) == (alone.blocks, alone.fallbacks, alone.rejected)
         assert reused.warnings == alone.warnings
@@ -88,14 +88,14 @@ def test_the_last_page_of_its_blocks_translates_the_body_itself_as_a_copy_would_
     shared = ArticleBlocks(doc.body, ("notranslate",), pages=len(tables))
     for number, table in enumerate(tables, start=1):
         fresh = Document(title=doc.title, language="en", body=html.fragment_fromstring(BODY), description=doc.description)
-        alone = translate_article(fresh, table, "en", ("notranslate",), None)
-        reused = translate_article(doc, table, "en", ("notranslate",), None, article_blocks=shared)
+        alone = translate_article(fresh, table, "en", ("notranslate",))
+        reused = translate_article(doc, table, "en", ("notranslate",), article_blocks=shared)
         assert (reused.body is doc.body) == (number == len(tables))  # the last page: no copy
         assert html.tostring(reused.body) == html.tostring(alone.body)
         assert (reused.blocks, reused.fallbacks, reused.rejected) == (alone.blocks, alone.fallbacks, alone.rejected)
         assert reused.warnings == alone.warnings
     with pytest.raises(RuntimeError):  # the body is no longer the source's: never handed out again
-        translate_article(doc, {}, "en", ("notranslate",), None, article_blocks=shared)
+        translate_article(doc, {}, "en", ("notranslate",), article_blocks=shared)
 
 
 # ---------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def test_the_builder_takes_any_translation(translations: list[str]) -> None:
     doc = Document(title="What is it?", language="en", body=body, description="About it.")
     msgids = [b.message.text for b in iter_blocks(copy.deepcopy(body))] + ["What is it?", "About it."]
     table = {msgid: translations[i % len(translations)] for i, msgid in enumerate(msgids)}
-    result = translate_article(doc, table, "en", ("notranslate",), None)
+    result = translate_article(doc, table, "en", ("notranslate",))
     serialized = html.tostring(result.body, encoding="unicode")
     assert "<script" not in serialized
     assert result.fallbacks + result.rejected >= result.rejected
