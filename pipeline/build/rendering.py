@@ -8,6 +8,13 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable
 
+from markupsafe import Markup, escape
+
+try:
+    from markupsafe import _escape_inner as _escape_text  # MarkupSafe 3: escape() is Python around it
+except ImportError:  # MarkupSafe 2: escape() is the compiled function
+    _escape_text = escape
+
 from pipeline.build.results import BuildWarning
 from pipeline.build.translation import read_catalog_or_note
 from pipeline.names import SITE_DOMAIN
@@ -76,7 +83,6 @@ def _escaping(func: Callable[..., str]) -> Callable[..., object]:
     Jinja's new-style gettext marks what gettext returns as safe when
     autoescaping; escaping it first keeps a translator's ``<`` a character.
     """
-    from markupsafe import escape
 
     def wrapped(*args: object) -> object:
         return escape(func(*args))
@@ -96,7 +102,7 @@ def _environment(project: Project):
 
     import jinja2
 
-    env = jinja2.Environment(
+    env = _page_environment_class()(
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader(str(project.templates_dir)),
@@ -133,52 +139,117 @@ def _install(env, translations, mark_untranslated: bool = False) -> None:
         gettext, ngettext = marking(translations.gettext, singular), marking(translations.ngettext, plural)
     else:
         gettext, ngettext = _escaping(translations.gettext), _escaping(translations.ngettext)
-    env.install_gettext_callables(gettext=_remembered(gettext, (str,)), ngettext=_remembered(ngettext, (str, str, int)),
-                                  newstyle=True)
-    env.globals["gettext"] = _answers_kept(env.globals["gettext"])
+    env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
+    env.globals.update(_template_gettext(gettext, ngettext))
 
 
-#: The answers a gettext function of :func:`_remembered` keeps: enough for the strings of a site's
-#: templates; a template that translates its data (a string a page) finds the rest asked again.
-_REMEMBERED_ANSWERS = 1024
+#: The answers one locale's template gettext keeps: enough for the strings of a site's templates; a template
+#: that translates its data (a string a page) finds the rest asked again.
+_KEPT_ANSWERS = 1024
 
 
-def _remembered(func: Callable[..., object], types: tuple[type, ...]) -> Callable[..., object]:
-    """``func`` (one locale's gettext, which answers a string the same at every page) with its answers kept,
-    for arguments of exactly ``types`` (others may be unhashable; ``typed`` keeps ``True`` and ``1`` apart)."""
-    kept = lru_cache(maxsize=_REMEMBERED_ANSWERS, typed=True)(func)
-
-    def remembered(*args: object) -> object:
-        return kept(*args) if tuple(map(type, args)) == types else func(*args)
-
-    return remembered
-
-
-def _answers_kept(newstyle_gettext: Callable[..., object]) -> Callable[..., object]:
-    """Jinja's new-style ``gettext`` (``newstyle_gettext``, made for one locale) with its answers to strings asked
-    without variables kept: under autoescaping such an answer is the locale's translation as Markup, %-formatted
-    with no values, the same at every page (``_("Skip to content")``). A call with variables, with a string of
-    another type or without autoescaping (``{% autoescape false %}``) is answered by Jinja's function itself."""
+def _template_gettext(translate: Callable[..., object], ntranslate: Callable[..., object]) -> dict[str, object]:
+    """Jinja's new-style ``gettext``, ``ngettext`` and ``_`` over one locale's ``translate`` and ``ntranslate``
+    (escaping or marking), which answer a string the same at every page: those answers are kept, in one table.
+    A string's translation is kept under its arguments (``(msgid,)``, ``(singular, plural, n)``), when they are of
+    exactly these types (others may not hash; ``True`` and ``1`` are kept apart); the text shown for a string asked
+    without variables under autoescaping (``_("Skip to content")``), under the string itself."""
     from jinja2 import pass_context
 
-    kept: dict[str, object] = {}
+    kept: dict[object, object] = {}
+
+    def translation(func: Callable[..., object], args: tuple) -> object:
+        answer = kept.get(args)
+        if answer is None:
+            answer = func(*args)
+            if len(kept) < _KEPT_ANSWERS:  # a template translating its data asks the rest again
+                kept[args] = answer
+        return answer
 
     @pass_context
     def gettext(__context, __string: object, **variables: object) -> object:
-        if variables or type(__string) is not str or not __context.eval_ctx.autoescape:
-            return newstyle_gettext(__context, __string, **variables)
-        answer = kept.get(__string)
-        if answer is None:
-            answer = newstyle_gettext(__context, __string)
-            if len(kept) < _REMEMBERED_ANSWERS:  # a template translating its data asks the rest again
-                kept[__string] = answer
-        return answer
+        if type(__string) is not str:
+            answer = translate(__string)
+        elif variables or not __context.eval_ctx.autoescape:
+            answer = translation(translate, (__string,))
+        else:
+            shown = kept.get(__string)
+            if shown is None:
+                shown = Markup(translation(translate, (__string,))) % variables
+                if len(kept) < _KEPT_ANSWERS:
+                    kept[__string] = shown
+            return shown
+        if __context.eval_ctx.autoescape:
+            answer = Markup(answer)
+        return answer % variables  # a format string even without variables, as Jinja's
 
-    return gettext
+    @pass_context
+    def ngettext(__context, __singular: object, __plural: object, __num: object, **variables: object) -> object:
+        variables.setdefault("num", __num)
+        typed = type(__singular) is str and type(__plural) is str and type(__num) is int
+        answer = (translation if typed else _called)(ntranslate, (__singular, __plural, __num))
+        if __context.eval_ctx.autoescape:
+            answer = Markup(answer)
+        return answer % variables
+
+    @pass_context
+    def alias(__context, *args: object, **kwargs: object) -> object:
+        """Jinja's ``_``: the context's ``gettext``, called as the context would (without its ``call`` for ours)."""
+        if __context.resolve_or_missing("gettext") is gettext:
+            return gettext(__context, *args, **kwargs)
+        return __context.call(__context.resolve("gettext"), *args, **kwargs)
+
+    return {"gettext": gettext, "ngettext": ngettext, "_": alias}
 
 
-#: The environment's globals :func:`_install` sets (Jinja's ``install_gettext_callables``).
-_GETTEXT_GLOBALS = ("gettext", "ngettext", "pgettext", "npgettext")
+def _called(func: Callable[..., object], args: tuple) -> object:
+    return func(*args)
+
+
+#: The environment's globals :func:`_install` sets (Jinja's ``install_gettext_callables`` and ours).
+_GETTEXT_GLOBALS = ("gettext", "ngettext", "pgettext", "npgettext", "_")
+
+
+@lru_cache(maxsize=1)  # one class per process, made when Jinja is first needed
+def _page_environment_class():
+    """Jinja's environment, with the compiled templates' escaping and their attribute lookups on dicts
+    made quicker; they answer as Jinja's own (:func:`_escape`, :meth:`getattr`)."""
+    import jinja2
+
+    class PageTemplate(jinja2.Template):
+        @classmethod
+        def from_code(cls, environment, code, globals, uptodate=None):
+            template = super().from_code(environment, code, globals, uptodate)
+            template.root_render_func.__globals__["escape"] = _escape  # the name every {{ value }} calls
+            return template
+
+    class PageEnvironment(jinja2.Environment):
+        template_class = PageTemplate
+
+        def getattr(self, obj, attribute):
+            """Jinja's: the attribute, else the item. A dict's attribute can only be one of its class's
+            (``items``): for any other name, the item, without the AttributeError Jinja asks for first."""
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    return self.undefined(obj=obj, name=attribute)
+            return jinja2.Environment.getattr(self, obj, attribute)
+
+    return PageEnvironment
+
+
+#: The names ``getattr`` finds on a dict (its class's, none of its own).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def _escape(value: object) -> object:
+    """``markupsafe.escape``, without its Python ``Markup.__new__`` for text and its copy of markup."""
+    if type(value) is str:
+        return str.__new__(Markup, _escape_text(value))
+    if type(value) is Markup:
+        return value
+    return escape(value)
 
 
 class Renderer:
