@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable
@@ -180,7 +181,7 @@ def _template_gettext(translate: Callable[..., object], ntranslate: Callable[...
                     kept[__string] = shown
             return shown
         if __context.eval_ctx.autoescape:
-            answer = Markup(answer)
+            return _formatted(Markup(answer), variables)
         return answer % variables  # a format string even without variables, as Jinja's
 
     @pass_context
@@ -189,7 +190,7 @@ def _template_gettext(translate: Callable[..., object], ntranslate: Callable[...
         typed = type(__singular) is str and type(__plural) is str and type(__num) is int
         answer = (translation if typed else _called)(ntranslate, (__singular, __plural, __num))
         if __context.eval_ctx.autoescape:
-            answer = Markup(answer)
+            return _formatted(Markup(answer), variables)
         return answer % variables
 
     @pass_context
@@ -204,6 +205,26 @@ def _template_gettext(translate: Callable[..., object], ntranslate: Callable[...
 
 def _called(func: Callable[..., object], args: tuple) -> object:
     return func(*args)
+
+
+#: A ``%`` of a format string: ``%(name)s`` or ``%%``; a translation made of no other is formatted by :func:`_formatted`.
+_NAMED_TEXT = re.compile(r"%(?:\(([^()]*)\)s|%)")
+
+
+@lru_cache(maxsize=_KEPT_ANSWERS)  # the translations of a site's templates
+def _named_texts(text: str) -> tuple[str, ...] | None:
+    """The names of ``text``'s ``%(name)s``, in order; None when it has another kind of ``%``."""
+    if "%" in _NAMED_TEXT.sub("", text):
+        return None
+    return tuple(found.group(1) for found in _NAMED_TEXT.finditer(text) if found.group(1) is not None)
+
+
+def _formatted(text: Markup, variables: dict) -> Markup:
+    """``text % variables``, as Markup formats (each value escaped), without its helper object for every value."""
+    names = _named_texts(text)
+    if names is None:
+        return text % variables
+    return str.__new__(Markup, str.__mod__(text, {name: _escape(variables[name]) for name in names}))
 
 
 #: The environment's globals :func:`_install` sets (Jinja's ``install_gettext_callables`` and ours).

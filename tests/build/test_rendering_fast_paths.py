@@ -3,7 +3,7 @@ every ``{{ value }}`` and its attribute lookups on dicts are quicker paths that 
 
 import jinja2
 import markupsafe
-from hypothesis import given, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from pipeline.build import rendering
 
@@ -90,3 +90,32 @@ def test_templates_render_as_in_jinja_own_environment(tmp_path):
         assert page.get_template(f"t{number}.html").render(context) == general.get_template(f"t{number}.html").render(context)
         assert page.from_string(source).render(context) == general.from_string(source).render(context)
     assert page.get_template("t0.html").root_render_func.__globals__["escape"] is rendering._escape
+
+
+_PIECES = st.sampled_from(
+    ["By ", "<b>&", "%(author)s", "%(n)s", "%%", "%s", "%(n)d", "%(a b)s", "%()s", "%(", ")s", "%", "(n)s", " min"]
+)
+_VARIABLES = st.dictionaries(
+    st.sampled_from(["author", "n", "a b", "", "num"]),
+    st.one_of(st.text(max_size=5), st.text(max_size=5).map(markupsafe.Markup), st.integers(), st.builds(jinja2.StrictUndefined)),
+    max_size=4,
+)
+
+
+def _formatting(format_, text, variables):
+    try:
+        answer = format_(text, variables)
+    except Exception as error:  # noqa: BLE001 -- the same failure is the same answer
+        return ("raised", type(error))
+    return ("value", type(answer), str.__str__(answer))
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=6).map("".join), _VARIABLES)
+@example("By %(n)d min", {"n": 3})
+@example("%(author)s & %%", {"author": "<A>", "n": jinja2.StrictUndefined()})
+@example("%()s|%(a b)s", {"": 1, "a b": markupsafe.Markup("<i>")})
+def test_formatted_is_markup_formatting(text, variables):
+    """The templates' translations with variables ({% trans %}) are formatted as Jinja's new-style gettext does."""
+    text = markupsafe.Markup(text)
+    assert _formatting(rendering._formatted, text, variables) == _formatting(lambda t, v: t % v, text, variables)
