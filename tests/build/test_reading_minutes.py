@@ -55,4 +55,23 @@ def test_words_are_counted_as_the_word_pattern_finds_them():
             rng.choice(characters) if rng.random() < 0.4 else rng.choice("ab Z 1-'_\n\t.")
             for _ in range(rng.randint(0, 80))
         )
-        assert page._count_words(text, page._characters_beyond_ascii(text)) == len(page._WORD.findall(text)), repr(text)
+        assert page._count_words(text, page._characters_beyond_ascii(text.encode("utf-8", "surrogatepass"))) == len(page._WORD.findall(text)), repr(text)
+
+
+def test_the_text_nodes_are_what_itertext_gives():
+    """reading_minutes takes the body's text nodes from a path expression; they must be itertext's strings
+    (texts and tails at every depth, comments' and instructions' tails but not their text, the root's tail left out)."""
+    from pipeline.formats import document as document_format
+
+    markup = (
+        "<html><head><title>T</title></head><body><article>lead <h1>Title <em>here</em></h1>"
+        "<p>one<!-- note -->two<?pi x?>three <b>b<i>i</i>after i</b> tail</p>\n  "
+        "<ul><li>a</li><li>é ’ 中文</li></ul><script>if (a < b) {}</script><br>last</article>after</body></html>"
+    )
+    body = document_format.parse(markup).body
+    assert page._text_nodes()(body) == list(body.itertext())
+    rng = random.Random(7)
+    for _ in range(200):
+        text = "".join(rng.choice(_PIECES + ["<!--c-->", "<i>", "</i>", "<br>"]) for _ in range(rng.randint(0, 60)))
+        body = html.fromstring(f"<div>{text}</div>")
+        assert page._text_nodes()(body) == list(body.itertext()), text
