@@ -21,26 +21,37 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.catalogs.model import PoCatalog, is_finished, messages
-from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog, header_lines
+from pipeline.formats.po_header import ReadWarning, apply_header, decode_catalog
 from pipeline.formats.po_wrap import ESCAPES
 
 #: A field's lines of strings as the PO syntax has them: each string's text
 #: holds no line break, no quote and no backslash but in an escape.
 #: Possessive repeats: what follows each one cannot start with what it would give
-#: back (a string's text where its quote must come, a line of strings or comments
-#: where a keyword must), so going back never made a match; not keeping the places
-#: to go back to is quicker.
+#: back (a string's text where its quote must come), so going back never made a
+#: match; not keeping the places to go back to is quicker.
 _STRINGS = re.compile(r'(?:"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"\n)++')
-#: Lines that each start and end with a quote: the lines of :data:`_STRINGS` and
-#: more (quotes or backslashes amiss), matched quicker; :func:`_text` sends a
-#: field's lines that hold a quote or backslash within to :data:`_STRINGS`.
-_QUOTED_LINES = r'(?:"[^\n]*"\n)++'
+
+
+def _field(name: str) -> str:
+    """A field's lines that each start and end with a quote (the lines of :data:`_STRINGS` and more, quotes or
+    backslashes amiss, matched quicker): the group ``name`` is what lies between the first quote and the last.
+
+    A line ends with a quote where a line break follows it, and the next line
+    goes on the field only when it starts with a quote: the group is the lines'
+    strings with the quote, line break and quote of each join between them.
+    """
+    return rf'"(?P<{name}>(?:[^\n]++(?<=")\n")*+[^\n]*)"\n'
+
+
 #: One entry: its comments (blank lines may come among them), then msgctxt, msgid, msgstr.
+#: The extracted comments and references that come first are not kept, a page does
+#: not use them; ``comments`` are the rest, from the first translator comment or flags on.
 _ENTRY = re.compile(
+    r"(?:#[.:][^\n]*+\n|\n)*+"
     r"(?P<comments>(?:#(?![~|])[^\n]*+\n|\n)*+)"
-    rf"(?:msgctxt (?P<context>{_QUOTED_LINES}))?"
-    rf"msgid (?P<id>{_QUOTED_LINES})"
-    rf"msgstr (?P<string>{_QUOTED_LINES})"
+    rf"(?:msgctxt {_field('context')})?"
+    rf"msgid {_field('id')}"
+    rf"msgstr {_field('string')}"
 )
 #: What may follow the last entry: comments that belong to none, blank lines.
 _END = re.compile(r"(?:#(?![~|])[^\n]*\n|\n)*\Z")
@@ -55,15 +66,57 @@ class _Unusual(Exception):
 class LeanMessage:
     """A singular message as the build uses it (the attributes of Babel's ``Message`` that it reads)."""
 
-    __slots__ = ("id", "string", "context", "flags", "user_comments", "lineno")
+    __slots__ = ("id", "string", "context", "flags", "user_comments", "_lines", "_entry")
 
-    def __init__(self, id: str, string: str, context: str | None, flags: set[str], user_comments: list[str], lineno: int) -> None:  # noqa: A002
+    def __init__(  # noqa: PLR0913
+        self, id: str, string: str, context: str | None, flags: set[str], user_comments: list[str],  # noqa: A002
+        lines: _EntryLines, entry: int,
+    ) -> None:
         self.id, self.string, self.context = id, string, context
-        self.flags, self.user_comments, self.lineno = flags, user_comments, lineno
+        self.flags, self.user_comments = flags, user_comments
+        self._lines, self._entry = lines, entry
 
     @property
     def fuzzy(self) -> bool:
         return "fuzzy" in self.flags
+
+    @property
+    def lineno(self) -> int:
+        """The line of its first keyword, as in Babel's model."""
+        return self._lines.of(self._entry)
+
+
+class _EntryLines:
+    """The line of each entry of a catalog's text, counted when first asked for.
+
+    Only warnings and refused translations say where a message is, and few
+    pages have any: counting every entry's lines as it is read cost more.
+    """
+
+    __slots__ = ("_text", "_lines")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[int] | None = None
+
+    def of(self, entry: int) -> int:
+        """The line of the first keyword of entry ``entry`` (the file's first entry is 0, a header counted)."""
+        if self._lines is None:
+            self._lines = _keyword_lines(self._text)
+        return self._lines[entry]
+
+
+def _keyword_lines(text: str) -> list[int]:
+    """The line of each entry's first keyword (msgctxt or msgid), the entries matched as :func:`_lean` matches them."""
+    lines: list[int] = []
+    position, line = 0, 1
+    while (match := _ENTRY.match(text, position)) is not None:
+        keyword = match.end("comments")
+        line += text.count("\n", position, keyword)
+        lines.append(line)
+        line += text.count("\n", keyword, match.end())
+        position = match.end()
+    return lines
 
 
 class ArticleCatalog:
@@ -133,8 +186,9 @@ def _unescaped(match: re.Match) -> str:
     return _UNESCAPES[match.group(1)]
 
 
-def _text(strings: str) -> str:
-    """The text of a field's lines of strings (each line starts and ends with a quote).
+def _text(joined: str, body: str) -> str:
+    """The text of a field whose lines' strings, with the joins between them, are ``joined`` (see :func:`_field`);
+    ``body``: ``joined`` without its joins.
 
     No line holds a line break, so a quote, a line break and a quote only
     ever join two (the leftmost such is a join: a quote ending a string is
@@ -143,12 +197,9 @@ def _text(strings: str) -> str:
     a quote or backslash was strings of plain text; other text's lines must
     be strings of :data:`_STRINGS`, or the entry is not one the lean reader reads.
     """
-    body = strings[1:-2]
-    if '"\n"' in body:
-        body = body.replace('"\n"', "")
     if "\\" not in body and '"' not in body:
         return body
-    if _STRINGS.fullmatch(strings) is None:
+    if _STRINGS.fullmatch(f'"{joined}"\n') is None:
         raise _Unusual  # a quote or backslash amiss: the full reader says where
     if body.count("\\") == body.count('\\"') + body.count("\\n"):
         # Every backslash starts \" or \n (so none is escaped itself): the escapes
@@ -161,10 +212,6 @@ def _comments(block: str) -> tuple[set[str], list[str]]:
     """The flags and translator comments of an entry's comment lines (as :mod:`pipeline.formats.po` takes them)."""
     flags: set[str] = set()
     user_comments: list[str] = []
-    # Every line of the block that is not blank starts with "#": when each "#" is
-    # followed by "." or ":", every line is an extracted comment or a reference.
-    if block.count("#") == block.count("#.") + block.count("#:"):
-        return flags, user_comments
     for line in block.split("\n"):
         line = line.strip()
         if not line or line.startswith(("#.", "#:")):
@@ -184,49 +231,68 @@ def _lean(data: bytes, name: str) -> ArticleCatalog:
         raise _Unusual
     if not text.endswith("\n"):
         text += "\n"
+    lines = _EntryLines(text)
     entries: list[LeanMessage] = []
-    seen: set[tuple[str, str | None]] = set()
-    header_entry: tuple[str, int] | None = None
-    position, line = 0, 1
-    while True:
-        match = _ENTRY.match(text, position)
-        if match is None:
-            break
-        comments, context_strings, id_strings, string_strings = match.groups()
-        context = _text(context_strings) if context_strings is not None else None
-        msgid, msgstr = _text(id_strings), _text(string_strings)
-        lineno = line + comments.count("\n")
-        line += text.count("\n", position, match.end())
+    seen: set[object] = set()
+    header: tuple[str, int] | None = None
+    position = 0
+    for entry, match in enumerate(iter(_ENTRY.scanner(text).match, None)):
+        comments, context, joined_id, joined_string = match.groups()
+        if context is not None:
+            context = _text(context, context.replace('"\n"', ""))
+        # _text's own quick answer, here for the two fields of every entry
+        msgid, msgstr = joined_id.replace('"\n"', ""), joined_string.replace('"\n"', "")
+        if "\\" in msgid or '"' in msgid:
+            msgid = _text(joined_id, msgid)
+        if "\\" in msgstr or '"' in msgstr:
+            msgstr = _text(joined_string, msgstr)
         position = match.end()
-        if msgid == "":
-            if context is not None or header_entry is not None:
+        if not msgid:
+            if context is not None or header is not None:
                 raise _Unusual
-            header_entry = (msgstr, lineno)
+            header = (msgstr, text.count("\n", 0, match.end("comments")) + 1)
             continue
-        if (msgid, context) in seen:
+        key = msgid if context is None else (msgid, context)  # a pair is never equal to a msgid
+        if key in seen:
             raise _Unusual
-        seen.add((msgid, context))
-        flags, user_comments = _comments(comments)
-        entries.append(LeanMessage(msgid, msgstr, context, flags, user_comments, lineno))
+        seen.add(key)
+        flags, user_comments = _comments(comments) if comments else (set(), [])
+        entries.append(LeanMessage(msgid, msgstr, context, flags, user_comments, lines, entry))
     if not _END.match(text, position):
         raise _Unusual
-    if header_entry is None:
+    if header is None:
         locale_identifier, plural_expr = _known_outcome((), is_template=False)
     else:  # once the file is read: a syntax error further on is the one reported
-        msgstr, lineno = header_entry
-        locale_identifier, plural_expr = _language_and_plural(header_lines(msgstr, (name, lineno), warnings), (name, lineno))
+        locale_identifier, plural_expr = _language_and_plural(_deciding_fields(header[0]), (name, header[1]))
     return ArticleCatalog(entries, {}, locale_identifier, plural_expr)
 
 
 #: The header fields whose values decide the language and the plural rule, or
 #: may raise: Babel's setter only stores the others as text, and
 #: :mod:`pipeline.formats.po_header` parses the dates itself, refusing none.
-_DECIDING_FIELDS = frozenset({"language", "content-type", "plural-forms"})
+_DECIDING_FIELDS = ("Language", "Content-Type", "Plural-Forms")
 
 
-def _language_and_plural(fields: list[tuple[str, str]], where: tuple[str, int]) -> tuple[str | None, str]:
-    """``locale_identifier`` and ``plural_expr`` as :func:`apply_header` makes them of ``fields``, or its error."""
-    deciding = tuple((field, value) for field, value in fields if field.lower() in _DECIDING_FIELDS)
+def _any_case(name: str) -> str:
+    """A pattern of ``name`` in any case of its letters: what ``str.lower`` makes ``name.lower()`` of
+    (no other character lowers to one of these letters; re's IGNORECASE takes ``ſ`` for ``s``)."""
+    return "".join(f"[{char.upper()}{char.lower()}]" if char.isalpha() else re.escape(char) for char in name)
+
+
+#: A header line of a deciding field, as :func:`~pipeline.formats.po_header.header_lines` reads it:
+#: the name before the line's first colon, white space around it, and the value.
+_DECIDING_LINE = re.compile(
+    rf"^[^\S\n]*+({'|'.join(_any_case(name) for name in _DECIDING_FIELDS)})[^\S\n]*+:([^\n]*)", re.M
+)
+
+
+def _deciding_fields(header: str) -> tuple[tuple[str, str], ...]:
+    """The deciding ``(name, value)`` fields of the header's text, in order, as ``header_lines`` gives them."""
+    return tuple((field, value.strip()) for field, value in _DECIDING_LINE.findall(header))
+
+
+def _language_and_plural(deciding: tuple[tuple[str, str], ...], where: tuple[str, int]) -> tuple[str | None, str]:
+    """``locale_identifier`` and ``plural_expr`` as :func:`apply_header` makes them of the ``deciding`` fields, or its error."""
     try:
         outcome = _known_outcome(deciding, is_template=where[0].endswith(".pot"))
     except Exception:  # noqa: BLE001 - whatever the header raises is raised again below
